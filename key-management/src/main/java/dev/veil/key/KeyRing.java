@@ -1,0 +1,31 @@
+package dev.veil.key;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.prf.PrfSet;
+
+/**
+ * The only door through which the driver obtains data keys. Implementations unwrap data keys with the
+ * master key, keep the primitives in a cache and create a column's data key on first use.
+ * Callers never see key bytes: they get Tink primitives.
+ *
+ * <p>Thread-safe. Closing releases the cache and any KMS client.
+ */
+public interface KeyRing extends AutoCloseable {
+
+    /**
+     * The AEAD of the scope's data keyset (encrypts with the primary version, decrypts with every enabled
+     * version). Creates, wraps and stores the keyset when the scope has none yet.
+     *
+     * @throws KeyUnavailableException when the master key (KMS) cannot be reached and no cached key may be served
+     * @throws KeyAccessDeniedException when the master key refuses the operation
+     * @throws KeyException for any other failure (corrupt stored key, wrong master key)
+     */
+    Aead aead(KeyScope scope) throws KeyException;
+
+    /** The PRF set of a blind-index scope; same life cycle as {@link #aead(KeyScope)}. */
+    PrfSet prf(KeyScope scope) throws KeyException;
+
+    /** Releases caches and clients; never throws. */
+    @Override
+    void close();
+}
