@@ -1,0 +1,298 @@
+package dev.veil.driver;
+
+import dev.veil.driver.codec.ValueType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The one immutable configuration model. YAML ({@code veil.config}), {@code @Encrypted} classes
+ * ({@code veil.entity-packages}) and the programmatic {@link Builder} all produce it; none has semantics of its own.
+ * {@link Builder#build()} validates everything and throws {@link VeilConfigException} naming the source, the
+ * entry and the fix.
+ */
+public final class VeilConfig {
+
+    /** Default name of the table that holds wrapped data keys. */
+    public static final String DEFAULT_KEY_TABLE = "veil_data_keys";
+
+    private final String source;
+    private final String masterKey;
+    private final Map<String, String> masterKeyOptions;
+    private final String keyTable;
+    private final Map<String, Map<String, EncryptedColumn>> columnsByTableName;
+    private final List<EncryptedColumn> columns;
+    private final boolean allowLegacyPlaintext;
+    private final Duration keyCacheTtl;
+    private final Duration keyMaxStaleness;
+    private final long statementCacheSize;
+
+    private VeilConfig(Builder b, List<EncryptedColumn> columns) {
+        this.source = b.source;
+        this.masterKey = b.masterKey;
+        this.masterKeyOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.masterKeyOptions));
+        this.keyTable = b.keyTable;
+        this.columns = List.copyOf(columns);
+        Map<String, Map<String, EncryptedColumn>> byName = new LinkedHashMap<>();
+        for (EncryptedColumn c : columns) {
+            byName.computeIfAbsent(c.table().name(), k -> new LinkedHashMap<>()).put(c.table().qualified() + "." + c.name(), c);
+        }
+        this.columnsByTableName = Collections.unmodifiableMap(byName);
+        this.allowLegacyPlaintext = b.allowLegacyPlaintext;
+        this.keyCacheTtl = b.keyCacheTtl;
+        this.keyMaxStaleness = b.keyMaxStaleness;
+        this.statementCacheSize = b.statementCacheSize;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where this configuration came from (file name, {@code annotations}, {@code builder}); for messages. */
+    public String source() {
+        return source;
+    }
+
+    public String masterKey() {
+        return masterKey;
+    }
+
+    public Map<String, String> masterKeyOptions() {
+        return masterKeyOptions;
+    }
+
+    public String keyTable() {
+        return keyTable;
+    }
+
+    public List<EncryptedColumn> columns() {
+        return columns;
+    }
+
+    public boolean allowLegacyPlaintext() {
+        return allowLegacyPlaintext;
+    }
+
+    public Duration keyCacheTtl() {
+        return keyCacheTtl;
+    }
+
+    public Duration keyMaxStaleness() {
+        return keyMaxStaleness;
+    }
+
+    public long statementCacheSize() {
+        return statementCacheSize;
+    }
+
+    /** Whether any configured table has this canonical (unqualified) name. */
+    public boolean hasTableNamed(String canonicalName) {
+        return columnsByTableName.containsKey(canonicalName);
+    }
+
+    /**
+     * The configured encrypted columns of a table as referenced in SQL (schema may be null), keyed by canonical
+     * column name; empty when the table is not configured.
+     */
+    public Map<String, EncryptedColumn> columnsOf(String schema, String table) {
+        Map<String, EncryptedColumn> candidates = columnsByTableName.get(table);
+        if (candidates == null) {
+            return Map.of();
+        }
+        Map<String, EncryptedColumn> out = new LinkedHashMap<>();
+        for (EncryptedColumn c : candidates.values()) {
+            String cs = c.table().schema();
+            if (schema == null || cs == null || cs.equals(schema)) {
+                out.putIfAbsent(c.name(), c);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        // master key URIs name a file or an ARN, not secrets; options may hold endpoints only
+        return "VeilConfig[source=" + source + ", columns=" + columns.size() + "]";
+    }
+
+    /** Builds and validates a {@link VeilConfig}; also the target of the YAML and annotation loaders. */
+    public static final class Builder {
+        private String source = "builder";
+        private String masterKey;
+        private final Map<String, String> masterKeyOptions = new LinkedHashMap<>();
+        private String keyTable = DEFAULT_KEY_TABLE;
+        private final List<ColumnSpec> specs = new ArrayList<>();
+        private boolean allowLegacyPlaintext;
+        private Duration keyCacheTtl = Duration.ofMinutes(5);
+        private Duration keyMaxStaleness = Duration.ofHours(1);
+        private long statementCacheSize = 10_000;
+
+        private Builder() {
+        }
+
+        /** Names the origin for error messages, e.g. the YAML file. */
+        public Builder source(String source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** {@code local-keyset:PATH} (development) or {@code aws-kms://ARN}. */
+        public Builder masterKey(String uri) {
+            this.masterKey = uri;
+            return this;
+        }
+
+        public Builder masterKeyOption(String name, String value) {
+            masterKeyOptions.put(name, value);
+            return this;
+        }
+
+        public Builder keyTable(String keyTable) {
+            this.keyTable = keyTable;
+            return this;
+        }
+
+        /** Reads values that are not Veil ciphertext as plaintext (for migrations only). Off by default. */
+        public Builder allowLegacyPlaintext(boolean allow) {
+            this.allowLegacyPlaintext = allow;
+            return this;
+        }
+
+        public Builder keyCacheTtl(Duration ttl) {
+            this.keyCacheTtl = ttl;
+            return this;
+        }
+
+        public Builder keyMaxStaleness(Duration staleness) {
+            this.keyMaxStaleness = staleness;
+            return this;
+        }
+
+        public Builder statementCacheSize(long size) {
+            this.statementCacheSize = size;
+            return this;
+        }
+
+        /** Adds an encrypted column with no declared type. */
+        public Builder encrypt(String table, String column) {
+            return encrypt(table, column, (ValueType) null);
+        }
+
+        /** Adds an encrypted column; {@code type} may be null. */
+        public Builder encrypt(String table, String column, ValueType type) {
+            return column(table, column, type, null, source);
+        }
+
+        /**
+         * Adds an encrypted column with every option.
+         *
+         * @param renamedFrom {@code table.column} the values were first encrypted under, or null
+         * @param origin where this entry was declared (YAML path, class and field), for messages
+         */
+        public Builder column(String table, String column, ValueType type, String renamedFrom, String origin) {
+            specs.add(new ColumnSpec(table, column, type, renamedFrom, origin == null ? source : origin));
+            return this;
+        }
+
+        /** Adds every column of another configuration (e.g. annotations on top of YAML). */
+        public Builder addAll(Collection<EncryptedColumn> columns, String origin) {
+            for (EncryptedColumn c : columns) {
+                specs.add(new ColumnSpec(c.table().qualified(), c.name(), c.type(),
+                        c.boundName().equals(c.table().qualified() + "." + c.name()) ? null : c.boundName(), origin));
+            }
+            return this;
+        }
+
+        public VeilConfig build() {
+            if (masterKey == null || masterKey.isBlank()) {
+                throw new VeilConfigException(source + ": no master key. Set 'master-key' (YAML), veil.master-key "
+                        + "(JDBC property) or masterKey(...): local-keyset:/path/to/keyset.json for development, "
+                        + "aws-kms://arn:aws:kms:REGION:ACCOUNT:key/ID in production");
+            }
+            String scheme = masterKey.contains(":") ? masterKey.substring(0, masterKey.indexOf(':')) : "";
+            if (!scheme.equals("local-keyset") && !scheme.equals("aws-kms") && !scheme.matches("[a-z][a-z0-9+.-]*")) {
+                throw new VeilConfigException(source + ": master-key '" + scheme + ":…' has no scheme; expected "
+                        + "local-keyset:PATH or aws-kms://ARN");
+            }
+            if (keyTable == null || keyTable.isBlank()) {
+                throw new VeilConfigException(source + ": key-table is empty; leave it unset for the default "
+                        + DEFAULT_KEY_TABLE);
+            }
+            requirePositive("key-cache-ttl", keyCacheTtl);
+            if (keyMaxStaleness == null || keyMaxStaleness.isNegative()) {
+                throw new VeilConfigException(source + ": key-max-staleness must be zero or positive, was " + keyMaxStaleness);
+            }
+            if (statementCacheSize < 16 || statementCacheSize > 10_000_000) {
+                throw new VeilConfigException(source + ": statement-cache-size must be between 16 and 10000000, was "
+                        + statementCacheSize);
+            }
+            List<EncryptedColumn> columns = new ArrayList<>();
+            Map<String, ColumnSpec> seen = new LinkedHashMap<>();
+            for (ColumnSpec s : specs) {
+                EncryptedColumn c = s.toColumn();
+                String key = c.qualified();
+                ColumnSpec earlier = seen.get(key);
+                if (earlier != null) {
+                    EncryptedColumn e = earlier.toColumn();
+                    if (!Objects.equals(e.type(), c.type()) || !e.boundName().equals(c.boundName())) {
+                        throw new VeilConfigException("conflicting configuration for encrypted column " + key + ": "
+                                + earlier.origin + " says " + describe(e) + ", " + s.origin + " says " + describe(c)
+                                + ". Make both declarations agree or remove one");
+                    }
+                    continue;
+                }
+                seen.put(key, s);
+                columns.add(c);
+            }
+            return new VeilConfig(this, columns);
+        }
+
+        private static String describe(EncryptedColumn c) {
+            return "{type: " + (c.type() == null ? "any" : c.type().configName()) + ", bound to " + c.boundName() + "}";
+        }
+
+        private void requirePositive(String name, Duration d) {
+            if (d == null || d.isZero() || d.isNegative()) {
+                throw new VeilConfigException(source + ": " + name + " must be a positive duration (e.g. PT5M), was " + d);
+            }
+        }
+    }
+
+    private record ColumnSpec(String table, String column, ValueType type, String renamedFrom, String origin) {
+        EncryptedColumn toColumn() {
+            if (table == null || table.isBlank()) {
+                throw new VeilConfigException(origin + ": encrypted column '" + column + "' has no table name");
+            }
+            if (column == null || column.isBlank()) {
+                throw new VeilConfigException(origin + ": table '" + table + "' has an encrypted column with no name");
+            }
+            TableName t;
+            try {
+                t = TableName.parse(table);
+            } catch (RuntimeException e) {
+                throw new VeilConfigException(origin + ": '" + table + "' is not a valid table name");
+            }
+            String[] colParts = Identifiers.split(column);
+            if (colParts.length != 1 || colParts[0].isEmpty()) {
+                throw new VeilConfigException(origin + ": '" + column + "' in table " + t
+                        + " is not a valid column name (write just the column, quoted if it has dots)");
+            }
+            String col = colParts[0];
+            String boundName = t.qualified() + "." + col;
+            if (renamedFrom != null && !renamedFrom.isBlank()) {
+                String[] parts = Identifiers.split(renamedFrom);
+                if (parts.length < 2) {
+                    throw new VeilConfigException(origin + ": renamed-from of " + t + "." + col + " is '" + renamedFrom
+                            + "'; write the former table.column, e.g. renamed-from: people.social_security_number");
+                }
+                boundName = String.join(".", parts);
+            }
+            return new EncryptedColumn(t, col, type, boundName);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.veil.driver.codec;
+
+import com.google.crypto.tink.Aead;
+import dev.veil.driver.VeilSqlState;
+import dev.veil.key.KeyAccessDeniedException;
+import dev.veil.key.KeyException;
+import dev.veil.key.KeyRing;
+import dev.veil.key.KeyScope;
+import dev.veil.key.KeyUnavailableException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.SQLException;
+import java.util.Base64;
+
+/**
+ * Encrypts and decrypts the values of one column. Binary storage ({@code bytea}) holds
+ * {@code 'V' 0x01 || tink-ciphertext}; text storage holds {@code "veil1:" || base64(tink-ciphertext)} without
+ * padding. The associated data is {@code "veil/1:" || bound table.column}, so a ciphertext moved to another
+ * column fails to decrypt. See {@code docs/design.md}.
+ */
+public final class ColumnCipher {
+
+    /** How the column stores ciphertext, from its SQL type. */
+    public enum Storage {
+        /** {@code bytea}: raw envelope bytes. */
+        BINARY,
+        /** {@code text}/{@code varchar}: the text envelope. */
+        TEXT
+    }
+
+    static final byte MAGIC = 'V';
+    static final byte VERSION = 1;
+    public static final String TEXT_PREFIX = "veil1:";
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+
+    private final String column;
+    private final KeyScope scope;
+    private final byte[] associatedData;
+    private final ValueType declaredType;
+    private final KeyRing keys;
+    private final boolean allowLegacyPlaintext;
+
+    /**
+     * @param column {@code table.column} for messages
+     * @param boundName {@code table.column} the ciphertext is bound to (associated data and key scope)
+     */
+    public ColumnCipher(String column, String boundName, ValueType declaredType, KeyRing keys,
+            boolean allowLegacyPlaintext) {
+        this.column = column;
+        int dot = boundName.lastIndexOf('.');
+        this.scope = KeyScope.encryption(boundName.substring(0, dot), boundName.substring(dot + 1));
+        this.associatedData = ("veil/1:" + boundName).getBytes(StandardCharsets.UTF_8);
+        this.declaredType = declaredType;
+        this.keys = keys;
+        this.allowLegacyPlaintext = allowLegacyPlaintext;
+    }
+
+    public String column() {
+        return column;
+    }
+
+    public ValueType declaredType() {
+        return declaredType;
+    }
+
+    public KeyScope scope() {
+        return scope;
+    }
+
+    /**
+     * Encrypts a bound value (converted to the declared type first) into what the column stores: a
+     * {@code byte[]} for binary storage, a {@code String} for text storage.
+     */
+    public Object encrypt(Object value, Storage storage) throws SQLException {
+        byte[] ct = encryptRaw(value);
+        if (storage == Storage.BINARY) {
+            byte[] out = new byte[ct.length + 2];
+            out[0] = MAGIC;
+            out[1] = VERSION;
+            System.arraycopy(ct, 0, out, 2, ct.length);
+            return out;
+        }
+        return TEXT_PREFIX + B64.encodeToString(ct);
+    }
+
+    private byte[] encryptRaw(Object value) throws SQLException {
+        Object stored;
+        try {
+            stored = Conversions.toStored(value, declaredType);
+        } catch (Conversions.ConversionException e) {
+            throw VeilSqlState.CONVERSION.exception("cannot encrypt into " + column
+                    + (declaredType == null ? "" : " (declared " + declaredType.configName() + ")") + ": "
+                    + e.getMessage());
+        }
+        ValueType type = declaredType != null ? declaredType : TypedValues.typeOf(stored);
+        byte[] plain = TypedValues.encode(type, stored);
+        try {
+            return aead().encrypt(plain, associatedData);
+        } catch (GeneralSecurityException e) {
+            throw VeilSqlState.DECRYPTION_FAILED.exception("encryption failed for " + column, e);
+        } finally {
+            java.util.Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /** Decrypts what the column stored ({@code byte[]} or {@code String}) into the value that was written. */
+    public Object decrypt(Object stored) throws SQLException {
+        if (stored == null) {
+            return null;
+        }
+        byte[] ct;
+        if (stored instanceof byte[]) {
+            byte[] b = (byte[]) stored;
+            if (b.length < 3 || b[0] != MAGIC) {
+                return legacy(stored);
+            }
+            if (b[1] != VERSION) {
+                throw VeilSqlState.UNRECOGNIZED_CIPHERTEXT.exception("value in " + column
+                        + " has unknown Veil format version " + (b[1] & 0xff) + "; upgrade Veil to read it");
+            }
+            ct = java.util.Arrays.copyOfRange(b, 2, b.length);
+        } else {
+            String s = stored.toString();
+            if (!s.startsWith(TEXT_PREFIX)) {
+                if (s.startsWith("veil") && s.length() > 6 && s.charAt(5) == ':' && Character.isDigit(s.charAt(4))) {
+                    throw VeilSqlState.UNRECOGNIZED_CIPHERTEXT.exception("value in " + column
+                            + " has an unknown Veil format version; upgrade Veil to read it");
+                }
+                return legacy(stored);
+            }
+            try {
+                ct = B64D.decode(s.substring(TEXT_PREFIX.length()));
+            } catch (IllegalArgumentException e) {
+                throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
+                        + ": the stored text is not valid base64 (truncated or altered)");
+            }
+        }
+        byte[] plain;
+        try {
+            plain = aead().decrypt(ct, associatedData);
+        } catch (GeneralSecurityException e) {
+            throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
+                    + ": the value was altered, truncated, copied from another column, or its key version is gone");
+        }
+        try {
+            return TypedValues.decode(plain);
+        } catch (IllegalArgumentException e) {
+            throw VeilSqlState.UNRECOGNIZED_CIPHERTEXT.exception("value in " + column + " decrypted to an unknown "
+                    + "encoding (" + e.getMessage() + "); upgrade Veil to read it");
+        } finally {
+            java.util.Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    private Object legacy(Object stored) throws SQLException {
+        if (!allowLegacyPlaintext) {
+            throw VeilSqlState.UNRECOGNIZED_CIPHERTEXT.exception("value in " + column + " is not Veil ciphertext "
+                    + "(plaintext written before encryption was enabled, or written around Veil). Migrate the column "
+                    + "with the veil CLI, or set veil.allow-legacy-plaintext=true while migrating");
+        }
+        if (declaredType == null) {
+            return stored;
+        }
+        try {
+            return Conversions.to(stored, declaredType.javaType());
+        } catch (Conversions.ConversionException e) {
+            throw VeilSqlState.CONVERSION.exception("legacy plaintext in " + column + " does not convert to its "
+                    + "declared type " + declaredType.configName());
+        }
+    }
+
+    private Aead aead() throws SQLException {
+        try {
+            return keys.aead(scope);
+        } catch (KeyUnavailableException e) {
+            throw VeilSqlState.KEY_UNAVAILABLE.exception("data key for " + column + " is unavailable: "
+                    + e.getMessage() + ". Retry later", e);
+        } catch (KeyAccessDeniedException e) {
+            throw VeilSqlState.KEY_ACCESS_DENIED.exception("access to the data key for " + column + " was denied: "
+                    + e.getMessage(), e);
+        } catch (KeyException e) {
+            throw VeilSqlState.DECRYPTION_FAILED.exception("data key for " + column + " cannot be used: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ColumnCipher[" + column + "]";
+    }
+}
