@@ -12,6 +12,11 @@ import com.google.crypto.tink.prf.PrfSet;
  */
 public interface KeyRing extends AutoCloseable {
 
+    /** Starts configuring the standard ring (JDBC key table, master key, Caffeine cache); see {@link KeyRingBuilder}. */
+    static KeyRingBuilder builder() {
+        return new KeyRingBuilder();
+    }
+
     /**
      * The AEAD of the scope's data keyset (encrypts with the primary version, decrypts with every enabled
      * version). Creates, wraps and stores the keyset when the scope has none yet.
@@ -24,6 +29,27 @@ public interface KeyRing extends AutoCloseable {
 
     /** The PRF set of a blind-index scope; same life cycle as {@link #aead(KeyScope)}. */
     PrfSet prf(KeyScope scope) throws KeyException;
+
+    /**
+     * Drops the cached primitive of one scope, so the next call reads and unwraps the stored keyset again
+     * (for example right after {@link KeyAdministration#addVersion(KeyScope)}). The default does nothing.
+     */
+    default void invalidate(KeyScope scope) {
+        // nothing cached
+    }
+
+    /** Drops every cached primitive. The default does nothing. */
+    default void invalidateAll() {
+        // nothing cached
+    }
+
+    /**
+     * A snapshot for health indicators: degraded while the master key recently failed and cached keys are
+     * (or may soon be) served past their time-to-live. The default is always healthy.
+     */
+    default KeyRingHealth health() {
+        return KeyRingHealth.HEALTHY;
+    }
 
     /** Releases caches and clients; never throws. */
     @Override

@@ -1,0 +1,343 @@
+package dev.veil.key;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.prf.PrfSet;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * The standard {@link KeyRing}: a Caffeine cache of unwrapped primitives in front of a {@link DataKeyStore}.
+ *
+ * <p>Per cached key, with {@code ttl}, {@code refreshAhead} and {@code maxStaleness} from the builder:
+ * <ul>
+ *   <li>age &lt; ttl − refreshAhead: served as is (the hot path: one cache lookup, one ticker read);</li>
+ *   <li>ttl − refreshAhead ≤ age &lt; ttl: served, and one background refresh is started;</li>
+ *   <li>ttl ≤ age &lt; ttl + maxStaleness: if a refresh failed because the master key is unavailable, served
+ *       as <em>stale</em> (counted, logged, ring degraded) while refreshes are retried every
+ *       {@code retryBackoff}; if nobody refreshed it yet, the caller reloads it;</li>
+ *   <li>beyond: Caffeine has dropped it; the next call loads synchronously and fails with
+ *       {@link KeyUnavailableException} while the master key is unavailable.</li>
+ * </ul>
+ * A refresh refused for a non-retryable reason (access denied, wrong master key) drops the cached key at once.
+ * Loads are single-flight per scope (Caffeine's atomic {@code get}); a failed load is remembered for
+ * {@code retryBackoff} so a waiting crowd fails fast instead of queueing for one timeout each.
+ */
+final class CachingKeyRing implements KeyRing {
+
+    private static final System.Logger LOG = System.getLogger(KeyRing.class.getName());
+
+    /** A cached primitive and its deadlines (ticker nanos). */
+    static final class CachedKey {
+        final Object primitive;
+        final long refreshAt;
+        final long expiresAt;
+        final AtomicBoolean refreshing = new AtomicBoolean();
+        volatile boolean failing;
+        volatile long nextAttemptAt;
+        volatile boolean warned;
+
+        CachedKey(Object primitive, long refreshAt, long expiresAt) {
+            this.primitive = primitive;
+            this.refreshAt = refreshAt;
+            this.expiresAt = expiresAt;
+        }
+    }
+
+    private record Failure(long at, KeyException error) { }
+
+    /** Carries a checked {@link KeyException} out of Caffeine's mapping function. */
+    private static final class LoadFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient KeyException error;
+
+        LoadFailure(KeyException error) {
+            super(null, null, false, false);
+            this.error = error;
+        }
+    }
+
+    private final DataKeyStore store;
+    private final Cache<KeyScope, CachedKey> cache;
+    private final Ticker ticker;
+    private final KeyRingListener listener;
+    private final long ttlNanos;
+    private final long refreshAfterNanos;
+    private final long maxStaleNanos;
+    private final long retryNanos;
+    private final Executor refresher;
+    private final ExecutorService ownedRefresher;
+    private final Runnable onClose;
+    private final ConcurrentHashMap<KeyScope, Failure> failures = new ConcurrentHashMap<>();
+    private final LongAdder staleServes = new LongAdder();
+    private final Function<KeyScope, CachedKey> loader = this::loadForCache;
+    private volatile boolean closed;
+
+    CachingKeyRing(DataKeyStore store, Ticker ticker, KeyRingListener listener, Duration ttl, Duration refreshAhead,
+            Duration maxStaleness, Duration retryBackoff, long maximumSize, Executor refresher,
+            ExecutorService ownedRefresher, Runnable onClose) {
+        this.store = store;
+        this.ticker = ticker;
+        this.listener = listener;
+        this.ttlNanos = ttl.toNanos();
+        this.refreshAfterNanos = ttl.minus(refreshAhead).toNanos();
+        this.maxStaleNanos = maxStaleness.toNanos();
+        this.retryNanos = retryBackoff.toNanos();
+        this.refresher = refresher;
+        this.ownedRefresher = ownedRefresher;
+        this.onClose = onClose;
+        this.cache = Caffeine.newBuilder()
+                .ticker(ticker)
+                .maximumSize(maximumSize)
+                .expireAfterWrite(ttl.plus(maxStaleness))
+                .build();
+    }
+
+    @Override
+    public Aead aead(KeyScope scope) throws KeyException {
+        if (scope.purpose() != KeyPurpose.ENCRYPTION) {
+            throw new KeyException("aead() needs an encryption scope but got " + scope + "; use prf() for blind indexes");
+        }
+        return (Aead) primitive(scope);
+    }
+
+    @Override
+    public PrfSet prf(KeyScope scope) throws KeyException {
+        if (scope.purpose() != KeyPurpose.BLIND_INDEX) {
+            throw new KeyException("prf() needs a blind-index scope but got " + scope + "; use aead() for encryption");
+        }
+        return (PrfSet) primitive(scope);
+    }
+
+    Object primitive(KeyScope scope) throws KeyException {
+        CachedKey k = cache.getIfPresent(scope);
+        if (k == null) {
+            listener.cacheMiss(scope);
+            return load(scope).primitive;
+        }
+        long now = ticker.read();
+        if (now - k.refreshAt < 0) {
+            listener.cacheHit(scope);
+            return k.primitive;
+        }
+        return aged(scope, k, now);
+    }
+
+    private Object aged(KeyScope scope, CachedKey k, long now) throws KeyException {
+        if (now - k.expiresAt < 0) {
+            listener.cacheHit(scope);
+            refreshInBackground(scope, k, now);
+            return k.primitive;
+        }
+        if (!k.failing) {
+            if (!k.refreshing.compareAndSet(false, true)) {
+                listener.cacheHit(scope); // another caller is reloading it right now
+                return k.primitive;
+            }
+            try {
+                CachedKey fresh = fetch(scope);
+                cache.asMap().replace(scope, k, fresh);
+                return fresh.primitive;
+            } catch (KeyUnavailableException e) {
+                markFailing(scope, k, e);
+            } catch (KeyException e) {
+                recordFailure(scope, e);
+                cache.asMap().remove(scope, k);
+                throw e;
+            } finally {
+                k.refreshing.set(false);
+            }
+        } else {
+            refreshInBackground(scope, k, now);
+        }
+        staleServes.increment();
+        listener.staleServed(scope, Duration.ofNanos(now - k.expiresAt));
+        if (!k.warned) {
+            k.warned = true;
+            LOG.log(Level.WARNING, () -> "degraded: serving the cached data key for " + scope
+                    + " past its time-to-live because the master key " + store.primary().id()
+                    + " is unavailable; it stays usable for at most " + Duration.ofNanos(maxStaleNanos)
+                    + " more, then calls fail with KeyUnavailableException");
+        }
+        return k.primitive;
+    }
+
+    private CachedKey load(KeyScope scope) throws KeyException {
+        if (closed) {
+            throw new KeyException("key ring is closed; " + scope + " cannot be loaded");
+        }
+        failFast(scope);
+        try {
+            return cache.get(scope, loader);
+        } catch (LoadFailure f) {
+            throw f.error;
+        }
+    }
+
+    private CachedKey loadForCache(KeyScope scope) {
+        try {
+            failFast(scope);
+            return fetch(scope);
+        } catch (KeyException e) {
+            recordFailure(scope, e);
+            throw new LoadFailure(e);
+        }
+    }
+
+    private void failFast(KeyScope scope) throws KeyException {
+        Failure f = failures.get(scope);
+        if (f != null && ticker.read() - (f.at + retryNanos) < 0) {
+            throw repeat(f.error, f.error.getMessage() + " (remembered; retried after " + Duration.ofNanos(retryNanos)
+                    + ")");
+        }
+    }
+
+    /** Reads or creates the keyset and builds its primitive; no cache access. */
+    private CachedKey fetch(KeyScope scope) throws KeyException {
+        long start = System.nanoTime();
+        DataKeyStore.Loaded loaded;
+        Object primitive;
+        try {
+            loaded = store.loadOrCreate(scope);
+            primitive = DataKeyStore.primitive(scope, loaded.handle());
+        } catch (KeyException e) {
+            String m = e.getMessage();
+            throw m != null && m.contains(scope.toString()) ? e : repeat(e, "data key for " + scope + ": " + m);
+        }
+        long now = ticker.read();
+        CachedKey k = new CachedKey(primitive, now + refreshAfterNanos, now + ttlNanos);
+        listener.keyLoaded(scope, Duration.ofNanos(System.nanoTime() - start), loaded.created());
+        Failure previous = failures.remove(scope);
+        if (previous != null) {
+            LOG.log(Level.INFO, () -> "recovered: data key for " + scope + " loaded again with master key "
+                    + store.primary().id());
+        }
+        return k;
+    }
+
+    private void refreshInBackground(KeyScope scope, CachedKey k, long now) {
+        if ((k.failing && now - k.nextAttemptAt < 0) || closed || !k.refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            refresher.execute(() -> refresh(scope, k));
+        } catch (RejectedExecutionException e) {
+            k.refreshing.set(false);
+        }
+    }
+
+    private void refresh(KeyScope scope, CachedKey k) {
+        try {
+            CachedKey fresh = fetch(scope);
+            cache.asMap().replace(scope, k, fresh);
+        } catch (KeyUnavailableException e) {
+            markFailing(scope, k, e);
+        } catch (KeyException e) {
+            recordFailure(scope, e);
+            cache.asMap().remove(scope, k);
+            LOG.log(Level.WARNING, () -> "dropped the cached data key for " + scope + " after a refused refresh: "
+                    + e.getMessage());
+        } catch (RuntimeException e) {
+            markFailing(scope, k, new KeyUnavailableException("data key for " + scope + ": refresh failed: " + e, e));
+        } finally {
+            k.refreshing.set(false);
+        }
+    }
+
+    private void markFailing(KeyScope scope, CachedKey k, KeyException e) {
+        k.nextAttemptAt = ticker.read() + retryNanos;
+        k.failing = true;
+        recordFailure(scope, e);
+    }
+
+    private void recordFailure(KeyScope scope, KeyException e) {
+        Failure previous = failures.put(scope, new Failure(ticker.read(), e));
+        try {
+            listener.keyLoadFailed(scope, e);
+        } catch (RuntimeException ignored) {
+            // a broken listener must not break key loading
+        }
+        LOG.log(previous == null ? Level.WARNING : Level.DEBUG, e::getMessage);
+    }
+
+    static KeyException repeat(KeyException e, String message) {
+        if (e instanceof KeyUnavailableException) {
+            return new KeyUnavailableException(message, e);
+        }
+        if (e instanceof KeyAccessDeniedException) {
+            return new KeyAccessDeniedException(message, e);
+        }
+        return new KeyException(message, e);
+    }
+
+    @Override
+    public void invalidate(KeyScope scope) {
+        cache.invalidate(scope);
+        failures.remove(scope);
+    }
+
+    @Override
+    public void invalidateAll() {
+        cache.invalidateAll();
+        failures.clear();
+    }
+
+    @Override
+    public KeyRingHealth health() {
+        long now = ticker.read();
+        int failing = 0;
+        long latest = 0;
+        String last = null;
+        for (Iterator<Map.Entry<KeyScope, Failure>> it = failures.entrySet().iterator(); it.hasNext();) {
+            Failure f = it.next().getValue();
+            if (now - (f.at + ttlNanos) < 0) {
+                failing++;
+                if (last == null || f.at - latest > 0) {
+                    latest = f.at;
+                    last = f.error.getMessage();
+                }
+            } else if (now - (f.at + ttlNanos + maxStaleNanos) > 0) {
+                it.remove();
+            }
+        }
+        return new KeyRingHealth(failing > 0, failing, staleServes.sum(), last);
+    }
+
+    /** Cached scopes, for tests and diagnostics. */
+    long cachedScopes() {
+        return cache.estimatedSize();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        cache.invalidateAll();
+        if (ownedRefresher != null) {
+            ownedRefresher.shutdownNow();
+        }
+        try {
+            onClose.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "closing master keys failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KeyRing[masterKey=" + store.primary().id() + ", keyTable=" + store.table().name() + "]";
+    }
+}

@@ -1,0 +1,154 @@
+package dev.veil.key;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.prf.PredefinedPrfParameters;
+import com.google.crypto.tink.prf.PrfConfig;
+import com.google.crypto.tink.prf.PrfSet;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads, creates and writes scopes' keysets: the key table, the envelope and the master keys together.
+ * Only the configured master keys are ever used; the row's {@code master_key_id} merely picks among them.
+ */
+final class DataKeyStore {
+
+    static {
+        try {
+            AeadConfig.register();
+            PrfConfig.register();
+        } catch (GeneralSecurityException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    record Loaded(KeysetHandle handle, boolean created) { }
+
+    private final DataKeyTable table;
+    private final String database;
+    private final MasterKey primary;
+    private final Map<String, MasterKey> byId;
+    private final EncryptionTemplate template;
+
+    DataKeyStore(DataKeyTable table, String database, MasterKey primary, List<MasterKey> previous,
+            EncryptionTemplate template) {
+        this.table = table;
+        this.database = database;
+        this.primary = primary;
+        this.byId = new LinkedHashMap<>();
+        byId.put(primary.id(), primary);
+        previous.forEach(m -> byId.putIfAbsent(m.id(), m));
+        this.template = template;
+    }
+
+    DataKeyTable table() {
+        return table;
+    }
+
+    MasterKey primary() {
+        return primary;
+    }
+
+    String database() {
+        return database;
+    }
+
+    KeyContext context(KeyScope scope) {
+        return KeyContext.of(database, scope);
+    }
+
+    /** Reads the scope's keyset, or generates and stores one; a lost insert race re-reads the winner's. */
+    Loaded loadOrCreate(KeyScope scope) throws KeyException {
+        Optional<DataKeyTable.Row> row = table.read(scope);
+        if (row.isPresent()) {
+            return new Loaded(unwrap(row.get()), false);
+        }
+        KeysetHandle fresh = generate(scope.purpose());
+        byte[] envelope = seal(scope, fresh, primary);
+        if (table.insertIfAbsent(scope, primary.id(), envelope, primaryVersion(fresh))) {
+            return new Loaded(fresh, true);
+        }
+        DataKeyTable.Row winner = table.read(scope).orElseThrow(() -> new KeyException("data key for " + scope
+                + " was stored by another process and then deleted from " + table.name() + "; check who deletes rows"));
+        return new Loaded(unwrap(winner), false);
+    }
+
+    KeysetHandle unwrap(DataKeyTable.Row row) throws KeyException {
+        MasterKey masterKey = masterKeyFor(row);
+        byte[] keyset = KeysetEnvelope.open(row.envelope(), context(row.scope()), masterKey);
+        try {
+            return TinkProtoKeysetFormat.parseKeyset(keyset, InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException e) {
+            throw new KeyException("data keyset for " + row.scope() + " unwrapped under master key " + masterKey.id()
+                    + " but is not a valid Tink keyset; the key table row is corrupt");
+        } finally {
+            Arrays.fill(keyset, (byte) 0);
+        }
+    }
+
+    MasterKey masterKeyFor(DataKeyTable.Row row) throws KeyException {
+        MasterKey m = byId.get(row.masterKeyId());
+        if (m == null) {
+            throw new KeyException("data key for " + row.scope() + " is wrapped by master key " + row.masterKeyId()
+                    + " but this ring is configured with " + primary.id() + "; configure that master key (or add it "
+                    + "with previousMasterKey while rotating), or re-wrap the key table with KeyAdministration.rewrap");
+        }
+        return m;
+    }
+
+    byte[] seal(KeyScope scope, KeysetHandle handle, MasterKey masterKey) throws KeyException {
+        byte[] keyset;
+        try {
+            keyset = TinkProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException e) {
+            throw new KeyException("cannot serialize the data keyset for " + scope, e);
+        }
+        try {
+            return KeysetEnvelope.seal(keyset, context(scope), masterKey);
+        } finally {
+            Arrays.fill(keyset, (byte) 0);
+        }
+    }
+
+    KeysetHandle generate(KeyPurpose purpose) throws KeyException {
+        try {
+            return KeysetHandle.generateNew(purpose == KeyPurpose.ENCRYPTION
+                    ? template.parameters() : PredefinedPrfParameters.HMAC_SHA256_PRF);
+        } catch (GeneralSecurityException e) {
+            throw new KeyException("cannot generate a " + purpose + " keyset", e);
+        }
+    }
+
+    com.google.crypto.tink.Parameters newVersionParameters(KeyPurpose purpose) {
+        return purpose == KeyPurpose.ENCRYPTION ? template.parameters() : PredefinedPrfParameters.HMAC_SHA256_PRF;
+    }
+
+    static long primaryVersion(KeysetHandle handle) {
+        return Integer.toUnsignedLong(handle.getPrimary().getId());
+    }
+
+    /** The primitive a ring caches: {@link Aead} for encryption scopes, {@link PrfSet} for blind indexes. */
+    static Object primitive(KeyScope scope, KeysetHandle handle) throws KeyException {
+        try {
+            return scope.purpose() == KeyPurpose.ENCRYPTION
+                    ? handle.getPrimitive(RegistryConfiguration.get(), Aead.class)
+                    : handle.getPrimitive(RegistryConfiguration.get(), PrfSet.class);
+        } catch (GeneralSecurityException e) {
+            throw new KeyException("data keyset for " + scope + " has no usable " + scope.purpose()
+                    + " key (every version disabled, or a key type this Veil does not know)", e);
+        }
+    }
+
+    void close() {
+        byId.values().forEach(MasterKey::close);
+    }
+}

@@ -1,0 +1,209 @@
+package dev.veil.key;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The key table: one row per scope holding its wrapped keyset ({@link KeysetEnvelope}). Every method opens
+ * its own short connection from the {@link ConnectionFactory}, in auto-commit mode unless the caller passes
+ * a connection for a transaction of its own ({@link KeyAdministration}).
+ */
+final class DataKeyTable {
+
+    private static final String SQLSTATE_UNIQUE_VIOLATION = "23505";
+    private static final String SQLSTATE_DUPLICATE_TABLE = "42P07";
+
+    record Row(KeyScope scope, String masterKeyId, byte[] envelope, long primaryVersion, long revision,
+            Instant createdAt, Instant updatedAt) { }
+
+    private final ConnectionFactory connections;
+    private final String table;
+    private volatile boolean exists;
+
+    DataKeyTable(ConnectionFactory connections, String table) {
+        this.connections = connections;
+        this.table = table;
+    }
+
+    String name() {
+        return table;
+    }
+
+    String createSql() {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (\n"
+                + "  table_name      text        NOT NULL,\n"
+                + "  key_name        text        NOT NULL,\n"
+                + "  purpose         text        NOT NULL CHECK (purpose IN ('encryption', 'blind_index')),\n"
+                + "  master_key_id   text        NOT NULL,\n"
+                + "  wrapped_keyset  bytea       NOT NULL,\n"
+                + "  format          smallint    NOT NULL,\n"
+                + "  primary_version bigint      NOT NULL,\n"
+                + "  revision        bigint      NOT NULL DEFAULT 1,\n"
+                + "  created_at      timestamptz NOT NULL DEFAULT now(),\n"
+                + "  updated_at      timestamptz NOT NULL DEFAULT now(),\n"
+                + "  PRIMARY KEY (table_name, key_name, purpose)\n"
+                + ")";
+    }
+
+    Connection open() throws KeyException {
+        try {
+            Connection c = connections.open();
+            try {
+                ensureExists(c);
+                return c;
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot open a connection to the key table", null, e);
+        }
+    }
+
+    private void ensureExists(Connection c) throws SQLException {
+        if (exists) {
+            return;
+        }
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(true);
+        try {
+            if (!present(c)) {
+                try (Statement st = c.createStatement()) {
+                    st.execute(createSql());
+                } catch (SQLException e) {
+                    // two sessions creating the table at once: the loser gets unique_violation on pg_type
+                    String state = e.getSQLState();
+                    if (!(SQLSTATE_UNIQUE_VIOLATION.equals(state) || SQLSTATE_DUPLICATE_TABLE.equals(state))
+                            || !present(c)) {
+                        throw e;
+                    }
+                }
+            }
+            exists = true;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private boolean present(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    Optional<Row> read(KeyScope scope) throws KeyException {
+        try (Connection c = open()) {
+            c.setAutoCommit(true);
+            return read(c, scope, false);
+        } catch (SQLException e) {
+            throw failure("cannot read the data key", scope, e);
+        }
+    }
+
+    Optional<Row> read(Connection c, KeyScope scope, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(select() + " WHERE table_name = ? AND key_name = ? AND purpose = ?"
+                + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setString(1, scope.table());
+            ps.setString(2, scope.name());
+            ps.setString(3, purpose(scope.purpose()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    List<Row> readAll(Connection c, boolean forUpdate) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(select() + " ORDER BY table_name, key_name, purpose"
+                + (forUpdate ? " FOR UPDATE" : ""));
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(row(rs));
+            }
+        }
+        return rows;
+    }
+
+    /** {@code INSERT … ON CONFLICT DO NOTHING}; false when another ring or process stored the scope first. */
+    boolean insertIfAbsent(KeyScope scope, String masterKeyId, byte[] envelope, long primaryVersion)
+            throws KeyException {
+        try (Connection c = open()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                    + " (table_name, key_name, purpose, master_key_id, wrapped_keyset, format, primary_version)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_name, key_name, purpose) DO NOTHING")) {
+                ps.setString(1, scope.table());
+                ps.setString(2, scope.name());
+                ps.setString(3, purpose(scope.purpose()));
+                ps.setString(4, masterKeyId);
+                ps.setBytes(5, envelope);
+                ps.setInt(6, KeysetEnvelope.FORMAT);
+                ps.setLong(7, primaryVersion);
+                return ps.executeUpdate() == 1;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot store the new data key", scope, e);
+        }
+    }
+
+    /** Optimistic update: only when the row still has {@code old.revision()}. */
+    boolean update(Connection c, Row old, String masterKeyId, byte[] envelope, long primaryVersion)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
+                + " SET master_key_id = ?, wrapped_keyset = ?, format = ?, primary_version = ?,"
+                + " revision = revision + 1, updated_at = now()"
+                + " WHERE table_name = ? AND key_name = ? AND purpose = ? AND revision = ?")) {
+            ps.setString(1, masterKeyId);
+            ps.setBytes(2, envelope);
+            ps.setInt(3, KeysetEnvelope.FORMAT);
+            ps.setLong(4, primaryVersion);
+            ps.setString(5, old.scope().table());
+            ps.setString(6, old.scope().name());
+            ps.setString(7, purpose(old.scope().purpose()));
+            ps.setLong(8, old.revision());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private String select() {
+        return "SELECT table_name, key_name, purpose, master_key_id, wrapped_keyset, primary_version, revision,"
+                + " created_at, updated_at FROM " + table;
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        KeyScope scope = new KeyScope(rs.getString(1), rs.getString(2),
+                KeyPurpose.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)));
+        return new Row(scope, rs.getString(4), rs.getBytes(5), rs.getLong(6), rs.getLong(7),
+                rs.getTimestamp(8).toInstant(), rs.getTimestamp(9).toInstant());
+    }
+
+    static String purpose(KeyPurpose p) {
+        return p.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Connection trouble is retryable ({@link KeyUnavailableException}); anything else is not. */
+    KeyException failure(String what, KeyScope scope, SQLException e) {
+        String state = e.getSQLState();
+        String message = "key table " + table + ": " + what + (scope == null ? "" : " for " + scope)
+                + " (SQLState " + state + ": " + e.getMessage() + ")";
+        if (e instanceof SQLTransientException || (state != null && state.startsWith("08"))
+                || (state != null && (state.startsWith("53") || state.startsWith("57")))) {
+            return new KeyUnavailableException(message + "; retry when the database is reachable", e);
+        }
+        return new KeyException(message + "; check that the connection's user may create, read and insert into "
+                + table, e);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.veil.key.local;
+
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+
+/**
+ * Writes a new <b>cleartext</b> local master keyset (one AES-256-GCM key, Tink JSON) for development:
+ * {@code LocalKeysetGenerator PATH}. Refuses to overwrite an existing file; makes it owner-readable only
+ * where the file system supports POSIX permissions.
+ */
+public final class LocalKeysetGenerator {
+
+    private LocalKeysetGenerator() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: LocalKeysetGenerator PATH   (writes a new cleartext master keyset; never overwrites)");
+            System.exit(2);
+        }
+        Path path = Path.of(args[0]).toAbsolutePath();
+        try {
+            generate(path);
+            System.out.println("wrote local master keyset " + path + " (cleartext, for development only); "
+                    + "use masterKey local-keyset:" + path);
+        } catch (FileAlreadyExistsException e) {
+            System.err.println(path + " already exists; not overwritten (it may protect existing data keys)");
+            System.exit(1);
+        } catch (IOException | GeneralSecurityException e) {
+            System.err.println("cannot write " + path + ": " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** Writes the keyset; throws {@link FileAlreadyExistsException} when {@code path} exists. */
+    public static void generate(Path path) throws IOException, GeneralSecurityException {
+        AeadConfig.register();
+        KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+        String json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(path);
+        }
+        Files.writeString(path, json, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+}
