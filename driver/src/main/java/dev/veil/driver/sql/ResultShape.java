@@ -1,0 +1,63 @@
+package dev.veil.driver.sql;
+
+import java.util.Arrays;
+
+/**
+ * Which columns of a result are encrypted, by 1-based position, with the labels the analysis expects there so a
+ * result whose shape changed (a column dropped since the plan was made) is detected instead of misread.
+ */
+public final class ResultShape {
+
+    /** A result with no encrypted column. */
+    public static final ResultShape PLAIN = new ResultShape(new Target[0], new String[0], -1);
+
+    private final Target[] targets;
+    private final String[] labels;
+    private final int columnCount;
+
+    /**
+     * @param targets index i holds column i+1's target or null
+     * @param labels index i holds the expected canonical label of column i+1 (null when unknown)
+     * @param columnCount the expected column count, or -1 when only a prefix is known
+     */
+    public ResultShape(Target[] targets, String[] labels, int columnCount) {
+        this.targets = targets;
+        this.labels = labels;
+        this.columnCount = columnCount;
+    }
+
+    public boolean hasEncrypted() {
+        for (Target t : targets) {
+            if (t != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The target of 1-based column {@code index}, or null when that column is not encrypted. */
+    public Target target(int index) {
+        return index <= targets.length ? targets[index - 1] : null;
+    }
+
+    public int knownColumns() {
+        return targets.length;
+    }
+
+    public int columnCount() {
+        return columnCount;
+    }
+
+    public String label(int index) {
+        return index <= labels.length ? labels[index - 1] : null;
+    }
+
+    Target[] targets() {
+        return targets;
+    }
+
+    @Override
+    public String toString() {
+        return "ResultShape" + Arrays.toString(targets);
+    }
+}

@@ -1,0 +1,1437 @@
+package dev.veil.driver.sql;
+
+import dev.veil.driver.EncryptedColumn;
+import dev.veil.driver.Identifiers;
+import dev.veil.driver.TableName;
+import dev.veil.driver.VeilConfig;
+import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.codec.ColumnCipher;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.expression.BooleanValue;
+import net.sf.jsqlparser.expression.CaseExpression;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
+import net.sf.jsqlparser.expression.DateValue;
+import net.sf.jsqlparser.expression.DoubleValue;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.ExtractExpression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.SignedExpression;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.TimeValue;
+import net.sf.jsqlparser.expression.TimestampValue;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
+import net.sf.jsqlparser.expression.operators.conditional.XorExpression;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.StringProvider;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.ReturningClause;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.Statements;
+import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.comment.Comment;
+import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.view.CreateView;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.drop.Drop;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.insert.InsertConflictAction;
+import net.sf.jsqlparser.statement.insert.InsertConflictTarget;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperation;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.UnionOp;
+import net.sf.jsqlparser.statement.select.Values;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.truncate.Truncate;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+
+/**
+ * Turns one SQL text into a {@link StatementPlan}: which {@code ?} parameters and literals are bound for encrypted
+ * columns, which result columns to decrypt, or why the statement must be refused. JSqlParser types stay inside
+ * this package.
+ *
+ * <p>The rules, in short: an encrypted column may be written ({@code ?}, a literal, NULL, or a copy of a column
+ * with the same key), read back (projected, possibly through aliases, subqueries, CTEs and UNION ALL of matching
+ * columns), counted, and tested with {@code IS [NOT] NULL}. Anything else that touches it — comparison, LIKE,
+ * ORDER BY, GROUP BY, DISTINCT, functions, casts, arithmetic — is refused before anything is sent. See the README's
+ * table of supported and refused forms.
+ */
+public final class SqlAnalyzer {
+
+    private static final Pattern SLOT = Pattern.compile("'\u0001(\\d+)\u0001'");
+    private static final String EXCLUDED = "excluded";
+
+    private final VeilConfig config;
+    private final java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers;
+    private final String[] tableNeedles;
+
+    public SqlAnalyzer(VeilConfig config, java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers) {
+        this.config = config;
+        this.ciphers = ciphers;
+        List<String> needles = new ArrayList<>();
+        for (EncryptedColumn c : config.columns()) {
+            String n = c.table().name().toLowerCase(Locale.ROOT);
+            if (!needles.contains(n)) {
+                needles.add(n);
+            }
+        }
+        this.tableNeedles = needles.toArray(new String[0]);
+    }
+
+    /**
+     * A cheap scan: false means the text cannot reference a configured table (no identifier equal to one of
+     * their names), so the statement passes through without parsing.
+     */
+    public boolean mayTouchEncrypted(String sql) {
+        String lower = sql.toLowerCase(Locale.ROOT);
+        for (String needle : tableNeedles) {
+            int from = 0;
+            while (true) {
+                int i = lower.indexOf(needle, from);
+                if (i < 0) {
+                    break;
+                }
+                int end = i + needle.length();
+                if ((i == 0 || !identifierChar(lower.charAt(i - 1))) && (end == lower.length()
+                        || !identifierChar(lower.charAt(end)))) {
+                    return true;
+                }
+                from = i + 1;
+            }
+        }
+        return false;
+    }
+
+    private static boolean identifierChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+
+    /**
+     * Analyses one SQL text. Never throws for the statement's own sake: a refusal is returned as a refused plan.
+     *
+     * @throws SQLException only when reading the catalog fails
+     */
+    public StatementPlan analyze(String sql, Catalog catalog) throws SQLException {
+        if (!mayTouchEncrypted(sql)) {
+            return StatementPlan.PASS_THROUGH;
+        }
+        Statements statements;
+        try {
+            statements = parse(sql);
+        } catch (Exception | StackOverflowError e) {
+            return StatementPlan.refused(new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT,
+                    "Veil refused a statement that names an encrypted table (" + mentionedTables(sql)
+                            + ") because it could not be parsed"
+                            + (e instanceof Exception ? " near " + position(e) : "")
+                            + ". Veil must understand every statement that may touch an encrypted column. Rewrite it in "
+                            + "standard SQL, or run it on an unwrapped connection (unwrap(Connection.class) is the "
+                            + "Veil wrapper; unwrap(PGConnection.class) bypasses Veil) if it carries no encrypted value"),
+                    true);
+        }
+        Run run = new Run(sql, catalog);
+        try {
+            if (statements.size() != 1) {
+                for (Statement st : statements) {
+                    Run probe = new Run(sql, catalog);
+                    probe.statement(st);
+                    if (probe.touched) {
+                        throw run.refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a text with "
+                                + statements.size() + " statements in one call because one of them touches an encrypted "
+                                + "column. Send the statements one at a time");
+                    }
+                }
+                return StatementPlan.PASS_THROUGH;
+            }
+            Statement st = statements.get(0);
+            List<Out> outs = run.statement(st);
+            if (!run.touched) {
+                return StatementPlan.PASS_THROUGH;
+            }
+            return run.plan(st, outs);
+        } catch (Refusal.Signal s) {
+            return StatementPlan.refused(s.refusal, s.cacheable);
+        }
+    }
+
+    private static String position(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        Matcher matcher = Pattern.compile("line (\\d+), column (\\d+)").matcher(m);
+        return matcher.find() ? "line " + matcher.group(1) + ", column " + matcher.group(2) : "an unknown position";
+    }
+
+    private String mentionedTables(String sql) {
+        String lower = sql.toLowerCase(Locale.ROOT);
+        List<String> out = new ArrayList<>();
+        for (String n : tableNeedles) {
+            if (lower.contains(n)) {
+                out.add(n);
+            }
+        }
+        return String.join(", ", out);
+    }
+
+    static Statements parse(String sql) throws Exception {
+        try {
+            return parser(sql, false).Statements();
+        } catch (Exception e) {
+            return parser(sql, true).Statements();
+        }
+    }
+
+    private static CCJSqlParser parser(String sql, boolean complex) {
+        return new CCJSqlParser(new StringProvider(sql)).withSquareBracketQuotation(false)
+                .withAllowComplexParsing(complex).withBackslashEscapeCharacter(false);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Analysis state of one statement
+
+    /** One output column of a query: its label and, when it carries ciphertext, the column's target. */
+    private record Out(String label, Target target, boolean unknownWidth) {
+        static final Out UNKNOWN = new Out(null, null, true);
+
+        Out(String label, Target target) {
+            this(label, target, false);
+        }
+    }
+
+    /** A relation visible in a scope: a table, a derived table or a CTE. */
+    private abstract static class Source {
+        final String alias;
+
+        Source(String alias) {
+            this.alias = alias;
+        }
+
+        abstract Target encrypted(String column);
+
+        abstract List<Out> all();
+
+        abstract boolean matches(String schema, String name);
+
+        abstract boolean hasEncrypted();
+    }
+
+    private static final class Scope {
+        final Scope parent;
+        final List<Source> sources = new ArrayList<>();
+        final Map<String, List<Out>> ctes = new HashMap<>();
+
+        Scope(Scope parent) {
+            this.parent = parent;
+        }
+
+        List<Out> cte(String name) {
+            for (Scope s = this; s != null; s = s.parent) {
+                List<Out> o = s.ctes.get(name);
+                if (o != null) {
+                    return o;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final class Run {
+        final String sql;
+        final Catalog catalog;
+        final List<Target> params = new ArrayList<>();
+        final List<LiteralTemplate.Slot> slots = new ArrayList<>();
+        final Map<String, Catalog.TableInfo> tables = new HashMap<>();
+        Map<String, Target> modified = Map.of();
+        boolean touched;
+        boolean cacheable = true;
+
+        Run(String sql, Catalog catalog) {
+            this.sql = sql;
+            this.catalog = catalog;
+        }
+
+        Refusal.Signal refuse(VeilSqlState state, String message) {
+            return new Refusal.Signal(new Refusal(state, message), cacheable);
+        }
+
+        Refusal.Signal refuseUse(Target t, String construct, String fix) {
+            return refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused the statement: encrypted column "
+                    + t.column().qualified() + " is used in " + construct + ", which cannot work on randomized "
+                    + "ciphertext. " + fix);
+        }
+
+        Refusal.Signal refuseUse(Target t, String construct) {
+            return refuseUse(t, construct, "Encrypted columns can be written, read back, counted and tested with "
+                    + "IS [NOT] NULL; filter, sort or compute on other columns, or do it in the application after "
+                    + "reading");
+        }
+
+        // --------------------------------------------------------------------------------------------------------
+        // catalog
+
+        Catalog.TableInfo info(TableName name) {
+            String key = name.qualified();
+            if (tables.containsKey(key)) {
+                return tables.get(key);
+            }
+            Catalog.TableInfo info;
+            try {
+                info = catalog.table(name);
+            } catch (SQLException e) {
+                throw new CatalogFailure(e);
+            }
+            if (info == null) {
+                cacheable = false;
+            }
+            tables.put(key, info);
+            return info;
+        }
+
+        Target target(EncryptedColumn column, TableName referenced) {
+            touched = true;
+            Catalog.TableInfo info = info(referenced);
+            ColumnCipher.Storage storage = ColumnCipher.Storage.BINARY;
+            if (info != null) {
+                String type = info.typeOf(column.name());
+                if (type == null) {
+                    cacheable = false;
+                } else {
+                    storage = storageOf(type);
+                    if (storage == null) {
+                        throw refuse(VeilSqlState.SCHEMA_MISMATCH, "encrypted column " + column.qualified()
+                                + " has SQL type " + type + ", which cannot hold ciphertext. Change it to bytea (or "
+                                + "text): ALTER TABLE " + column.table().sql() + " ALTER COLUMN "
+                                + Identifiers.quoteIfNeeded(column.name()) + " TYPE bytea USING NULL -- after "
+                                + "migrating its values with the veil CLI");
+                    }
+                }
+            }
+            return new Target(column, ciphers.apply(column), storage);
+        }
+
+        void bind(JdbcParameter p, Target t) {
+            Integer index = p.getIndex();
+            if (index == null) {
+                throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "a parameter bound for encrypted column "
+                        + t.column().qualified() + " has no position; use plain ? parameters");
+            }
+            while (params.size() < index) {
+                params.add(null);
+            }
+            params.set(index - 1, t);
+        }
+
+        void slot(Target t, Object value, Consumer<Expression> replace) {
+            if (sql.indexOf('\u0001') >= 0) {
+                throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "the statement contains a U+0001 character and a "
+                        + "literal for encrypted column " + t.column().qualified() + "; use a ? parameter");
+            }
+            replace.accept(new StringValue("\u0001" + slots.size() + "\u0001"));
+            slots.add(new LiteralTemplate.Slot(t, value));
+        }
+
+        StatementPlan plan(Statement st, List<Out> outs) {
+            Target[] targets = null;
+            String[] labels = null;
+            int count = -1;
+            if (outs != null && !outs.isEmpty()) {
+                int last = -1;
+                boolean unknownBefore = false;
+                boolean anyUnknown = false;
+                for (int i = 0; i < outs.size(); i++) {
+                    Out o = outs.get(i);
+                    if (o.unknownWidth()) {
+                        anyUnknown = true;
+                    } else if (o.target() != null) {
+                        last = i;
+                        unknownBefore |= anyUnknown;
+                    }
+                }
+                if (unknownBefore) {
+                    throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil cannot tell where the encrypted columns "
+                            + "of this result are, because a * before them expands a table whose columns are unknown "
+                            + "to it. List the columns instead of *");
+                }
+                targets = new Target[last + 1];
+                labels = new String[last + 1];
+                for (int i = 0; i <= last; i++) {
+                    targets[i] = outs.get(i).target();
+                    labels[i] = outs.get(i).label();
+                }
+                count = anyUnknown ? -1 : outs.size();
+            }
+            ResultShape shape = targets == null ? ResultShape.PLAIN : new ResultShape(targets, labels, count);
+            LiteralTemplate template = null;
+            if (!slots.isEmpty()) {
+                String text = st.toString();
+                Matcher m = SLOT.matcher(text);
+                List<String> parts = new ArrayList<>();
+                List<LiteralTemplate.Slot> ordered = new ArrayList<>();
+                int at = 0;
+                while (m.find()) {
+                    parts.add(text.substring(at, m.start()));
+                    ordered.add(slots.get(Integer.parseInt(m.group(1))));
+                    at = m.end();
+                }
+                parts.add(text.substring(at));
+                if (ordered.size() != slots.size()) {
+                    throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil could not rewrite the literals bound for "
+                            + "encrypted columns in this statement; use ? parameters");
+                }
+                template = new LiteralTemplate(parts.toArray(new String[0]), ordered);
+            }
+            return new StatementPlan(null, params.toArray(new Target[0]), template, shape, modified, null, cacheable);
+        }
+
+        // --------------------------------------------------------------------------------------------------------
+        // statements
+
+        List<Out> statement(Statement st) {
+            if (st instanceof Select) {
+                Select s = (Select) st;
+                List<Out> outs = select(s, null);
+                if (s instanceof PlainSelect && ((PlainSelect) s).getIntoTables() != null) {
+                    refuseCopy(outs, "SELECT … INTO");
+                }
+                return outs;
+            } else if (st instanceof Insert) {
+                return insert((Insert) st, null);
+            } else if (st instanceof Update) {
+                return update((Update) st, null);
+            } else if (st instanceof Delete) {
+                return delete((Delete) st, null);
+            } else if (st instanceof CreateTable) {
+                CreateTable ct = (CreateTable) st;
+                if (ct.getSelect() != null) {
+                    refuseCopy(select(ct.getSelect(), null), "CREATE TABLE … AS SELECT");
+                }
+                return null;
+            } else if (st instanceof CreateView) {
+                CreateView cv = (CreateView) st;
+                List<Out> outs = select(cv.getSelect(), null);
+                for (Out o : outs) {
+                    if (o.target() != null) {
+                        throw refuseUse(o.target(), "CREATE VIEW", "A view over an encrypted column would hand "
+                                + "ciphertext to whoever reads the view. Query the table through Veil instead");
+                    }
+                }
+                return null;
+            } else if (st instanceof Alter || st instanceof Drop || st instanceof Truncate || st instanceof CreateIndex
+                    || st instanceof Comment) {
+                return null;
+            }
+            // any other statement kind that names an encrypted table: refuse, it may move values around Veil
+            String kind = st.getClass().getSimpleName().toUpperCase(Locale.ROOT);
+            if (mentionsEncryptedTable(st)) {
+                touched = true;
+                throw refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a " + kind + " statement that names an "
+                        + "encrypted table (" + mentionedTables(sql) + "): Veil cannot guarantee it neither stores "
+                        + "plaintext nor returns ciphertext. Use INSERT/UPDATE/DELETE/SELECT, or run it on a connection "
+                        + "unwrapped from Veil if it carries no encrypted value");
+            }
+            return null;
+        }
+
+        private boolean mentionsEncryptedTable(Statement st) {
+            try {
+                net.sf.jsqlparser.util.TablesNamesFinder<Void> finder = new net.sf.jsqlparser.util.TablesNamesFinder<>();
+                for (String name : finder.getTables(st)) {
+                    TableName tn = TableName.parse(name);
+                    if (!config.columnsOf(tn.schema(), tn.name()).isEmpty()) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (RuntimeException e) {
+                return true; // cannot tell: assume it does
+            }
+        }
+
+        private void refuseCopy(List<Out> outs, String construct) {
+            for (Out o : outs) {
+                if (o.target() != null) {
+                    throw refuseUse(o.target(), construct, "The copy would hold ciphertext in a column Veil does not "
+                            + "know. Declare the new table's column as encrypted with renamed-from: "
+                            + o.target().column().boundName() + " and copy with INSERT … SELECT");
+                }
+            }
+        }
+
+        // --------------------------------------------------------------------------------------------------------
+        // INSERT
+
+        List<Out> insert(Insert insert, Scope outer) {
+            Scope scope = new Scope(outer);
+            withItems(insert.getWithItemsList(), scope);
+            Table table = insert.getTable();
+            TableSource target = tableSource(table, scope, table.getAlias() == null ? null : table.getAlias().getName());
+            Map<String, EncryptedColumn> enc = target.enc;
+            if (!enc.isEmpty()) {
+                touched = true;
+                modified = modifiedTargets(target);
+            }
+            List<String> columns = new ArrayList<>();
+            if (insert.getColumns() != null && !insert.getColumns().isEmpty()) {
+                for (Column c : insert.getColumns()) {
+                    columns.add(Identifiers.canonical(c.getColumnName()));
+                }
+            } else if (!enc.isEmpty()) {
+                Catalog.TableInfo info = info(target.name);
+                if (info == null) {
+                    throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "INSERT without a column list into encrypted "
+                            + "table " + target.name + ", whose columns Veil cannot see. List the columns");
+                }
+                columns.addAll(info.columns());
+            }
+            Select source = insert.getSelect();
+            if (source instanceof Values) {
+                ExpressionList<?> list = ((Values) source).getExpressions();
+                if (list instanceof ParenthesedExpressionList || !(list.get(0) instanceof ExpressionList)) {
+                    row(list, columns, target, scope);
+                } else {
+                    for (Expression row : list) {
+                        row((ExpressionList<?>) row, columns, target, scope);
+                    }
+                }
+            } else if (source != null) {
+                insertSelect(source, columns, target, scope);
+            }
+            InsertConflictTarget conflict = insert.getConflictTarget();
+            if (conflict != null) {
+                if (conflict.getIndexColumnNames() != null) {
+                    for (String c : conflict.getIndexColumnNames()) {
+                        EncryptedColumn ec = enc.get(Identifiers.canonical(c));
+                        if (ec != null) {
+                            throw refuseUse(target(ec, target.name), "ON CONFLICT (…)", "Randomized ciphertexts "
+                                    + "never conflict. Declare a unique blind index on the column and conflict on it");
+                        }
+                    }
+                }
+                if (conflict.getIndexExpression() != null) {
+                    Scope s = new Scope(scope);
+                    s.sources.add(target);
+                    check(conflict.getIndexExpression(), s, "ON CONFLICT (…)");
+                }
+            }
+            InsertConflictAction action = insert.getConflictAction();
+            if (action != null) {
+                Scope s = new Scope(scope);
+                s.sources.add(target);
+                s.sources.add(new TableSource(target.name, target.enc, EXCLUDED));
+                if (action.getUpdateSets() != null) {
+                    updateSets(action.getUpdateSets(), target, s);
+                }
+                check(action.getWhereExpression(), s, "ON CONFLICT … WHERE");
+            }
+            if (insert.getDuplicateUpdateSets() != null) {
+                Scope s = new Scope(scope);
+                s.sources.add(target);
+                updateSets(insert.getDuplicateUpdateSets(), target, s);
+            }
+            Scope ret = new Scope(scope);
+            ret.sources.add(target);
+            return returning(insert.getReturningClause(), ret);
+        }
+
+        private void row(ExpressionList<?> row, List<String> columns, TableSource target, Scope scope) {
+            @SuppressWarnings("unchecked")
+            ExpressionList<Expression> values = (ExpressionList<Expression>) row;
+            if (values.size() != columns.size() && !target.enc.isEmpty()) {
+                throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "INSERT into encrypted table " + target.name
+                        + " has " + values.size() + " values for " + columns.size() + " columns");
+            }
+            for (int i = 0; i < values.size(); i++) {
+                EncryptedColumn ec = i < columns.size() ? target.enc.get(columns.get(i)) : null;
+                final int at = i;
+                value(values.get(i), ec == null ? null : target(ec, target.name), scope, e -> values.set(at, e),
+                        "INSERT … VALUES");
+            }
+        }
+
+        private void insertSelect(Select source, List<String> columns, TableSource target, Scope scope) {
+            List<Out> outs = select(source, scope);
+            if (outs.stream().anyMatch(Out::unknownWidth)) {
+                boolean anyEncrypted = outs.stream().anyMatch(o -> o.target() != null);
+                if (!target.enc.isEmpty() || anyEncrypted) {
+                    throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "INSERT … SELECT * involving encrypted "
+                            + "columns: Veil cannot line up the columns. List them");
+                }
+                return;
+            }
+            for (int i = 0; i < outs.size(); i++) {
+                Out o = outs.get(i);
+                EncryptedColumn ec = i < columns.size() ? target.enc.get(columns.get(i)) : null;
+                if (ec == null) {
+                    if (o.target() != null) {
+                        throw refuseUse(o.target(), "INSERT … SELECT into plain column "
+                                + (i < columns.size() ? target.name + "." + columns.get(i) : "#" + (i + 1)),
+                                "The copy would store ciphertext in a column Veil does not decrypt. Declare that column "
+                                        + "as encrypted (renamed-from: " + o.target().column().boundName()
+                                        + " to share the key)");
+                    }
+                    continue;
+                }
+                Target t = target(ec, target.name);
+                if (o.target() != null) {
+                    if (!o.target().sameBinding(t)) {
+                        throw refuseUse(o.target(), "INSERT … SELECT into " + ec.qualified() + ", which has another key",
+                                "Copy the values through the application, or declare " + ec.qualified()
+                                        + " with renamed-from: " + o.target().column().boundName());
+                    }
+                    continue;
+                }
+                if (!(source instanceof PlainSelect)) {
+                    throw refuseUse(t, "INSERT … SELECT from a plain value", "Write ? parameters or literals");
+                }
+                SelectItem<?> item = ((PlainSelect) source).getSelectItem(i);
+                @SuppressWarnings("unchecked")
+                SelectItem<Expression> it = (SelectItem<Expression>) item;
+                value(item.getExpression(), t, scope, it::setExpression, "INSERT … SELECT");
+            }
+        }
+
+        private Map<String, Target> modifiedTargets(TableSource target) {
+            Map<String, Target> out = new LinkedHashMap<>();
+            Catalog.TableInfo info = info(target.name);
+            for (EncryptedColumn ec : target.enc.values()) {
+                if (info == null || info.typeOf(ec.name()) != null) {
+                    out.put(ec.name(), target(ec, target.name));
+                }
+            }
+            return out;
+        }
+
+        /** A value bound for a column: encrypted when the column is, else only checked. */
+        private void value(Expression e, Target t, Scope scope, Consumer<Expression> replace, String construct) {
+            if (t == null) {
+                check(e, scope, construct);
+                return;
+            }
+            touched = true;
+            if (e instanceof JdbcParameter) {
+                bind((JdbcParameter) e, t);
+            } else if (e instanceof NullValue) {
+                // NULL stays NULL
+            } else if (isLiteral(e)) {
+                slot(t, literal(e, t), replace);
+            } else if (e instanceof Column && sameKey(resolve((Column) e, scope), t)) {
+                // copies ciphertext within one key binding, e.g. SET ssn = EXCLUDED.ssn
+            } else {
+                throw refuseUse(t, construct + " with " + describe(e) + " as the value",
+                        "Veil encrypts only values it receives: write a ? parameter or a literal, and compute the "
+                                + "value in the application");
+            }
+        }
+
+        private boolean sameKey(Target source, Target t) {
+            return source != null && source.sameBinding(t);
+        }
+
+        private void updateSets(List<UpdateSet> sets, TableSource target, Scope scope) {
+            for (UpdateSet set : sets) {
+                ExpressionList<Column> cols = set.getColumns();
+                @SuppressWarnings("unchecked")
+                ExpressionList<Expression> vals = (ExpressionList<Expression>) set.getValues();
+                if (cols.size() > 1 && vals.size() == 1 && vals.get(0) instanceof ExpressionList) {
+                    @SuppressWarnings("unchecked")
+                    ExpressionList<Expression> inner = (ExpressionList<Expression>) vals.get(0);
+                    vals = inner;
+                }
+                if (cols.size() != vals.size()) {
+                    for (Column c : cols) {
+                        EncryptedColumn ec = target.enc.get(Identifiers.canonical(c.getColumnName()));
+                        if (ec != null) {
+                            throw refuseUse(target(ec, target.name), "SET (…) = (SELECT …)",
+                                    "Set the encrypted column from a ? parameter");
+                        }
+                    }
+                    for (Expression v : vals) {
+                        check(v, scope, "SET");
+                    }
+                    continue;
+                }
+                for (int i = 0; i < cols.size(); i++) {
+                    EncryptedColumn ec = target.enc.get(Identifiers.canonical(cols.get(i).getColumnName()));
+                    final ExpressionList<Expression> vs = vals;
+                    final int at = i;
+                    value(vals.get(i), ec == null ? null : target(ec, target.name), scope, e -> vs.set(at, e),
+                            "UPDATE … SET");
+                }
+            }
+        }
+
+        private List<Out> returning(ReturningClause clause, Scope scope) {
+            if (clause == null) {
+                return null;
+            }
+            return items(clause, scope);
+        }
+
+        // --------------------------------------------------------------------------------------------------------
+        // UPDATE, DELETE
+
+        List<Out> update(Update update, Scope outer) {
+            Scope scope = new Scope(outer);
+            withItems(update.getWithItemsList(), scope);
+            Table table = update.getTable();
+            TableSource target = tableSource(table, scope, table.getAlias() == null ? null : table.getAlias().getName());
+            if (!target.enc.isEmpty()) {
+                touched = true;
+                modified = modifiedTargets(target);
+            }
+            scope.sources.add(target);
+            fromItems(update.getStartJoins(), scope);
+            if (update.getFromItem() != null) {
+                from(update.getFromItem(), scope);
+            }
+            fromItems(update.getJoins(), scope);
+            joinConditions(update.getStartJoins(), scope);
+            joinConditions(update.getJoins(), scope);
+            updateSets(update.getUpdateSets(), target, scope);
+            check(update.getWhere(), scope, "WHERE");
+            orderBy(update.getOrderByElements(), scope, null);
+            return returning(update.getReturningClause(), scope);
+        }
+
+        List<Out> delete(Delete delete, Scope outer) {
+            Scope scope = new Scope(outer);
+            withItems(delete.getWithItemsList(), scope);
+            Table table = delete.getTable();
+            TableSource target = tableSource(table, scope, table.getAlias() == null ? null : table.getAlias().getName());
+            if (!target.enc.isEmpty()) {
+                touched = true;
+                modified = modifiedTargets(target);
+            }
+            scope.sources.add(target);
+            if (delete.getUsingFromItemList() != null) {
+                for (FromItem f : delete.getUsingFromItemList()) {
+                    from(f, scope);
+                }
+            } else if (delete.getUsingList() != null) {
+                for (Table t : delete.getUsingList()) {
+                    from(t, scope);
+                }
+            }
+            fromItems(delete.getJoins(), scope);
+            joinConditions(delete.getJoins(), scope);
+            check(delete.getWhere(), scope, "WHERE");
+            orderBy(delete.getOrderByElements(), scope, null);
+            return returning(delete.getReturningClause(), scope);
+        }
+
+        // --------------------------------------------------------------------------------------------------------
+        // SELECT
+
+        void withItems(List<WithItem<?>> items, Scope scope) {
+            if (items == null) {
+                return;
+            }
+            for (WithItem<?> w : items) {
+                List<Out> outs;
+                if (w.getSelect() != null) {
+                    outs = select(w.getSelect(), scope);
+                } else if (w.getInsert() != null) {
+                    outs = insert(w.getInsert().getInsert(), scope);
+                } else if (w.getUpdate() != null) {
+                    outs = update(w.getUpdate().getUpdate(), scope);
+                } else if (w.getDelete() != null) {
+                    outs = delete(w.getDelete().getDelete(), scope);
+                } else {
+                    outs = List.of();
+                }
+                if (outs == null) {
+                    outs = List.of();
+                }
+                if (w.getWithItemList() != null) {
+                    List<Out> renamed = new ArrayList<>();
+                    for (int i = 0; i < outs.size(); i++) {
+                        Out o = outs.get(i);
+                        String label = i < w.getWithItemList().size()
+                                ? Identifiers.canonical(w.getWithItemList().get(i).toString()) : o.label();
+                        renamed.add(o.unknownWidth() ? o : new Out(label, o.target()));
+                    }
+                    outs = renamed;
+                }
+                scope.ctes.put(Identifiers.canonical(w.getAliasName()), outs);
+            }
+        }
+
+        List<Out> select(Select select, Scope outer) {
+            Scope scope = outer;
+            if (select.getWithItemsList() != null && !select.getWithItemsList().isEmpty()) {
+                scope = new Scope(outer);
+                withItems(select.getWithItemsList(), scope);
+            }
+            if (select instanceof PlainSelect) {
+                return plainSelect((PlainSelect) select, scope);
+            } else if (select instanceof SetOperationList) {
+                SetOperationList set = (SetOperationList) select;
+                List<Out> outs = setOperation(set, scope);
+                orderBy(set.getOrderByElements(), new Scope(scope), outs);
+                return outs;
+            } else if (select instanceof ParenthesedSelect) {
+                ParenthesedSelect ps = (ParenthesedSelect) select;
+                List<Out> outs = select(ps.getSelect(), scope);
+                orderBy(ps.getOrderByElements(), new Scope(scope), outs);
+                return outs;
+            } else if (select instanceof Values) {
+                Values v = (Values) select;
+                List<Out> outs = new ArrayList<>();
+                ExpressionList<?> list = v.getExpressions();
+                for (Expression e : list) {
+                    check(e, scope, "VALUES");
+                }
+                int width = list.isEmpty() ? 0 : list.get(0) instanceof ExpressionList
+                        ? ((ExpressionList<?>) list.get(0)).size() : list.size();
+                for (int i = 0; i < width; i++) {
+                    outs.add(new Out("column" + (i + 1), null));
+                }
+                return outs;
+            }
+            throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil does not understand a "
+                    + select.getClass().getSimpleName() + " query over an encrypted table; rewrite it as a plain SELECT");
+        }
+
+        private List<Out> setOperation(SetOperationList set, Scope scope) {
+            List<List<Out>> branches = new ArrayList<>();
+            for (Select s : set.getSelects()) {
+                branches.add(select(s, scope));
+            }
+            boolean allUnionAll = true;
+            for (SetOperation op : set.getOperations()) {
+                allUnionAll &= op instanceof UnionOp && op.isAll();
+            }
+            List<Out> first = branches.get(0);
+            boolean unknown = false;
+            for (List<Out> b : branches) {
+                unknown |= b.stream().anyMatch(Out::unknownWidth);
+            }
+            boolean anyEncrypted = branches.stream().flatMap(List::stream).anyMatch(o -> o.target() != null);
+            if (!anyEncrypted) {
+                return first;
+            }
+            String op = set.getOperations().get(0).toString().trim();
+            if (unknown) {
+                Target t = branches.stream().flatMap(List::stream).filter(o -> o.target() != null).findFirst()
+                        .get().target();
+                throw refuseUse(t, op + " with *", "List the columns of each branch");
+            }
+            List<Out> outs = new ArrayList<>();
+            for (int i = 0; i < first.size(); i++) {
+                Target t0 = first.get(i).target();
+                Target any = t0;
+                boolean consistent = true;
+                for (List<Out> b : branches) {
+                    Target ti = i < b.size() ? b.get(i).target() : null;
+                    if (ti != null) {
+                        any = ti;
+                    }
+                    consistent &= (t0 == null && ti == null) || (t0 != null && t0.sameBinding(ti));
+                }
+                if (!consistent) {
+                    throw refuseUse(any, op + " combining it with a different column",
+                            "Each branch must return the same encrypted column (same key) at that position");
+                }
+                if (t0 != null && !allUnionAll) {
+                    throw refuseUse(t0, op + " (duplicate elimination)", "Use UNION ALL, which keeps rows as they are");
+                }
+                outs.add(new Out(first.get(i).label(), t0));
+            }
+            return outs;
+        }
+
+        private List<Out> plainSelect(PlainSelect ps, Scope outer) {
+            Scope scope = new Scope(outer);
+            if (ps.getFromItem() != null) {
+                from(ps.getFromItem(), scope);
+            }
+            fromItems(ps.getJoins(), scope);
+            joinConditions(ps.getJoins(), scope);
+            check(ps.getWhere(), scope, "WHERE");
+            check(ps.getHaving(), scope, "HAVING");
+            check(ps.getQualify(), scope, "QUALIFY");
+            if (ps.getGroupBy() != null && ps.getGroupBy().getGroupByExpressionList() != null) {
+                for (Object e : ps.getGroupBy().getGroupByExpressionList()) {
+                    if (e instanceof Column) {
+                        Target t = resolve((Column) e, scope);
+                        if (t != null) {
+                            throw refuseUse(t, "GROUP BY", "Group by a blind index or another column");
+                        }
+                    }
+                    check((Expression) e, scope, "GROUP BY");
+                }
+            }
+            if (ps.getDistinct() != null && ps.getDistinct().getOnSelectItems() != null) {
+                for (SelectItem<?> item : ps.getDistinct().getOnSelectItems()) {
+                    if (item.getExpression() instanceof Column) {
+                        Target t = resolve((Column) item.getExpression(), scope);
+                        if (t != null) {
+                            throw refuseUse(t, "DISTINCT ON");
+                        }
+                    }
+                    check(item.getExpression(), scope, "DISTINCT ON");
+                }
+            }
+            List<Out> outs = items(ps.getSelectItems(), scope);
+            if (ps.getDistinct() != null && ps.getDistinct().getOnSelectItems() == null) {
+                for (Out o : outs) {
+                    if (o.target() != null) {
+                        throw refuseUse(o.target(), "SELECT DISTINCT", "Select the rows without DISTINCT and "
+                                + "de-duplicate after decryption, or use a blind index");
+                    }
+                }
+            }
+            orderBy(ps.getOrderByElements(), scope, outs);
+            return outs;
+        }
+
+        private List<Out> items(List<? extends SelectItem<?>> items, Scope scope) {
+            List<Out> outs = new ArrayList<>();
+            for (SelectItem<?> item : items) {
+                Expression e = item.getExpression();
+                String alias = item.getAlias() == null ? null : Identifiers.canonical(item.getAlias().getName());
+                if (e instanceof AllTableColumns) {
+                    Source s = source(((AllTableColumns) e).getTable(), scope);
+                    if (s == null) {
+                        outs.add(Out.UNKNOWN);
+                    } else {
+                        outs.addAll(s.all());
+                    }
+                } else if (e instanceof AllColumns) {
+                    for (Source s : scope.sources) {
+                        outs.addAll(s.all());
+                    }
+                } else if (e instanceof Column) {
+                    Column c = (Column) e;
+                    Target t = resolve(c, scope);
+                    outs.add(new Out(alias != null ? alias : Identifiers.canonical(c.getColumnName()), t));
+                } else if (e instanceof ParenthesedSelect) {
+                    List<Out> sub = select((ParenthesedSelect) e, scope);
+                    Target t = sub.isEmpty() ? null : sub.get(0).target();
+                    outs.add(new Out(alias, t));
+                } else {
+                    check(e, scope, "the select list");
+                    outs.add(new Out(alias, null));
+                }
+            }
+            return outs;
+        }
+
+        private void orderBy(List<OrderByElement> elements, Scope scope, List<Out> outs) {
+            if (elements == null) {
+                return;
+            }
+            for (OrderByElement o : elements) {
+                Expression e = o.getExpression();
+                if (outs != null && e instanceof LongValue) {
+                    int pos = (int) ((LongValue) e).getValue();
+                    if (pos >= 1 && pos <= outs.size() && outs.get(pos - 1).target() != null) {
+                        throw refuseUse(outs.get(pos - 1).target(), "ORDER BY", "Sort on another column, or sort "
+                                + "in the application after decryption");
+                    }
+                    continue;
+                }
+                if (outs != null && e instanceof Column && ((Column) e).getTable() == null) {
+                    String label = Identifiers.canonical(((Column) e).getColumnName());
+                    for (Out out : outs) {
+                        if (label.equals(out.label()) && out.target() != null) {
+                            throw refuseUse(out.target(), "ORDER BY", "Sort on another column, or sort in the "
+                                    + "application after decryption");
+                        }
+                    }
+                }
+                if (e instanceof Column) {
+                    Target t = resolve((Column) e, scope);
+                    if (t != null) {
+                        throw refuseUse(t, "ORDER BY", "Sort on another column, or sort in the application after "
+                                + "decryption");
+                    }
+                }
+                check(e, scope, "ORDER BY");
+            }
+        }
+
+        // --------------------------------------------------------------------------------------------------------
+        // FROM
+
+        private void fromItems(List<Join> joins, Scope scope) {
+            if (joins == null) {
+                return;
+            }
+            for (Join j : joins) {
+                from(j.getFromItem(), scope);
+            }
+        }
+
+        private void joinConditions(List<Join> joins, Scope scope) {
+            if (joins == null) {
+                return;
+            }
+            for (Join j : joins) {
+                if (j.isNatural()) {
+                    for (Source s : scope.sources) {
+                        if (s.hasEncrypted()) {
+                            touched = true;
+                            throw refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a NATURAL JOIN involving "
+                                    + "a relation with encrypted columns: it may join on them. Write JOIN … ON with "
+                                    + "the columns to join on");
+                        }
+                    }
+                }
+                if (j.getUsingColumns() != null) {
+                    for (Column c : j.getUsingColumns()) {
+                        Target t = resolve(c, scope);
+                        if (t != null) {
+                            throw refuseUse(t, "JOIN … USING", "Join on another column, or through a blind index");
+                        }
+                    }
+                }
+                if (j.getOnExpressions() != null) {
+                    for (Expression on : j.getOnExpressions()) {
+                        check(on, scope, "JOIN … ON");
+                    }
+                }
+            }
+        }
+
+        private void from(FromItem item, Scope scope) {
+            String alias = item.getAlias() == null ? null : item.getAlias().getName();
+            if (item instanceof Table) {
+                Table t = (Table) item;
+                if (t.getSchemaName() == null) {
+                    List<Out> cte = scope.cte(Identifiers.canonical(t.getName()));
+                    if (cte != null) {
+                        scope.sources.add(new DerivedSource(alias != null ? Identifiers.canonical(alias)
+                                : Identifiers.canonical(t.getName()), cte));
+                        return;
+                    }
+                }
+                scope.sources.add(tableSource(t, scope, alias));
+            } else if (item instanceof ParenthesedSelect) {
+                List<Out> outs = select((ParenthesedSelect) item, scope.parent);
+                if (item.getAlias() != null && item.getAlias().getAliasColumns() != null) {
+                    List<Out> renamed = new ArrayList<>();
+                    var cols = item.getAlias().getAliasColumns();
+                    for (int i = 0; i < outs.size(); i++) {
+                        String label = i < cols.size() ? Identifiers.canonical(cols.get(i).name) : outs.get(i).label();
+                        renamed.add(outs.get(i).unknownWidth() ? outs.get(i) : new Out(label, outs.get(i).target()));
+                    }
+                    outs = renamed;
+                }
+                scope.sources.add(new DerivedSource(alias == null ? null : Identifiers.canonical(alias), outs));
+            } else if (item instanceof ParenthesedFromItem) {
+                ParenthesedFromItem p = (ParenthesedFromItem) item;
+                from(p.getFromItem(), scope);
+                fromItems(p.getJoins(), scope);
+                joinConditions(p.getJoins(), scope);
+            } else {
+                // table functions, LATERAL, VALUES in FROM …: check their expressions, expose unknown columns
+                ExpressionChecker checker = new ExpressionChecker(scope);
+                if (item instanceof net.sf.jsqlparser.statement.select.LateralSubSelect) {
+                    List<Out> outs = select(((net.sf.jsqlparser.statement.select.LateralSubSelect) item).getSelect(),
+                            scope);
+                    scope.sources.add(new DerivedSource(alias == null ? null : Identifiers.canonical(alias), outs));
+                    return;
+                }
+                if (item instanceof net.sf.jsqlparser.statement.select.TableFunction) {
+                    ((net.sf.jsqlparser.statement.select.TableFunction) item).getFunction().accept(checker,
+                            "a table function");
+                }
+                scope.sources.add(new DerivedSource(alias == null ? null : Identifiers.canonical(alias),
+                        List.of(Out.UNKNOWN)));
+            }
+        }
+
+        private TableSource tableSource(Table t, Scope scope, String alias) {
+            TableName name = new TableName(t.getSchemaName() == null ? null : Identifiers.canonical(t.getSchemaName()),
+                    Identifiers.canonical(t.getName()));
+            Map<String, EncryptedColumn> enc = config.columnsOf(name.schema(), name.name());
+            return new TableSource(name, enc, alias == null ? null : Identifiers.canonical(alias));
+        }
+
+        private Source source(Table qualifier, Scope scope) {
+            String name = Identifiers.canonical(qualifier.getName());
+            String schema = qualifier.getSchemaName() == null ? null : Identifiers.canonical(qualifier.getSchemaName());
+            for (Scope s = scope; s != null; s = s.parent) {
+                for (Source src : s.sources) {
+                    if (src.matches(schema, name)) {
+                        return src;
+                    }
+                }
+            }
+            return null;
+        }
+
+        Target resolve(Column c, Scope scope) {
+            String col = Identifiers.canonical(c.getColumnName());
+            Table q = c.getTable();
+            if (q != null && q.getName() != null) {
+                Source src = source(q, scope);
+                return src == null ? null : src.encrypted(col);
+            }
+            for (Scope s = scope; s != null; s = s.parent) {
+                for (Source src : s.sources) {
+                    Target t = src.encrypted(col);
+                    if (t != null) {
+                        return t;
+                    }
+                }
+            }
+            return null;
+        }
+
+        private final class TableSource extends Source {
+            final TableName name;
+            final Map<String, EncryptedColumn> enc;
+
+            TableSource(TableName name, Map<String, EncryptedColumn> enc, String alias) {
+                super(alias);
+                this.name = name;
+                this.enc = enc;
+            }
+
+            @Override
+            Target encrypted(String column) {
+                EncryptedColumn ec = enc.get(column);
+                return ec == null ? null : target(ec, name);
+            }
+
+            @Override
+            List<Out> all() {
+                Catalog.TableInfo info = info(name);
+                if (info == null) {
+                    if (!enc.isEmpty()) {
+                        touched = true;
+                        throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil cannot expand * over encrypted table "
+                                + name + " because it cannot see the table's columns. List the columns");
+                    }
+                    return List.of(Out.UNKNOWN);
+                }
+                List<Out> outs = new ArrayList<>(info.columns().size());
+                for (String c : info.columns()) {
+                    outs.add(new Out(c, encrypted(c)));
+                }
+                return outs;
+            }
+
+            @Override
+            boolean matches(String schema, String qname) {
+                if (alias != null) {
+                    return schema == null && alias.equals(qname);
+                }
+                return name.name().equals(qname) && (schema == null || name.schema() == null
+                        || schema.equals(name.schema()));
+            }
+
+            @Override
+            boolean hasEncrypted() {
+                return !enc.isEmpty();
+            }
+        }
+
+        private final class DerivedSource extends Source {
+            final List<Out> outs;
+
+            DerivedSource(String alias, List<Out> outs) {
+                super(alias);
+                this.outs = outs;
+            }
+
+            @Override
+            Target encrypted(String column) {
+                for (Out o : outs) {
+                    if (column.equals(o.label())) {
+                        return o.target();
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            List<Out> all() {
+                return outs;
+            }
+
+            @Override
+            boolean matches(String schema, String name) {
+                return schema == null && name.equals(alias);
+            }
+
+            @Override
+            boolean hasEncrypted() {
+                return outs.stream().anyMatch(o -> o.target() != null);
+            }
+        }
+
+        // --------------------------------------------------------------------------------------------------------
+        // expressions
+
+        void check(Expression e, Scope scope, String construct) {
+            if (e != null) {
+                e.accept(new ExpressionChecker(scope), construct);
+            }
+        }
+
+        /**
+         * Walks an expression; any encrypted column met is refused with the innermost construct around it, except
+         * {@code col IS [NOT] NULL} and {@code count(col)}. Subqueries are analysed in their own scope.
+         */
+        private final class ExpressionChecker extends ExpressionVisitorAdapter<Void> {
+            private final Scope scope;
+
+            ExpressionChecker(Scope scope) {
+                this.scope = scope;
+            }
+
+            @Override
+            public <S> Void visit(Column column, S context) {
+                Target t = resolve(column, scope);
+                if (t != null) {
+                    throw refuseUse(t, String.valueOf(context));
+                }
+                return null;
+            }
+
+            @Override
+            protected <S> Void visitBinaryExpression(BinaryExpression expr, S context) {
+                Object ctx = expr instanceof AndExpression || expr instanceof OrExpression
+                        || expr instanceof XorExpression ? context : describe(expr);
+                return super.visitBinaryExpression(expr, ctx);
+            }
+
+            @Override
+            public <S> Void visit(IsNullExpression expr, S context) {
+                if (expr.getLeftExpression() instanceof Column) {
+                    Target t = resolve((Column) expr.getLeftExpression(), scope);
+                    if (t != null) {
+                        touched = true;
+                    }
+                    return null;
+                }
+                return super.visit(expr, "IS NULL");
+            }
+
+            @Override
+            public <S> Void visit(Function f, S context) {
+                String name = f.getName() == null ? "" : f.getName().toLowerCase(Locale.ROOT);
+                if (name.equals("count") && !f.isDistinct() && f.getParameters() != null
+                        && f.getParameters().size() == 1 && f.getParameters().get(0) instanceof Column) {
+                    return null; // counting non-NULL values is exact on ciphertext
+                }
+                return super.visit(f, "function " + f.getName() + "()" + (f.isDistinct() ? " with DISTINCT" : ""));
+            }
+
+            @Override
+            public <S> Void visit(AnalyticExpression a, S context) {
+                return super.visit(a, "window function " + a.getName() + "()");
+            }
+
+            @Override
+            public <S> Void visit(CastExpression c, S context) {
+                return super.visit(c, "a cast");
+            }
+
+            @Override
+            public <S> Void visit(InExpression in, S context) {
+                return super.visit(in, "an IN list");
+            }
+
+            @Override
+            public <S> Void visit(Between b, S context) {
+                return super.visit(b, "BETWEEN");
+            }
+
+            @Override
+            public <S> Void visit(CaseExpression c, S context) {
+                return super.visit(c, "a CASE expression");
+            }
+
+            @Override
+            public <S> Void visit(ExtractExpression e, S context) {
+                return super.visit(e, "EXTRACT");
+            }
+
+            @Override
+            public <S> Void visit(ExistsExpression e, S context) {
+                if (e.getRightExpression() instanceof Select) {
+                    select((Select) e.getRightExpression(), scope);
+                    return null;
+                }
+                return super.visit(e, "EXISTS");
+            }
+
+            @Override
+            public <S> Void visit(ParenthesedSelect sub, S context) {
+                List<Out> outs = select(sub, scope);
+                for (Out o : outs) {
+                    if (o.target() != null) {
+                        throw refuseUse(o.target(), context + " through a subquery");
+                    }
+                }
+                return null;
+            }
+        }
+
+        // --------------------------------------------------------------------------------------------------------
+        // literals
+
+        private boolean isLiteral(Expression e) {
+            if (e instanceof SignedExpression) {
+                Expression inner = ((SignedExpression) e).getExpression();
+                return inner instanceof LongValue || inner instanceof DoubleValue;
+            }
+            return (e instanceof StringValue && ((StringValue) e).getPrefix() == null) || e instanceof LongValue
+                    || e instanceof DoubleValue || e instanceof BooleanValue || e instanceof DateValue
+                    || e instanceof TimeValue || e instanceof TimestampValue || e instanceof DateTimeLiteralExpression;
+        }
+
+        private Object literal(Expression e, Target t) {
+            if (e instanceof SignedExpression) {
+                SignedExpression s = (SignedExpression) e;
+                Object inner = literal(s.getExpression(), t);
+                if (s.getSign() == '-') {
+                    return inner instanceof Long ? (Object) (-(Long) inner) : ((BigDecimal) inner).negate();
+                }
+                return inner;
+            } else if (e instanceof StringValue) {
+                return ((StringValue) e).getNotExcapedValue();
+            } else if (e instanceof LongValue) {
+                LongValue l = (LongValue) e;
+                try {
+                    return Long.parseLong(l.getStringValue());
+                } catch (NumberFormatException x) {
+                    return new BigDecimal(l.getBigIntegerValue());
+                }
+            } else if (e instanceof DoubleValue) {
+                return new BigDecimal(e.toString());
+            } else if (e instanceof BooleanValue) {
+                return ((BooleanValue) e).getValue();
+            } else if (e instanceof DateValue) {
+                return ((DateValue) e).getValue().toLocalDate();
+            } else if (e instanceof TimeValue) {
+                return ((TimeValue) e).getValue().toLocalTime();
+            } else if (e instanceof TimestampValue) {
+                return ((TimestampValue) e).getValue().toLocalDateTime();
+            } else if (e instanceof DateTimeLiteralExpression) {
+                DateTimeLiteralExpression d = (DateTimeLiteralExpression) e;
+                String v = d.getValue();
+                String text = v.length() >= 2 && v.startsWith("'") ? v.substring(1, v.length() - 1) : v;
+                try {
+                    switch (d.getType()) {
+                        case DATE:
+                            return LocalDate.parse(text.trim());
+                        case TIME:
+                            return LocalTime.parse(text.trim());
+                        case TIMESTAMP:
+                            return LocalDateTime.parse(text.trim().replace(' ', 'T'));
+                        default:
+                            return text;
+                    }
+                } catch (RuntimeException x) {
+                    throw refuse(VeilSqlState.CONVERSION, "a " + d.getType() + " literal for encrypted column "
+                            + t.column().qualified() + " is not in ISO form; use a ? parameter");
+                }
+            }
+            throw new IllegalArgumentException(e.getClass().getName());
+        }
+    }
+
+    /** Carries a catalog failure out of the analysis as what it is. */
+    private static final class CatalogFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CatalogFailure(SQLException cause) {
+            super(cause);
+        }
+    }
+
+    /** Analyses, unwrapping a catalog failure into its SQLException. */
+    public StatementPlan plan(String sql, Catalog catalog) throws SQLException {
+        try {
+            return analyze(sql, catalog);
+        } catch (CatalogFailure f) {
+            throw (SQLException) f.getCause();
+        }
+    }
+
+    /**
+     * How a column of this SQL type (PostgreSQL {@code typname} or a JDBC {@code TYPE_NAME}) stores ciphertext, or
+     * null when it cannot: fixed-width {@code char(n)} pads and numeric types cannot hold it.
+     */
+    static ColumnCipher.Storage storageOf(String typeName) {
+        switch (typeName.toLowerCase(Locale.ROOT)) {
+            case "bytea": case "blob": case "longblob": case "mediumblob": case "varbinary": case "binary varying":
+                return ColumnCipher.Storage.BINARY;
+            case "text": case "varchar": case "character varying": case "citext": case "longtext": case "mediumtext":
+            case "name":
+                return ColumnCipher.Storage.TEXT;
+            default:
+                return null;
+        }
+    }
+
+    static String describe(Expression e) {
+        if (e instanceof BinaryExpression) {
+            String op = ((BinaryExpression) e).getStringExpression();
+            String kind;
+            if (e instanceof net.sf.jsqlparser.expression.operators.relational.LikeExpression) {
+                kind = op.trim().toUpperCase(Locale.ROOT);
+                return kind;
+            } else if (e instanceof net.sf.jsqlparser.expression.operators.relational.ComparisonOperator
+                    || e instanceof net.sf.jsqlparser.expression.operators.relational.OldOracleJoinBinaryExpression) {
+                kind = "a comparison";
+            } else {
+                kind = "an operator";
+            }
+            return kind + " (" + op.trim() + ")";
+        } else if (e instanceof Function) {
+            return "function " + ((Function) e).getName() + "()";
+        } else if (e instanceof CastExpression) {
+            return "a cast";
+        } else if (e instanceof Column) {
+            return "another column";
+        } else if (e instanceof ParenthesedSelect) {
+            return "a subquery";
+        } else if (e instanceof CaseExpression) {
+            return "a CASE expression";
+        }
+        return "an expression (" + e.getClass().getSimpleName() + ")";
+    }
+}

@@ -1,0 +1,101 @@
+package dev.veil.driver.sql;
+
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * What Veil does with one SQL text: computed once per text and cached. A plan either passes the statement
+ * through, refuses it, or says which parameters to encrypt, which literals to replace and which result columns
+ * to decrypt.
+ */
+public final class StatementPlan {
+
+    /** The statement touches no encrypted column: send it unchanged. */
+    public static final StatementPlan PASS_THROUGH = new StatementPlan(null, new Target[0], null, ResultShape.PLAIN,
+            Map.of(), null, true);
+
+    private final Refusal refusal;
+    private final Target[] parameters;
+    private final LiteralTemplate literals;
+    private final ResultShape result;
+    private final Map<String, Target> modifiedTableColumns;
+    private final String sqlToPrepare;
+    private final boolean cacheable;
+
+    StatementPlan(Refusal refusal, Target[] parameters, LiteralTemplate literals, ResultShape result,
+            Map<String, Target> modifiedTableColumns, String sqlToPrepare, boolean cacheable) {
+        this.refusal = refusal;
+        this.parameters = parameters;
+        this.literals = literals;
+        this.result = result;
+        this.modifiedTableColumns = modifiedTableColumns;
+        this.sqlToPrepare = sqlToPrepare;
+        this.cacheable = cacheable;
+    }
+
+    static StatementPlan refused(Refusal refusal, boolean cacheable) {
+        return new StatementPlan(refusal, new Target[0], null, ResultShape.PLAIN, Map.of(), null, cacheable);
+    }
+
+    public boolean isPassThrough() {
+        return this == PASS_THROUGH;
+    }
+
+    /** Throws the refusal when this statement must not run; a fresh exception each time. */
+    public void checkAllowed() throws SQLException {
+        if (refusal != null) {
+            throw refusal.toException();
+        }
+    }
+
+    public boolean isRefused() {
+        return refusal != null;
+    }
+
+    /** Whether the plan may be cached for its SQL text (false when it depended on a table not yet created). */
+    public boolean isCacheable() {
+        return cacheable;
+    }
+
+    /** The encrypted column 1-based parameter {@code index} is bound to, or null when it is plain. */
+    public Target parameter(int index) {
+        return index <= parameters.length ? parameters[index - 1] : null;
+    }
+
+    public boolean hasEncryptedParameters() {
+        for (Target t : parameters) {
+            if (t != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The result (SELECT or RETURNING) columns to decrypt. */
+    public ResultShape result() {
+        return result;
+    }
+
+    /**
+     * Encrypted columns of the table an INSERT/UPDATE/DELETE modifies, by canonical name: decrypts
+     * {@code getGeneratedKeys()} by label.
+     */
+    public Map<String, Target> modifiedTableColumns() {
+        return modifiedTableColumns;
+    }
+
+    public boolean hasLiterals() {
+        return literals != null;
+    }
+
+    /**
+     * The SQL to send for this execution: the original text, or — when literals are encrypted — the rewritten
+     * text with fresh ciphertexts.
+     */
+    public String sqlToSend(String original) throws SQLException {
+        if (literals != null) {
+            return literals.render();
+        }
+        return sqlToPrepare != null ? sqlToPrepare : original;
+    }
+}
