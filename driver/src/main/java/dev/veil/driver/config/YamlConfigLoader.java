@@ -1,0 +1,126 @@
+package dev.veil.driver.config;
+
+import dev.veil.driver.VeilConfig;
+import dev.veil.driver.codec.ValueType;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Reads a Veil YAML file ({@code veil.config}) into a {@link VeilConfig.Builder}. The loader only translates: each
+ * key becomes one builder call, and {@link VeilConfig.Builder#build()} validates the result. The format is documented
+ * in {@code docs/configuration.md}:
+ *
+ * <pre>{@code
+ * master-key: aws-kms://arn:aws:kms:eu-west-1:111122223333:key/…
+ * tables:
+ *   patients:
+ *     ssn: {}
+ *     heart_rate: { type: int }
+ * }</pre>
+ *
+ * <p>Unknown keys, values of the wrong kind, unknown type names, bad durations, unset {@code ${VARIABLES}} and YAML
+ * syntax errors throw {@link dev.veil.driver.VeilConfigException}; every message starts with the file name and names
+ * the YAML path and the fix.
+ */
+public final class YamlConfigLoader {
+
+    /** One encrypted column's entry; fields are filled by {@link #COLUMN}. */
+    private static final class ColumnEntry {
+        ValueType type;
+        String renamedFrom;
+    }
+
+    private static final YamlKeys<ColumnEntry> COLUMN = new YamlKeys<ColumnEntry>("a column entry",
+            "{} or { type: int, renamed-from: people.social_security_number }")
+            .key("type", (v, c) -> c.type = v.valueType())
+            .key("renamed-from", (v, c) -> c.renamedFrom = v.string());
+
+    /** What a table-level option fills: the table as written and the builder. */
+    private record TableContext(String table, VeilConfig.Builder builder) {
+    }
+
+    /**
+     * Table-level keys that are not column names. None today; a table option such as {@code indexes:} goes here,
+     * and every other key of a table is a column.
+     */
+    private static final YamlKeys<TableContext> TABLE_OPTIONS = new YamlKeys<>("a table", "{ ssn: {} }");
+
+    private static final YamlKeys<VeilConfig.Builder> MASTER_KEY_OPTIONS = new YamlKeys<VeilConfig.Builder>(
+            "master-key-options", "{ region: eu-west-1, endpoint: http://127.0.0.1:4566, profile: prod, "
+            + "api-call-timeout: PT2S }")
+            .key("region", (v, b) -> b.masterKeyOption("region", v.scalar()))
+            .key("endpoint", (v, b) -> b.masterKeyOption("endpoint", v.scalar()))
+            .key("profile", (v, b) -> b.masterKeyOption("profile", v.scalar()))
+            .key("api-call-timeout", (v, b) -> b.masterKeyOption("api-call-timeout", v.duration().toString()));
+
+    private static final YamlKeys<VeilConfig.Builder> KEY_CACHE = new YamlKeys<VeilConfig.Builder>(
+            "key-cache", "{ ttl: PT5M, max-staleness: PT1H }")
+            .key("ttl", (v, b) -> b.keyCacheTtl(v.duration()))
+            .key("max-staleness", (v, b) -> b.keyMaxStaleness(v.duration()));
+
+    private static final YamlKeys<VeilConfig.Builder> ROOT = new YamlKeys<VeilConfig.Builder>(
+            "the Veil configuration", "a mapping with master-key and tables at the top level")
+            .key("master-key", (v, b) -> b.masterKey(v.string()))
+            .key("master-key-options", MASTER_KEY_OPTIONS::apply)
+            .key("key-table", (v, b) -> b.keyTable(v.string()))
+            .key("allow-legacy-plaintext", (v, b) -> b.allowLegacyPlaintext(v.bool()))
+            .key("key-cache", KEY_CACHE::apply)
+            .key("statement-cache-size", (v, b) -> b.statementCacheSize(v.longValue()))
+            .key("tables", YamlConfigLoader::tables);
+
+    private YamlConfigLoader() {
+    }
+
+    /**
+     * Loads {@code location} into {@code into} and sets {@link VeilConfig.Builder#source} to the location.
+     *
+     * @param location a filesystem path (relative to the working directory), a {@code file:} URI, or
+     *        {@code classpath:path/to/file.yml}
+     * @param loader the class loader for {@code classpath:} locations; null for the thread's context class loader
+     * @throws dev.veil.driver.VeilConfigException when the file is missing, malformed or holds an invalid entry
+     */
+    public static void load(String location, ClassLoader loader, VeilConfig.Builder into) {
+        load(location, loader, into, System::getenv);
+    }
+
+    /** As {@link #load(String, ClassLoader, VeilConfig.Builder)}, with {@code ${VARIABLE}} values from {@code env}. */
+    static void load(String location, ClassLoader loader, VeilConfig.Builder into, Function<String, String> env) {
+        Objects.requireNonNull(into, "into");
+        YamlDocument doc = YamlDocument.read(location, loader, env);
+        into.source(doc.name());
+        YamlValue root = doc.root();
+        if (root.isNull()) {
+            throw root.fail("the file is empty", "Write at least master-key and tables; see docs/configuration.md");
+        }
+        ROOT.apply(root, into);
+    }
+
+    private static void tables(YamlValue tables, VeilConfig.Builder into) {
+        for (YamlValue table : tables.entries("a mapping of table names to their encrypted columns",
+                "tables: { patients: { ssn: {}, email: {} } }")) {
+            String noColumns = "table '" + table.key() + "' lists no columns";
+            String listThem = "List its encrypted columns (" + table.key() + ": { ssn: {} }) or remove the table";
+            if (table.isNull()) {
+                throw table.fail(noColumns, listThem);
+            }
+            List<YamlValue> entries = table.entries("a mapping of column names to column entries",
+                    table.key() + ": { ssn: {}, heart_rate: { type: int } }");
+            if (entries.isEmpty()) {
+                throw table.fail(noColumns, listThem);
+            }
+            TableContext context = new TableContext(table.key(), into);
+            for (YamlValue entry : entries) {
+                if (TABLE_OPTIONS.has(entry.key())) {
+                    TABLE_OPTIONS.handle(entry, context);
+                    continue;
+                }
+                ColumnEntry column = new ColumnEntry();
+                if (!entry.isNull()) {
+                    COLUMN.apply(entry, column);
+                }
+                into.column(table.key(), entry.key(), column.type, column.renamedFrom, entry.origin());
+            }
+        }
+    }
+}
