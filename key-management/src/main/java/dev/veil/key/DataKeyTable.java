@@ -21,6 +21,7 @@ final class DataKeyTable {
 
     private static final String SQLSTATE_UNIQUE_VIOLATION = "23505";
     private static final String SQLSTATE_DUPLICATE_TABLE = "42P07";
+    private static final String SQLSTATE_DUPLICATE_OBJECT = "42710";
 
     record Row(KeyScope scope, String masterKeyId, byte[] envelope, long primaryVersion, long revision,
             Instant createdAt, Instant updatedAt) { }
@@ -69,21 +70,33 @@ final class DataKeyTable {
         }
     }
 
+    /**
+     * Creates the table when missing. Concurrent {@code CREATE TABLE IF NOT EXISTS} can fail with
+     * unique_violation on pg_type or duplicate_object, so creators serialise on a transaction-scoped advisory
+     * lock named after the table, and a loser that still sees one of those errors re-checks instead of failing.
+     */
     private void ensureExists(Connection c) throws SQLException {
         if (exists) {
             return;
         }
         boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(true);
         try {
+            c.setAutoCommit(true);
             if (!present(c)) {
-                try (Statement st = c.createStatement()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))");
+                        Statement st = c.createStatement()) {
+                    lock.setString(1, "veil key table " + table);
+                    lock.execute();
                     st.execute(createSql());
+                    c.commit();
                 } catch (SQLException e) {
-                    // two sessions creating the table at once: the loser gets unique_violation on pg_type
+                    c.rollback();
                     String state = e.getSQLState();
-                    if (!(SQLSTATE_UNIQUE_VIOLATION.equals(state) || SQLSTATE_DUPLICATE_TABLE.equals(state))
-                            || !present(c)) {
+                    boolean raced = SQLSTATE_UNIQUE_VIOLATION.equals(state) || SQLSTATE_DUPLICATE_TABLE.equals(state)
+                            || SQLSTATE_DUPLICATE_OBJECT.equals(state);
+                    c.setAutoCommit(true);
+                    if (!raced || !present(c)) {
                         throw e;
                     }
                 }

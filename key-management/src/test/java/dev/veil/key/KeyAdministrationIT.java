@@ -1,0 +1,145 @@
+package dev.veil.key;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.crypto.tink.Aead;
+import dev.veil.key.local.LocalKeysetGenerator;
+import dev.veil.testing.TestDatabase;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeyAdministrationIT {
+
+    private static final byte[] AD = new byte[0];
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    static TestDatabase db;
+    @TempDir
+    static Path dir;
+    static Path masterFile;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        db = TestDatabase.create(KeyAdministrationIT.class);
+        masterFile = dir.resolve("master.json");
+        LocalKeysetGenerator.generate(masterFile);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        db.drop();
+    }
+
+    private static KeyRingBuilder builder(String table, FakeTicker ticker) {
+        return KeyRing.builder().masterKey("local-keyset:" + masterFile).database(db.name())
+                .connections(db::plainConnection).keyTable(table).ticker(ticker).refreshExecutor(Runnable::run);
+    }
+
+    private static long keyIdOf(byte[] ciphertext) {
+        return Integer.toUnsignedLong(ByteBuffer.wrap(ciphertext, 1, 4).getInt());
+    }
+
+    @Test
+    void newPrimaryVersionIsUsedAfterRefreshAndOldValuesStillDecrypt() throws Exception {
+        String table = "admin_" + TABLES.incrementAndGet();
+        FakeTicker ticker = new FakeTicker();
+        KeyScope scope = KeyScope.encryption("public.patients", "ssn");
+        try (KeyRing ring = builder(table, ticker).build();
+                KeyAdministration admin = builder(table, ticker).buildAdministration()) {
+            byte[] old = ring.aead(scope).encrypt("old".getBytes(), AD);
+            List<KeyVersion> v1 = admin.versions(scope);
+            assertThat(v1).singleElement().satisfies(v -> {
+                assertThat(v.primary()).isTrue();
+                assertThat(v.id()).isEqualTo(keyIdOf(old));
+            });
+
+            KeyVersion added = admin.addVersion(scope);
+            assertThat(added.primary()).isTrue();
+            assertThat(admin.versions(scope)).hasSize(2);
+
+            // still cached: the old primary
+            assertThat(keyIdOf(ring.aead(scope).encrypt("x".getBytes(), AD))).isEqualTo(v1.get(0).id());
+            ticker.advance(Duration.ofMinutes(4).plusSeconds(1)); // refresh-ahead picks up the new version
+            ring.aead(scope);
+            Aead refreshed = ring.aead(scope);
+            byte[] fresh = refreshed.encrypt("new".getBytes(), AD);
+            assertThat(keyIdOf(fresh)).isEqualTo(added.id());
+            assertThat(refreshed.decrypt(old, AD)).isEqualTo("old".getBytes());
+
+            assertThatThrownBy(() -> admin.disableVersion(scope, added.id())).isInstanceOf(KeyException.class)
+                    .hasMessageContaining("primary");
+            assertThatThrownBy(() -> admin.disableVersion(scope, 42)).isInstanceOf(KeyException.class)
+                    .hasMessageContaining("no version 42");
+            admin.disableVersion(scope, v1.get(0).id());
+            assertThat(admin.versions(scope)).extracting(KeyVersion::state)
+                    .containsExactly(KeyVersion.State.DISABLED, KeyVersion.State.ENABLED);
+            ring.invalidate(scope);
+            assertThatThrownBy(() -> ring.aead(scope).decrypt(old, AD))
+                    .isInstanceOf(java.security.GeneralSecurityException.class);
+            assertThat(ring.aead(scope).decrypt(fresh, AD)).isEqualTo("new".getBytes());
+
+            admin.enableVersion(scope, v1.get(0).id());
+            ring.invalidateAll();
+            assertThat(ring.aead(scope).decrypt(old, AD)).isEqualTo("old".getBytes());
+
+            assertThat(admin.list()).singleElement().satisfies(k -> {
+                assertThat(k.scope()).isEqualTo(scope);
+                assertThat(k.masterKeyId()).isEqualTo("local-keyset:master.json");
+                assertThat(k.versions()).hasSize(2);
+            });
+            assertThat(admin.createTableSql()).contains("CREATE TABLE IF NOT EXISTS " + table);
+        }
+    }
+
+    @Test
+    void ringsCreatingTheKeyTableConcurrentlyBothSucceed() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String table = "race_" + TABLES.incrementAndGet();
+            int n = 6;
+            CyclicBarrier start = new CyclicBarrier(n);
+            ExecutorService pool = Executors.newFixedThreadPool(n);
+            try (KeyRing a = builder(table, new FakeTicker()).build()) {
+                KeyScope scope = KeyScope.encryption("public.t", "c");
+                List<Future<byte[]>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    results.add(pool.submit(() -> {
+                        try (KeyRing ring = builder(table, new FakeTicker()).build()) {
+                            start.await();
+                            return ring.aead(scope).encrypt("v".getBytes(), AD);
+                        }
+                    }));
+                }
+                for (Future<byte[]> f : results) {
+                    assertThat(a.aead(scope).decrypt(f.get(), AD)).isEqualTo("v".getBytes());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void schemaQualifiedKeyTable() throws Exception {
+        try (var c = db.plainConnection(); var st = c.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS veil");
+        }
+        try (KeyRing ring = builder("veil.data_keys", new FakeTicker()).build()) {
+            ring.aead(KeyScope.encryption("public.t", "c"));
+        }
+        try (KeyAdministration admin = builder("veil.data_keys", new FakeTicker()).buildAdministration()) {
+            assertThat(admin.list()).hasSize(1);
+        }
+    }
+}
