@@ -86,7 +86,8 @@ final class DataKeyStore {
         MasterKey masterKey = masterKeyFor(row);
         byte[] keyset = KeysetEnvelope.open(row.envelope(), context(row.scope()), masterKey);
         try {
-            return TinkProtoKeysetFormat.parseKeyset(keyset, InsecureSecretKeyAccess.get());
+            return TinkProtoKeysetFormat.parseKeyset(keyset, InsecureSecretKeyAccess.get(),
+                    RegistryConfiguration.get());
         } catch (GeneralSecurityException e) {
             throw new KeyException("data keyset for " + row.scope() + " unwrapped under master key " + masterKey.id()
                     + " but is not a valid Tink keyset; the key table row is corrupt");
@@ -108,7 +109,8 @@ final class DataKeyStore {
     byte[] seal(KeyScope scope, KeysetHandle handle, MasterKey masterKey) throws KeyException {
         byte[] keyset;
         try {
-            keyset = TinkProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
+            keyset = TinkProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get(),
+                    RegistryConfiguration.get());
         } catch (GeneralSecurityException e) {
             throw new KeyException("cannot serialize the data keyset for " + scope, e);
         }
@@ -121,8 +123,7 @@ final class DataKeyStore {
 
     KeysetHandle generate(KeyPurpose purpose) throws KeyException {
         try {
-            return KeysetHandle.generateNew(purpose == KeyPurpose.ENCRYPTION
-                    ? template.parameters() : PredefinedPrfParameters.HMAC_SHA256_PRF);
+            return KeysetHandle.generateNew(newVersionParameters(purpose), RegistryConfiguration.get());
         } catch (GeneralSecurityException e) {
             throw new KeyException("cannot generate a " + purpose + " keyset", e);
         }

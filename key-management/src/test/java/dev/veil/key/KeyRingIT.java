@@ -97,6 +97,7 @@ class KeyRingIT {
     void eagerScopesAreLoadedByBuild() throws Exception {
         KeyScope a = KeyScope.encryption("public.eager", "a");
         try (KeyRing ring = builder().eager(List.of(a)).build()) {
+            assertThat(ring.health().degraded()).isFalse();
             try (Connection c = db.plainConnection(); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*) FROM veil_data_keys WHERE table_name = 'public.eager'")) {
                 rs.next();

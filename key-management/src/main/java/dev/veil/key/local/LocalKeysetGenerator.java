@@ -2,6 +2,7 @@ package dev.veil.key.local;
 
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
@@ -46,8 +47,9 @@ public final class LocalKeysetGenerator {
     /** Writes the keyset; throws {@link FileAlreadyExistsException} when {@code path} exists. */
     public static void generate(Path path) throws IOException, GeneralSecurityException {
         AeadConfig.register();
-        KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
-        String json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
+        KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, RegistryConfiguration.get());
+        String json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, RegistryConfiguration.get(),
+                InsecureSecretKeyAccess.get());
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);

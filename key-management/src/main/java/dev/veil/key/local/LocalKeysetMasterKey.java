@@ -57,7 +57,8 @@ public final class LocalKeysetMasterKey implements MasterKey {
     /** For tests and embedders that keep the JSON elsewhere. */
     public static LocalKeysetMasterKey fromJson(String id, String json) throws KeyException {
         try {
-            KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+            KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json, RegistryConfiguration.get(),
+                    InsecureSecretKeyAccess.get());
             return new LocalKeysetMasterKey(id, handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new KeyException("master key " + id + " is not a Tink JSON keyset holding an AEAD key; create one "
