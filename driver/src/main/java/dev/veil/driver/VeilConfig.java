@@ -239,10 +239,16 @@ public final class VeilConfig {
                 ColumnSpec earlier = seen.get(key);
                 if (earlier != null) {
                     EncryptedColumn e = earlier.toColumn();
-                    if (!Objects.equals(e.type(), c.type()) || !e.boundName().equals(c.boundName())) {
+                    boolean typesAgree = e.type() == null || c.type() == null || e.type() == c.type();
+                    if (!typesAgree || !e.boundName().equals(c.boundName())) {
                         throw new VeilConfigException("conflicting configuration for encrypted column " + key + ": "
                                 + earlier.origin + " says " + describe(e) + ", " + s.origin + " says " + describe(c)
                                 + ". Make both declarations agree or remove one");
+                    }
+                    if (e.type() == null && c.type() != null) {
+                        // a declaration without type gives way to one with a type (YAML `ssn: {}` + @Encrypted String)
+                        seen.put(key, s);
+                        columns.set(columns.indexOf(e), c);
                     }
                     continue;
                 }

@@ -184,6 +184,9 @@ public final class SqlAnalyzer {
             }
             Statement st = statements.get(0);
             List<Out> outs = run.statement(st);
+            if (run.schemaChange) {
+                return StatementPlan.schemaChange();
+            }
             if (!run.touched) {
                 return StatementPlan.PASS_THROUGH;
             }
@@ -280,6 +283,7 @@ public final class SqlAnalyzer {
         final Map<String, Catalog.TableInfo> tables = new HashMap<>();
         Map<String, Target> modified = Map.of();
         boolean touched;
+        boolean schemaChange;
         boolean cacheable = true;
 
         Run(String sql, Catalog catalog) {
@@ -442,6 +446,7 @@ public final class SqlAnalyzer {
                 if (ct.getSelect() != null) {
                     refuseCopy(select(ct.getSelect(), null), "CREATE TABLE … AS SELECT");
                 }
+                schemaChange = mentionsEncryptedTable(st);
                 return null;
             } else if (st instanceof CreateView) {
                 CreateView cv = (CreateView) st;
@@ -455,6 +460,7 @@ public final class SqlAnalyzer {
                 return null;
             } else if (st instanceof Alter || st instanceof Drop || st instanceof Truncate || st instanceof CreateIndex
                     || st instanceof Comment) {
+                schemaChange = (st instanceof Alter || st instanceof Drop) && mentionsEncryptedTable(st);
                 return null;
             }
             // any other statement kind that names an encrypted table: refuse, it may move values around Veil

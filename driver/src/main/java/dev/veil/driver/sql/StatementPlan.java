@@ -21,6 +21,7 @@ public final class StatementPlan {
     private final Map<String, Target> modifiedTableColumns;
     private final String sqlToPrepare;
     private final boolean cacheable;
+    private boolean schemaChange;
 
     StatementPlan(Refusal refusal, Target[] parameters, LiteralTemplate literals, ResultShape result,
             Map<String, Target> modifiedTableColumns, String sqlToPrepare, boolean cacheable) {
@@ -35,6 +36,18 @@ public final class StatementPlan {
 
     static StatementPlan refused(Refusal refusal, boolean cacheable) {
         return new StatementPlan(refusal, new Target[0], null, ResultShape.PLAIN, Map.of(), null, cacheable);
+    }
+
+    /** A pass-through DDL statement on an encrypted table: cached table shapes and plans must be forgotten. */
+    static StatementPlan schemaChange() {
+        StatementPlan p = new StatementPlan(null, new Target[0], null, ResultShape.PLAIN, Map.of(), null, true);
+        p.schemaChange = true;
+        return p;
+    }
+
+    /** Whether running this statement changes the shape of an encrypted table. */
+    public boolean isSchemaChange() {
+        return schemaChange;
     }
 
     public boolean isPassThrough() {

@@ -1,0 +1,95 @@
+package dev.veil.driver.jdbc;
+
+import dev.veil.driver.Identifiers;
+import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.sql.ResultShape;
+import dev.veil.driver.sql.Target;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * Chooses the wrapper for a result: a plain forwarding one when nothing in it is encrypted, else a
+ * {@link VeilResultSet} with the encrypted positions resolved once, here.
+ */
+final class ResultSets {
+
+    private ResultSets() {
+    }
+
+    static ResultSet wrap(DelegatingStatement statement, ResultSet raw, ResultShape shape) {
+        if (raw == null) {
+            return null;
+        }
+        if (!shape.hasEncrypted()) {
+            return new DelegatingResultSet(statement, raw);
+        }
+        try {
+            return new VeilResultSet(statement, raw, resolve(raw, shape), null);
+        } catch (SQLException e) {
+            if (statement.connection instanceof VeilConnection) {
+                ((VeilConnection) statement.connection).runtime().invalidateSchema();
+            }
+            return new VeilResultSet(statement, raw, new Target[0], e);
+        }
+    }
+
+    /**
+     * Wraps a result whose columns belong to one table and are matched by label: {@code getGeneratedKeys()}
+     * ({@code RETURNING *} or the requested columns).
+     */
+    static ResultSet wrapByLabel(DelegatingStatement statement, ResultSet raw, Map<String, Target> byName)
+            throws SQLException {
+        if (raw == null) {
+            return null;
+        }
+        if (byName.isEmpty()) {
+            return new DelegatingResultSet(statement, raw);
+        }
+        ResultSetMetaData md = raw.getMetaData();
+        int n = md.getColumnCount();
+        Target[] targets = new Target[n];
+        boolean any = false;
+        for (int i = 1; i <= n; i++) {
+            targets[i - 1] = byName.get(Identifiers.canonical(md.getColumnLabel(i)));
+            any |= targets[i - 1] != null;
+        }
+        return any ? new VeilResultSet(statement, raw, targets, null) : new DelegatingResultSet(statement, raw);
+    }
+
+    /**
+     * The encrypted positions of a result, checked against what the driver reports: a result whose shape changed
+     * since the plan was made (a column dropped) is refused rather than misread.
+     */
+    private static Target[] resolve(ResultSet raw, ResultShape shape) throws SQLException {
+        ResultSetMetaData md = raw.getMetaData();
+        int n = md.getColumnCount();
+        if (shape.columnCount() >= 0 && shape.columnCount() != n) {
+            throw mismatch();
+        }
+        if (shape.knownColumns() > n) {
+            throw mismatch();
+        }
+        Target[] targets = new Target[n];
+        for (int i = 1; i <= shape.knownColumns(); i++) {
+            Target t = shape.target(i);
+            if (t != null) {
+                String expected = shape.label(i);
+                if (expected != null && !expected.equals(Identifiers.canonical(md.getColumnLabel(i)))
+                        && !expected.equals(md.getColumnLabel(i))) {
+                    throw mismatch();
+                }
+                targets[i - 1] = t;
+            }
+        }
+        return targets;
+    }
+
+    private static SQLException mismatch() {
+        return VeilSqlState.SCHEMA_MISMATCH.exception("the result's columns are not where Veil's analysis placed them "
+                + "(the table changed since the statement was first analysed). Veil refuses to read it; run the "
+                + "statement again after the schema change has been seen (DDL through Veil resets its cache), or "
+                + "list the columns instead of *");
+    }
+}

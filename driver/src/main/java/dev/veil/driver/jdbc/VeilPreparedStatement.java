@@ -1,0 +1,658 @@
+package dev.veil.driver.jdbc;
+
+import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.sql.StatementPlan;
+import dev.veil.driver.sql.Target;
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.net.URL;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.Date;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.Ref;
+import java.sql.ResultSet;
+import java.sql.RowId;
+import java.sql.SQLException;
+import java.sql.SQLType;
+import java.sql.SQLXML;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.Calendar;
+
+/**
+ * A prepared statement that touches encrypted columns. Each setter takes the fast path for a plain parameter
+ * ({@code plan.parameter(i) == null}: forward); for an encrypted one it encrypts the value and binds the ciphertext
+ * as {@code bytea} or text, per the column's storage. NULL stays SQL NULL. Results are decrypted per the plan.
+ *
+ * <p>The SQL-taking {@code Statement} methods throw, as JDBC requires of a prepared statement.
+ *
+ * <p>Generated from a table of setters; each override is a few lines of dispatch.
+ */
+public class VeilPreparedStatement extends DelegatingPreparedStatement {
+
+    private final StatementPlan plan;
+
+    VeilPreparedStatement(VeilConnection connection, PreparedStatement delegate, StatementPlan plan) {
+        super(connection, delegate);
+        this.plan = plan;
+    }
+
+    /** Binds an encrypted parameter: ciphertext for a value, a typed NULL for null. */
+    private void bind(int parameterIndex, Target t, Object value) throws SQLException {
+        if (value == null) {
+            preparedDelegate.setNull(parameterIndex, nullType(t));
+            return;
+        }
+        Object stored = t.encrypt(value);
+        if (stored instanceof byte[]) {
+            preparedDelegate.setBytes(parameterIndex, (byte[]) stored);
+        } else {
+            preparedDelegate.setString(parameterIndex, (String) stored);
+        }
+    }
+
+    private static int nullType(Target t) {
+        return t.storage() == dev.veil.driver.codec.ColumnCipher.Storage.BINARY ? Types.BINARY : Types.VARCHAR;
+    }
+
+    private Object unsupported(int parameterIndex, String kind) throws SQLException {
+        throw VeilSqlState.CONVERSION.exception("a " + kind + " cannot be bound to encrypted column "
+                + plan.parameter(parameterIndex).column().qualified() + "; bind a supported value type");
+    }
+
+    @Override
+    public void setNull(int parameterIndex, int sqlType) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setNull(parameterIndex, sqlType);
+            return;
+        }
+        preparedDelegate.setNull(parameterIndex, nullType(t));
+    }
+
+    @Override
+    public void setNull(int parameterIndex, int sqlType, String typeName) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setNull(parameterIndex, sqlType, typeName);
+            return;
+        }
+        preparedDelegate.setNull(parameterIndex, nullType(t));
+    }
+
+    @Override
+    public ResultSet executeQuery() throws SQLException {
+        return ResultSets.wrap(this, preparedDelegate.executeQuery(), plan.result());
+    }
+
+    @Override
+    protected ResultSet wrapResultSet(ResultSet raw) {
+        return ResultSets.wrap(this, raw, plan.result());
+    }
+
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+        return ResultSets.wrapByLabel(this, delegate.getGeneratedKeys(), plan.modifiedTableColumns());
+    }
+
+    private static SQLException sqlOnPrepared() {
+        return new SQLException("a SQL text cannot be passed to a method of a PreparedStatement; use a Statement",
+                "42000");
+    }
+
+    @Override
+    public void setBoolean(int parameterIndex, boolean x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setBoolean(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setByte(int parameterIndex, byte x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setByte(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, (short) x);
+    }
+
+    @Override
+    public void setShort(int parameterIndex, short x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setShort(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setInt(int parameterIndex, int x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setInt(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setLong(int parameterIndex, long x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setLong(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setFloat(int parameterIndex, float x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setFloat(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setDouble(int parameterIndex, double x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setDouble(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setBigDecimal(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setString(int parameterIndex, String x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setString(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setNString(int parameterIndex, String value) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setNString(parameterIndex, value);
+            return;
+        }
+        bind(parameterIndex, t, value);
+    }
+
+    @Override
+    public void setBytes(int parameterIndex, byte[] x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setBytes(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setDate(int parameterIndex, Date x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setDate(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setTime(int parameterIndex, Time x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setTime(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setTimestamp(int parameterIndex, Timestamp x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setTimestamp(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setDate(int parameterIndex, Date x, Calendar cal) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setDate(parameterIndex, x, cal);
+            return;
+        }
+        bind(parameterIndex, t, x == null ? null : Temporals.dateIn(x, cal));
+    }
+
+    @Override
+    public void setTime(int parameterIndex, Time x, Calendar cal) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setTime(parameterIndex, x, cal);
+            return;
+        }
+        bind(parameterIndex, t, x == null ? null : Temporals.timeIn(x, cal));
+    }
+
+    @Override
+    public void setTimestamp(int parameterIndex, Timestamp x, Calendar cal) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setTimestamp(parameterIndex, x, cal);
+            return;
+        }
+        bind(parameterIndex, t, x == null ? null : Temporals.timestampIn(x, cal));
+    }
+
+    @Override
+    public void setAsciiStream(int parameterIndex, InputStream x, int length) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setAsciiStream(parameterIndex, x, length);
+            return;
+        }
+        bind(parameterIndex, t, Streams.ascii(x, length));
+    }
+
+    @Override
+    public void setAsciiStream(int parameterIndex, InputStream x, long length) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setAsciiStream(parameterIndex, x, length);
+            return;
+        }
+        bind(parameterIndex, t, Streams.ascii(x, length));
+    }
+
+    @Override
+    public void setAsciiStream(int parameterIndex, InputStream x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setAsciiStream(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, Streams.ascii(x, -1));
+    }
+
+    @Deprecated
+    @Override
+    public void setUnicodeStream(int parameterIndex, InputStream x, int length) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setUnicodeStream(parameterIndex, x, length);
+            return;
+        }
+        bind(parameterIndex, t, Streams.utf8(x, length));
+    }
+
+    @Override
+    public void setBinaryStream(int parameterIndex, InputStream x, int length) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setBinaryStream(parameterIndex, x, length);
+            return;
+        }
+        bind(parameterIndex, t, Streams.bytes(x, length));
+    }
+
+    @Override
+    public void setBinaryStream(int parameterIndex, InputStream x, long length) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setBinaryStream(parameterIndex, x, length);
+            return;
+        }
+        bind(parameterIndex, t, Streams.bytes(x, length));
+    }
+
+    @Override
+    public void setBinaryStream(int parameterIndex, InputStream x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setBinaryStream(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, Streams.bytes(x, -1));
+    }
+
+    @Override
+    public void setCharacterStream(int parameterIndex, Reader reader, int length) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setCharacterStream(parameterIndex, reader, length);
+            return;
+        }
+        bind(parameterIndex, t, Streams.chars(reader, length));
+    }
+
+    @Override
+    public void setCharacterStream(int parameterIndex, Reader reader, long length) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setCharacterStream(parameterIndex, reader, length);
+            return;
+        }
+        bind(parameterIndex, t, Streams.chars(reader, length));
+    }
+
+    @Override
+    public void setCharacterStream(int parameterIndex, Reader reader) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setCharacterStream(parameterIndex, reader);
+            return;
+        }
+        bind(parameterIndex, t, Streams.chars(reader, -1));
+    }
+
+    @Override
+    public void setNCharacterStream(int parameterIndex, Reader value, long length) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setNCharacterStream(parameterIndex, value, length);
+            return;
+        }
+        bind(parameterIndex, t, Streams.chars(value, length));
+    }
+
+    @Override
+    public void setNCharacterStream(int parameterIndex, Reader value) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setNCharacterStream(parameterIndex, value);
+            return;
+        }
+        bind(parameterIndex, t, Streams.chars(value, -1));
+    }
+
+    @Override
+    public void setBlob(int parameterIndex, Blob x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setBlob(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, Streams.blob(x));
+    }
+
+    @Override
+    public void setBlob(int parameterIndex, InputStream inputStream, long length) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setBlob(parameterIndex, inputStream, length);
+            return;
+        }
+        bind(parameterIndex, t, Streams.bytes(inputStream, length));
+    }
+
+    @Override
+    public void setBlob(int parameterIndex, InputStream inputStream) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setBlob(parameterIndex, inputStream);
+            return;
+        }
+        bind(parameterIndex, t, Streams.bytes(inputStream, -1));
+    }
+
+    @Override
+    public void setClob(int parameterIndex, Clob x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setClob(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, Streams.clob(x));
+    }
+
+    @Override
+    public void setClob(int parameterIndex, Reader reader, long length) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setClob(parameterIndex, reader, length);
+            return;
+        }
+        bind(parameterIndex, t, Streams.chars(reader, length));
+    }
+
+    @Override
+    public void setClob(int parameterIndex, Reader reader) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setClob(parameterIndex, reader);
+            return;
+        }
+        bind(parameterIndex, t, Streams.chars(reader, -1));
+    }
+
+    @Override
+    public void setNClob(int parameterIndex, NClob value) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setNClob(parameterIndex, value);
+            return;
+        }
+        bind(parameterIndex, t, Streams.clob(value));
+    }
+
+    @Override
+    public void setNClob(int parameterIndex, Reader reader, long length) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setNClob(parameterIndex, reader, length);
+            return;
+        }
+        bind(parameterIndex, t, Streams.chars(reader, length));
+    }
+
+    @Override
+    public void setNClob(int parameterIndex, Reader reader) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setNClob(parameterIndex, reader);
+            return;
+        }
+        bind(parameterIndex, t, Streams.chars(reader, -1));
+    }
+
+    @Override
+    public void setSQLXML(int parameterIndex, SQLXML xmlObject) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setSQLXML(parameterIndex, xmlObject);
+            return;
+        }
+        bind(parameterIndex, t, xmlObject == null ? null : xmlObject.getString());
+    }
+
+    @Override
+    public void setURL(int parameterIndex, URL x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setURL(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x == null ? null : x.toString());
+    }
+
+    @Override
+    public void setRef(int parameterIndex, Ref x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setRef(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, unsupported(parameterIndex, "Ref"));
+    }
+
+    @Override
+    public void setArray(int parameterIndex, Array x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setArray(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, unsupported(parameterIndex, "Array"));
+    }
+
+    @Override
+    public void setRowId(int parameterIndex, RowId x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setRowId(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, unsupported(parameterIndex, "RowId"));
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setObject(parameterIndex, x);
+            return;
+        }
+        bind(parameterIndex, t, x);
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setObject(parameterIndex, x, targetSqlType);
+            return;
+        }
+        bind(parameterIndex, t, JdbcTypes.convert(x, targetSqlType, -1, t));
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setObject(parameterIndex, x, targetSqlType, scaleOrLength);
+            return;
+        }
+        bind(parameterIndex, t, JdbcTypes.convert(x, targetSqlType, scaleOrLength, t));
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, SQLType targetSqlType) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setObject(parameterIndex, x, targetSqlType);
+            return;
+        }
+        bind(parameterIndex, t, JdbcTypes.convert(x, JdbcTypes.vendorCode(targetSqlType), -1, t));
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+        Target t = plan.parameter(parameterIndex);
+        if (t == null) {
+            preparedDelegate.setObject(parameterIndex, x, targetSqlType, scaleOrLength);
+            return;
+        }
+        bind(parameterIndex, t, JdbcTypes.convert(x, JdbcTypes.vendorCode(targetSqlType), scaleOrLength, t));
+    }
+
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public int executeUpdate(String sql) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        throw sqlOnPrepared();
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+        throw sqlOnPrepared();
+    }
+}

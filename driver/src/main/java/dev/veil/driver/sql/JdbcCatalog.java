@@ -1,0 +1,95 @@
+package dev.veil.driver.sql;
+
+import dev.veil.driver.Identifiers;
+import dev.veil.driver.TableName;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads table shapes from the database through the application's connection (so the connection's search path and
+ * uncommitted DDL count), caching them in a {@link Cache} shared by every connection of one runtime. PostgreSQL is
+ * asked with {@code to_regclass}, which resolves a name exactly as a statement would; other databases through
+ * {@link DatabaseMetaData#getColumns}.
+ */
+public final class JdbcCatalog implements Catalog {
+
+    private static final String PG_COLUMNS = "SELECT a.attname, t.typname FROM pg_catalog.pg_attribute a "
+            + "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+            + "WHERE a.attrelid = pg_catalog.to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+
+    /** Table shapes by qualified name as referenced; only tables that exist are cached. */
+    public static final class Cache {
+        private final ConcurrentHashMap<String, TableInfo> tables = new ConcurrentHashMap<>();
+        private volatile Boolean postgres;
+
+        public void clear() {
+            tables.clear();
+        }
+    }
+
+    private final Connection connection;
+    private final Cache cache;
+
+    public JdbcCatalog(Connection connection, Cache cache) {
+        this.connection = connection;
+        this.cache = cache;
+    }
+
+    @Override
+    public TableInfo table(TableName name) throws SQLException {
+        String key = name.qualified();
+        TableInfo info = cache.tables.get(key);
+        if (info != null) {
+            return info;
+        }
+        info = isPostgres() ? readPostgres(name) : readMetaData(name);
+        if (info != null) {
+            cache.tables.put(key, info);
+        }
+        return info;
+    }
+
+    private boolean isPostgres() throws SQLException {
+        Boolean pg = cache.postgres;
+        if (pg == null) {
+            pg = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+                    .contains("postgres");
+            cache.postgres = pg;
+        }
+        return pg;
+    }
+
+    private TableInfo readPostgres(TableName name) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(PG_COLUMNS)) {
+            ps.setString(1, name.sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                    types.add(rs.getString(2));
+                }
+            }
+        }
+        return columns.isEmpty() ? null : new TableInfo(List.copyOf(columns), List.copyOf(types));
+    }
+
+    private TableInfo readMetaData(TableName name) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        DatabaseMetaData md = connection.getMetaData();
+        try (ResultSet rs = md.getColumns(connection.getCatalog(), name.schema(), name.name(), null)) {
+            while (rs.next()) {
+                columns.add(Identifiers.canonical(rs.getString("COLUMN_NAME")));
+                types.add(rs.getString("TYPE_NAME"));
+            }
+        }
+        return columns.isEmpty() ? null : new TableInfo(List.copyOf(columns), List.copyOf(types));
+    }
+}
