@@ -52,7 +52,11 @@ public final class YamlConfigLoader {
             .key("region", (v, b) -> b.masterKeyOption("region", v.scalar()))
             .key("endpoint", (v, b) -> b.masterKeyOption("endpoint", v.scalar()))
             .key("profile", (v, b) -> b.masterKeyOption("profile", v.scalar()))
-            .key("api-call-timeout", (v, b) -> b.masterKeyOption("api-call-timeout", v.duration().toString()));
+            .key("api-call-timeout", (v, b) -> b.masterKeyOption("api-call-timeout", v.duration().toString()))
+            .key("api-call-attempt-timeout", (v, b) -> b.masterKeyOption("api-call-attempt-timeout",
+                    v.duration().toString()))
+            .key("connect-timeout", (v, b) -> b.masterKeyOption("connect-timeout", v.duration().toString()))
+            .key("max-attempts", (v, b) -> b.masterKeyOption("max-attempts", Long.toString(v.longValue())));
 
     private static final YamlKeys<VeilConfig.Builder> KEY_CACHE = new YamlKeys<VeilConfig.Builder>(
             "key-cache", "{ ttl: PT5M, max-staleness: PT1H }")
