@@ -79,13 +79,23 @@ class YamlConfigLoaderTest {
 
     @Test
     void originOfAColumnIsFileAndYamlPath() throws IOException {
-        Path file = write("config.yml", MASTER_KEY + "tables: { patients: { ssn: {} } }");
+        Path file = write("config.yml", MASTER_KEY + "tables: { patients: { ssn: { type: int } } }");
         VeilConfig.Builder b = VeilConfig.builder();
         YamlConfigLoader.load(file.toString(), null, b);
         b.column("patients", "ssn", ValueType.LONG, null, "test");
 
         assertThatThrownBy(b::build).isInstanceOf(VeilConfigException.class)
-                .hasMessageContaining(file + ": tables.patients.ssn says {type: any");
+                .hasMessageContaining(file + ": tables.patients.ssn says {type: int");
+    }
+
+    @Test
+    void aDeclarationWithoutTypeGivesWayToATypedOne() throws IOException {
+        Path file = write("config.yml", MASTER_KEY + "tables: { patients: { ssn: {} } }");
+        VeilConfig.Builder b = VeilConfig.builder();
+        YamlConfigLoader.load(file.toString(), null, b);
+        b.column("patients", "ssn", ValueType.LONG, null, "test");
+
+        assertThat(describe(b.build().columns())).containsExactly("patients.ssn long -> patients.ssn");
     }
 
     @Test
