@@ -173,11 +173,19 @@ public final class SqlAnalyzer {
             if (statements.size() != 1) {
                 for (Statement st : statements) {
                     Run probe = new Run(sql, catalog);
-                    probe.statement(st);
-                    if (probe.touched) {
+                    String column;
+                    try {
+                        probe.statement(st);
+                        column = probe.firstTouched;
+                    } catch (Refusal.Signal refused) {
+                        // refused on its own as well: still name the first encrypted column it reaches
+                        column = probe.firstTouched != null ? probe.firstTouched : mentionedTables(sql);
+                    }
+                    if (probe.touched || column != null) {
                         throw run.refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a text with "
-                                + statements.size() + " statements in one call because one of them touches an encrypted "
-                                + "column. Send the statements one at a time");
+                                + statements.size() + " statements in one call because one of them touches encrypted "
+                                + "column " + (column == null ? "(" + mentionedTables(sql) + ")" : column)
+                                + " (multiple statements). Send the statements one at a time");
                     }
                 }
                 return StatementPlan.PASS_THROUGH;
@@ -283,6 +291,8 @@ public final class SqlAnalyzer {
         final Map<String, Catalog.TableInfo> tables = new HashMap<>();
         Map<String, Target> modified = Map.of();
         boolean touched;
+        /** {@code table.column} of the first encrypted column the statement reaches, for messages. */
+        String firstTouched;
         boolean schemaChange;
         boolean cacheable = true;
 
@@ -330,6 +340,9 @@ public final class SqlAnalyzer {
 
         Target target(EncryptedColumn column, TableName referenced) {
             touched = true;
+            if (firstTouched == null) {
+                firstTouched = column.qualified();
+            }
             Catalog.TableInfo info = info(referenced);
             ColumnCipher.Storage storage = ColumnCipher.Storage.BINARY;
             if (info != null) {
@@ -1069,7 +1082,7 @@ public final class SqlAnalyzer {
                 joinConditions(p.getJoins(), scope);
             } else {
                 // table functions, LATERAL, VALUES in FROM …: check their expressions, expose unknown columns
-                ExpressionChecker checker = new ExpressionChecker(scope);
+                ExpressionChecker checker = new ExpressionChecker(scope, "a table function");
                 if (item instanceof net.sf.jsqlparser.statement.select.LateralSubSelect) {
                     List<Out> outs = select(((net.sf.jsqlparser.statement.select.LateralSubSelect) item).getSelect(),
                             scope);
@@ -1211,7 +1224,7 @@ public final class SqlAnalyzer {
 
         void check(Expression e, Scope scope, String construct) {
             if (e != null) {
-                e.accept(new ExpressionChecker(scope), construct);
+                e.accept(new ExpressionChecker(scope, construct), construct);
             }
         }
 
@@ -1222,15 +1235,19 @@ public final class SqlAnalyzer {
         private final class ExpressionChecker extends ExpressionVisitorAdapter<Void> {
             private final Scope scope;
 
-            ExpressionChecker(Scope scope) {
+            private final String clause;
+
+            ExpressionChecker(Scope scope, String clause) {
                 this.scope = scope;
+                this.clause = clause;
             }
 
             @Override
             public <S> Void visit(Column column, S context) {
                 Target t = resolve(column, scope);
                 if (t != null) {
-                    throw refuseUse(t, String.valueOf(context));
+                    String inner = String.valueOf(context);
+                    throw refuseUse(t, inner.equals(clause) ? inner : inner + " in " + clause);
                 }
                 return null;
             }
