@@ -31,6 +31,7 @@ public final class VeilConfig {
     private final Duration keyCacheTtl;
     private final Duration keyMaxStaleness;
     private final long statementCacheSize;
+    private final boolean eagerKeyLoading;
 
     private VeilConfig(Builder b, List<EncryptedColumn> columns) {
         this.source = b.source;
@@ -47,6 +48,7 @@ public final class VeilConfig {
         this.keyCacheTtl = b.keyCacheTtl;
         this.keyMaxStaleness = b.keyMaxStaleness;
         this.statementCacheSize = b.statementCacheSize;
+        this.eagerKeyLoading = b.eagerKeyLoading;
     }
 
     public static Builder builder() {
@@ -90,6 +92,11 @@ public final class VeilConfig {
         return statementCacheSize;
     }
 
+    /** Whether every configured column's data key is loaded when the runtime starts (default: on first use). */
+    public boolean eagerKeyLoading() {
+        return eagerKeyLoading;
+    }
+
     /** Whether any configured table has this canonical (unqualified) name. */
     public boolean hasTableNamed(String canonicalName) {
         return columnsByTableName.containsKey(canonicalName);
@@ -131,6 +138,7 @@ public final class VeilConfig {
         private Duration keyCacheTtl = Duration.ofMinutes(5);
         private Duration keyMaxStaleness = Duration.ofHours(1);
         private long statementCacheSize = 10_000;
+        private boolean eagerKeyLoading;
 
         private Builder() {
         }
@@ -170,6 +178,12 @@ public final class VeilConfig {
 
         public Builder keyMaxStaleness(Duration staleness) {
             this.keyMaxStaleness = staleness;
+            return this;
+        }
+
+        /** Loads every column's data key at start-up instead of on first use. */
+        public Builder eagerKeyLoading(boolean eager) {
+            this.eagerKeyLoading = eager;
             return this;
         }
 

@@ -48,8 +48,16 @@ public final class VeilDataSource implements DataSource {
             throw VeilSqlState.INVALID_CONFIGURATION.exception("this DataSource is already a Veil DataSource; "
                     + "wrapping it twice would encrypt twice");
         }
-        VeilRuntime runtime = VeilRuntime.create(config, target::getConnection, database, null);
+        VeilRuntime runtime = VeilRuntime.create(config, target::getConnection, database);
         return new VeilDataSource(target, runtime);
+    }
+
+    /**
+     * The runtime behind this data source (configuration, keys, plans), e.g. to attach listeners; for a URL-based
+     * data source it is created on first call.
+     */
+    public VeilRuntime runtime() throws SQLException {
+        return runtime != null ? runtime : VeilDriver.instance().runtime(url, properties);
     }
 
     public String getUrl() {

@@ -58,6 +58,18 @@ public final class VeilDriver implements Driver {
         return url != null && url.startsWith(PREFIX);
     }
 
+    /**
+     * The runtime that connections to this URL and properties use, created (configuration read, master key opened)
+     * if needed; frameworks use it to attach listeners before the first connection.
+     */
+    public VeilRuntime runtime(String url, Properties info) throws SQLException {
+        if (!acceptsURL(url)) {
+            throw VeilSqlState.INVALID_CONFIGURATION.exception("not a Veil URL; it must start with " + PREFIX);
+        }
+        Target target = split(url, info == null ? new Properties() : info);
+        return runtime(target, delegateFor(target.delegateUrl));
+    }
+
     @Override
     public Connection connect(String url, Properties info) throws SQLException {
         if (!acceptsURL(url)) {
@@ -86,7 +98,7 @@ public final class VeilDriver implements Driver {
                 VeilConfig config = configFrom(target.veilProperties);
                 runtime = VeilRuntime.create(config,
                         () -> delegate.connect(target.delegateUrl, target.delegateProperties),
-                        databaseName(target.delegateUrl), null);
+                        databaseName(target.delegateUrl));
                 runtimes.put(key, runtime);
                 LOG.log(System.Logger.Level.DEBUG, () -> "Veil runtime created: " + config.columns().size()
                         + " encrypted columns from " + config.source());

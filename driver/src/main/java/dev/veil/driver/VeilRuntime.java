@@ -29,9 +29,11 @@ public final class VeilRuntime implements AutoCloseable {
     private final Cache<String, StatementPlan> plans;
     private final Map<EncryptedColumn, ColumnCipher> ciphers = new ConcurrentHashMap<>();
     private final JdbcCatalog.Cache catalogCache = new JdbcCatalog.Cache();
+    private final Listeners listeners;
 
-    VeilRuntime(VeilConfig config, KeyRing keys) {
+    VeilRuntime(VeilConfig config, KeyRing keys, Listeners listeners) {
         this.config = config;
+        this.listeners = listeners;
         this.keys = keys;
         this.analyzer = new SqlAnalyzer(config, this::cipher);
         this.plans = Caffeine.newBuilder().maximumSize(config.statementCacheSize()).build();
@@ -43,8 +45,9 @@ public final class VeilRuntime implements AutoCloseable {
      * @param keyConnections opens plain connections to the database that holds the key table
      * @param database the database name, for the KMS encryption context
      */
-    public static VeilRuntime create(VeilConfig config, ConnectionFactory keyConnections, String database,
-            KeyRingListener listener) throws SQLException {
+    public static VeilRuntime create(VeilConfig config, ConnectionFactory keyConnections, String database)
+            throws SQLException {
+        Listeners listeners = new Listeners();
         try {
             KeyRing ring = KeyRing.builder()
                     .masterKey(config.masterKey())
@@ -54,12 +57,43 @@ public final class VeilRuntime implements AutoCloseable {
                     .keyTable(config.keyTable())
                     .cacheTtl(config.keyCacheTtl())
                     .maxStaleness(config.keyMaxStaleness())
-                    .listener(listener == null ? KeyRingListener.NO_OP : listener)
+                    .listener(listeners)
+                    .eager(config.eagerKeyLoading() ? scopes(config) : java.util.List.of())
                     .build();
-            return new VeilRuntime(config, ring);
+            return new VeilRuntime(config, ring, listeners);
         } catch (KeyException e) {
             throw VeilSqlState.INVALID_CONFIGURATION.exception(config.source() + ": the master key cannot be used: "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.List<dev.veil.key.KeyScope> scopes(VeilConfig config) {
+        java.util.List<dev.veil.key.KeyScope> scopes = new java.util.ArrayList<>();
+        for (EncryptedColumn c : config.columns()) {
+            int dot = c.boundName().lastIndexOf('.');
+            dev.veil.key.KeyScope s = dev.veil.key.KeyScope.encryption(c.boundName().substring(0, dot),
+                    c.boundName().substring(dot + 1));
+            if (!scopes.contains(s)) {
+                scopes.add(s);
+            }
+        }
+        return scopes;
+    }
+
+    /** Adds a listener for driver events (encryptions, decryptions, refusals). */
+    public void addListener(VeilListener listener) {
+        listeners.veil.add(listener);
+    }
+
+    /** Adds a listener for key events (KMS calls, cache hits, misses, loads, stale serves). */
+    public void addKeyRingListener(KeyRingListener listener) {
+        listeners.keys.add(listener);
+    }
+
+    /** Called when a statement is refused, for the listeners. */
+    public void refused(String sqlState) {
+        for (VeilListener l : listeners.veil) {
+            l.refused(sqlState);
         }
     }
 
@@ -74,7 +108,7 @@ public final class VeilRuntime implements AutoCloseable {
     /** The cipher of a configured column (one instance per column). */
     public ColumnCipher cipher(EncryptedColumn column) {
         return ciphers.computeIfAbsent(column, c -> new ColumnCipher(c.qualified(), c.boundName(), c.type(), keys,
-                config.allowLegacyPlaintext()));
+                config.allowLegacyPlaintext(), listeners));
     }
 
     /**
@@ -117,5 +151,68 @@ public final class VeilRuntime implements AutoCloseable {
     @Override
     public String toString() {
         return "VeilRuntime[" + config + "]";
+    }
+
+    /** Fans events out to the registered listeners; empty lists cost one array read. */
+    static final class Listeners implements KeyRingListener, ColumnCipher.Events {
+        final java.util.List<VeilListener> veil = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.List<KeyRingListener> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void encrypted(String column) {
+            for (VeilListener l : veil) {
+                l.encrypted(column);
+            }
+        }
+
+        @Override
+        public void decrypted(String column) {
+            for (VeilListener l : veil) {
+                l.decrypted(column);
+            }
+        }
+
+        @Override
+        public void cacheHit(dev.veil.key.KeyScope scope) {
+            for (KeyRingListener l : keys) {
+                l.cacheHit(scope);
+            }
+        }
+
+        @Override
+        public void cacheMiss(dev.veil.key.KeyScope scope) {
+            for (KeyRingListener l : keys) {
+                l.cacheMiss(scope);
+            }
+        }
+
+        @Override
+        public void keyLoaded(dev.veil.key.KeyScope scope, java.time.Duration duration, boolean created) {
+            for (KeyRingListener l : keys) {
+                l.keyLoaded(scope, duration, created);
+            }
+        }
+
+        @Override
+        public void keyLoadFailed(dev.veil.key.KeyScope scope, KeyException error) {
+            for (KeyRingListener l : keys) {
+                l.keyLoadFailed(scope, error);
+            }
+        }
+
+        @Override
+        public void staleServed(dev.veil.key.KeyScope scope, java.time.Duration pastTimeToLive) {
+            for (KeyRingListener l : keys) {
+                l.staleServed(scope, pastTimeToLive);
+            }
+        }
+
+        @Override
+        public void masterKeyCall(String masterKeyId, String operation, java.time.Duration duration,
+                Outcome outcome) {
+            for (KeyRingListener l : keys) {
+                l.masterKeyCall(masterKeyId, operation, duration, outcome);
+            }
+        }
     }
 }

@@ -149,4 +149,42 @@ class DriverBehaviourIT {
         p.setProperty(k, v);
         return p;
     }
+
+    @Test
+    void listenersCountEncryptionsDecryptionsAndRefusalsByColumnNeverValues() throws SQLException {
+        java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        VeilRuntime runtime = VeilDriver.instance().runtime(fx.veilUrl(), fx.properties());
+        runtime.addListener(new VeilListener() {
+            @Override
+            public void encrypted(String column) {
+                events.add("enc " + column);
+            }
+
+            @Override
+            public void decrypted(String column) {
+                events.add("dec " + column);
+            }
+
+            @Override
+            public void refused(String sqlState) {
+                events.add("refused " + sqlState);
+            }
+        });
+        try (Connection c = fx.veil()) {
+            assertThat(c.unwrap(VeilConnection.class).runtime()).isSameAs(runtime);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (owner, iban) VALUES (?, ?)")) {
+                ps.setString(1, "listener");
+                ps.setString(2, "NL91ABNA0417164300");
+                ps.executeUpdate();
+            }
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT iban FROM accounts WHERE owner = 'listener'")) {
+                rs.next();
+                rs.getString(1);
+                assertThatThrownBy(() -> st.executeQuery("SELECT owner FROM accounts ORDER BY iban"))
+                        .isInstanceOf(SQLException.class);
+            }
+        }
+        assertThat(events).containsExactly("enc accounts.iban", "dec accounts.iban", "refused VE010");
+    }
 }

@@ -40,6 +40,18 @@ public final class ColumnCipher {
     private final ValueType declaredType;
     private final KeyRing keys;
     private final boolean allowLegacyPlaintext;
+    private final Events events;
+
+    /** Told of each encryption and decryption (for metrics); names the column only. */
+    public interface Events {
+        Events NONE = new Events() { };
+
+        default void encrypted(String column) {
+        }
+
+        default void decrypted(String column) {
+        }
+    }
 
     /**
      * @param column {@code table.column} for messages
@@ -47,6 +59,11 @@ public final class ColumnCipher {
      */
     public ColumnCipher(String column, String boundName, ValueType declaredType, KeyRing keys,
             boolean allowLegacyPlaintext) {
+        this(column, boundName, declaredType, keys, allowLegacyPlaintext, Events.NONE);
+    }
+
+    public ColumnCipher(String column, String boundName, ValueType declaredType, KeyRing keys,
+            boolean allowLegacyPlaintext, Events events) {
         this.column = column;
         int dot = boundName.lastIndexOf('.');
         this.scope = KeyScope.encryption(boundName.substring(0, dot), boundName.substring(dot + 1));
@@ -54,6 +71,7 @@ public final class ColumnCipher {
         this.declaredType = declaredType;
         this.keys = keys;
         this.allowLegacyPlaintext = allowLegacyPlaintext;
+        this.events = events;
     }
 
     public String column() {
@@ -96,7 +114,9 @@ public final class ColumnCipher {
         ValueType type = declaredType != null ? declaredType : TypedValues.typeOf(stored);
         byte[] plain = TypedValues.encode(type, stored);
         try {
-            return aead().encrypt(plain, associatedData);
+            byte[] ct = aead().encrypt(plain, associatedData);
+            events.encrypted(column);
+            return ct;
         } catch (GeneralSecurityException e) {
             throw VeilSqlState.DECRYPTION_FAILED.exception("encryption failed for " + column, e);
         } finally {
@@ -143,6 +163,7 @@ public final class ColumnCipher {
             throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
                     + ": the value was altered, truncated, copied from another column, or its key version is gone");
         }
+        events.decrypted(column);
         try {
             return TypedValues.decode(plain);
         } catch (IllegalArgumentException e) {

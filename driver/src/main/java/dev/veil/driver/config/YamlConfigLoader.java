@@ -59,8 +59,9 @@ public final class YamlConfigLoader {
             .key("max-attempts", (v, b) -> b.masterKeyOption("max-attempts", Long.toString(v.longValue())));
 
     private static final YamlKeys<VeilConfig.Builder> KEY_CACHE = new YamlKeys<VeilConfig.Builder>(
-            "key-cache", "{ ttl: PT5M, max-staleness: PT1H }")
+            "key-cache", "{ ttl: PT5M, max-staleness: PT1H, eager: false }")
             .key("ttl", (v, b) -> b.keyCacheTtl(v.duration()))
+            .key("eager", (v, b) -> b.eagerKeyLoading(v.bool()))
             .key("max-staleness", (v, b) -> b.keyMaxStaleness(v.duration()));
 
     private static final YamlKeys<VeilConfig.Builder> ROOT = new YamlKeys<VeilConfig.Builder>(

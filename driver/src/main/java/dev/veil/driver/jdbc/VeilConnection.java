@@ -32,7 +32,14 @@ public class VeilConnection extends DelegatingConnection {
 
     StatementPlan plan(String sql) throws SQLException {
         StatementPlan plan = runtime.plan(sql, delegate);
-        plan.checkAllowed();
+        if (plan.isRefused()) {
+            try {
+                plan.checkAllowed();
+            } catch (SQLException e) {
+                runtime.refused(e.getSQLState());
+                throw e;
+            }
+        }
         return plan;
     }
 
@@ -112,6 +119,7 @@ public class VeilConnection extends DelegatingConnection {
     private void checkCallable(String sql) throws SQLException {
         StatementPlan plan = plan(sql);
         if (!plan.isPassThrough()) {
+            runtime.refused(VeilSqlState.UNSUPPORTED_CONSTRUCT.state());
             throw VeilSqlState.UNSUPPORTED_CONSTRUCT.exception("Veil refused prepareCall for a statement that "
                     + "touches an encrypted column: Veil cannot see what a procedure does with its arguments. Use "
                     + "prepareStatement for plain SQL, and pass encrypted values to procedures only as ciphertext "
