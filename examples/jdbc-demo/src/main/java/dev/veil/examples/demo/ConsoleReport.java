@@ -1,0 +1,120 @@
+package dev.veil.examples.demo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a {@link DemoReport} into a short console report. ASCII only, so any terminal encoding shows it. */
+final class ConsoleReport {
+
+    /** Ciphertexts are cut to this many characters, then "...". */
+    static final int CIPHERTEXT_WIDTH = 24;
+
+    private ConsoleReport() {
+    }
+
+    static String format(DemoReport report) {
+        StringBuilder out = new StringBuilder();
+        out.append("Veil JDBC demo\n==============\n");
+        out.append("Database   : ").append(report.database()).append('\n');
+        out.append("Master key : ").append(report.masterKey())
+                .append("\n             (a fresh CLEARTEXT local keyset: DEVELOPMENT ONLY, never for real data)\n");
+        out.append("Config     : ").append(report.config()).append('\n');
+        out.append("Veil URL   : ").append(report.veilUrl()).append("\n\n");
+        for (String line : report.configText().split("\n")) {
+            if (!line.startsWith("#")) {
+                out.append("    ").append(line).append('\n');
+            }
+        }
+
+        out.append("\n1. Wrote ").append(report.written())
+                .append(" rows through Veil (PreparedStatement: INSERT INTO patients ... VALUES (?, ?, ?, ?, ?))\n");
+
+        out.append("\n2. The same rows, side by side\n");
+        for (int row = 0; row < report.application().size(); row++) {
+            Map<String, String> app = report.application().get(row);
+            Map<String, String> db = report.stored().get(row);
+            List<List<String>> lines = new ArrayList<>();
+            lines.add(List.of("row id=" + app.get("id"), "application reads (Veil)", "database stores (plain pgjdbc)"));
+            for (String column : app.keySet()) {
+                if (!column.equals("id")) {
+                    lines.add(List.of(column, app.get(column), shorten(db.get(column))));
+                }
+            }
+            out.append('\n');
+            table(out, lines, false);
+        }
+
+        out.append("\n3. SELECT * FROM patients ORDER BY id, through Veil\n\n");
+        List<List<String>> all = new ArrayList<>();
+        all.add(List.copyOf(report.application().get(0).keySet()));
+        for (Map<String, String> row : report.application()) {
+            all.add(List.copyOf(row.values()));
+        }
+        table(out, all, true);
+
+        DemoReport.Refusal refusal = report.refusal();
+        out.append("\n4. A statement Veil refuses (the database cannot compare ciphertexts)\n\n");
+        out.append("    ").append(refusal.sql()).append('\n');
+        out.append("    -> ").append(refusal.exceptionType()).append(", SQLState ").append(refusal.sqlState())
+                .append('\n');
+        wrap(out, refusal.message(), "       ", 100);
+
+        List<String> leaks = report.plaintextInDatabase();
+        out.append('\n');
+        if (leaks.isEmpty()) {
+            out.append("OK: the database holds only ciphertext for ")
+                    .append(String.join(", ", report.encryptedColumns())).append(".\n");
+        } else {
+            out.append("FAILED: the database holds plaintext at ").append(String.join("; ", leaks)).append(".\n");
+        }
+        return out.toString();
+    }
+
+    static String shorten(String value) {
+        boolean ciphertext = value.startsWith("veil1:") || value.startsWith("\\x");
+        return ciphertext && value.length() > CIPHERTEXT_WIDTH ? value.substring(0, CIPHERTEXT_WIDTH) + "..." : value;
+    }
+
+    /** Appends {@code text} in lines of at most {@code width} characters (longer words stay whole). */
+    private static void wrap(StringBuilder out, String text, String indent, int width) {
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+                out.append(line).append('\n');
+                line = new StringBuilder(indent);
+            }
+            line.append(line.length() > indent.length() ? " " : "").append(word);
+        }
+        out.append(line).append('\n');
+    }
+
+    /** Columns padded to their widest cell; a rule under the first line when {@code header}. */
+    private static void table(StringBuilder out, List<List<String>> lines, boolean header) {
+        int[] widths = new int[lines.get(0).size()];
+        for (List<String> line : lines) {
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = Math.max(widths[i], line.get(i).length());
+            }
+        }
+        String separator = header ? " | " : "   ";
+        for (int n = 0; n < lines.size(); n++) {
+            StringBuilder text = new StringBuilder("    ");
+            for (int i = 0; i < widths.length; i++) {
+                text.append(i == 0 ? "" : separator).append(pad(lines.get(n).get(i), widths[i]));
+            }
+            out.append(text.toString().stripTrailing()).append('\n');
+            if (header && n == 0) {
+                StringBuilder rule = new StringBuilder("    ");
+                for (int i = 0; i < widths.length; i++) {
+                    rule.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
+                }
+                out.append(rule).append('\n');
+            }
+        }
+    }
+
+    private static String pad(String text, int width) {
+        return text + " ".repeat(width - text.length());
+    }
+}
