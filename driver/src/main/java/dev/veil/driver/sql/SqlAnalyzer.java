@@ -201,6 +201,14 @@ public final class SqlAnalyzer {
             return run.plan(st, outs);
         } catch (Refusal.Signal s) {
             return StatementPlan.refused(s.refusal, s.cacheable);
+        } catch (CatalogFailure f) {
+            throw f;
+        } catch (RuntimeException | StackOverflowError e) {
+            // a shape the analysis does not expect: refuse rather than guess
+            return StatementPlan.refused(new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil refused a statement "
+                    + "that names an encrypted table (" + mentionedTables(sql) + ") because it could not analyse it ("
+                    + e.getClass().getSimpleName() + "). Rewrite it in a simpler form, or run it on an unwrapped "
+                    + "connection if it carries no encrypted value"), true);
         }
     }
 
@@ -261,6 +269,9 @@ public final class SqlAnalyzer {
         abstract boolean matches(String schema, String name);
 
         abstract boolean hasEncrypted();
+
+        /** Whether the relation has a column of this canonical name (false when unknown). */
+        abstract boolean hasColumn(String column);
     }
 
     private static final class Scope {
@@ -784,14 +795,19 @@ public final class SqlAnalyzer {
             }
             for (WithItem<?> w : items) {
                 List<Out> outs;
-                if (w.getSelect() != null) {
-                    outs = select(w.getSelect(), scope);
-                } else if (w.getInsert() != null) {
+                Object body = w.getStatement();
+                if (body instanceof Select) {
+                    outs = select((Select) body, scope);
+                } else if (body instanceof net.sf.jsqlparser.statement.insert.ParenthesedInsert) {
                     outs = insert(w.getInsert().getInsert(), scope);
-                } else if (w.getUpdate() != null) {
+                } else if (body instanceof net.sf.jsqlparser.statement.update.ParenthesedUpdate) {
                     outs = update(w.getUpdate().getUpdate(), scope);
-                } else if (w.getDelete() != null) {
+                } else if (body instanceof net.sf.jsqlparser.statement.delete.ParenthesedDelete) {
                     outs = delete(w.getDelete().getDelete(), scope);
+                } else if (body != null) {
+                    throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil does not understand the WITH item "
+                            + w.getAliasName() + " in a statement that names an encrypted table ("
+                            + mentionedTables(sql) + "); rewrite it without that WITH item");
                 } else {
                     outs = List.of();
                 }
@@ -928,7 +944,26 @@ public final class SqlAnalyzer {
                     check(item.getExpression(), scope, "DISTINCT ON");
                 }
             }
+            if (mergesJoinColumns(ps.getJoins()) && scope.sources.stream().anyMatch(Source::hasEncrypted)) {
+                for (SelectItem<?> item : ps.getSelectItems()) {
+                    if (item.getExpression() instanceof AllColumns) {
+                        Source enc = scope.sources.stream().filter(Source::hasEncrypted).findFirst().get();
+                        throw refuseUse(firstEncrypted(enc), "SELECT * over JOIN … USING", "A * over a USING join "
+                                + "merges the join columns, so Veil cannot place the encrypted ones. List the columns");
+                    }
+                }
+            }
             List<Out> outs = items(ps.getSelectItems(), scope);
+            if (ps.getGroupBy() != null && ps.getGroupBy().getGroupByExpressionList() != null) {
+                for (Object e : ps.getGroupBy().getGroupByExpressionList()) {
+                    outputReference((Expression) e, outs, "GROUP BY", "Group by a blind index or another column");
+                }
+            }
+            if (ps.getDistinct() != null && ps.getDistinct().getOnSelectItems() != null) {
+                for (SelectItem<?> item : ps.getDistinct().getOnSelectItems()) {
+                    outputReference(item.getExpression(), outs, "DISTINCT ON", "De-duplicate on another column");
+                }
+            }
             if (ps.getDistinct() != null && ps.getDistinct().getOnSelectItems() == null) {
                 for (Out o : outs) {
                     if (o.target() != null) {
@@ -960,6 +995,10 @@ public final class SqlAnalyzer {
                 } else if (e instanceof Column) {
                     Column c = (Column) e;
                     Target t = resolve(c, scope);
+                    Target row = t == null ? wholeRow(c, scope) : null;
+                    if (row != null) {
+                        throw refuseWholeRow(row, "the select list");
+                    }
                     outs.add(new Out(alias != null ? alias : Identifiers.canonical(c.getColumnName()), t));
                 } else if (e instanceof ParenthesedSelect) {
                     List<Out> sub = select((ParenthesedSelect) e, scope);
@@ -971,6 +1010,37 @@ public final class SqlAnalyzer {
                 }
             }
             return outs;
+        }
+
+        private boolean mergesJoinColumns(List<Join> joins) {
+            if (joins != null) {
+                for (Join j : joins) {
+                    if (j.isNatural() || (j.getUsingColumns() != null && !j.getUsingColumns().isEmpty())) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /**
+         * GROUP BY / DISTINCT ON may name an output column by position ({@code GROUP BY 2}) or by its label: refuse
+         * when that output is encrypted.
+         */
+        private void outputReference(Expression e, List<Out> outs, String construct, String fix) {
+            if (e instanceof LongValue) {
+                long pos = ((LongValue) e).getValue();
+                if (pos >= 1 && pos <= outs.size() && outs.get((int) pos - 1).target() != null) {
+                    throw refuseUse(outs.get((int) pos - 1).target(), construct, fix);
+                }
+            } else if (e instanceof Column && ((Column) e).getTable() == null) {
+                String label = Identifiers.canonical(((Column) e).getColumnName());
+                for (Out out : outs) {
+                    if (label.equals(out.label()) && out.target() != null) {
+                        throw refuseUse(out.target(), construct, fix);
+                    }
+                }
+            }
         }
 
         private void orderBy(List<OrderByElement> elements, Scope scope, List<Out> outs) {
@@ -1027,10 +1097,13 @@ public final class SqlAnalyzer {
                 if (j.isNatural()) {
                     for (Source s : scope.sources) {
                         if (s.hasEncrypted()) {
+                            Target t = s.all().stream().map(Out::target).filter(java.util.Objects::nonNull)
+                                    .findFirst().orElse(null);
                             touched = true;
                             throw refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a NATURAL JOIN involving "
-                                    + "a relation with encrypted columns: it may join on them. Write JOIN … ON with "
-                                    + "the columns to join on");
+                                    + "a relation with encrypted columns"
+                                    + (t == null ? "" : " (" + t.column().qualified() + ")")
+                                    + ": it may join on them. Write JOIN … ON with the columns to join on");
                         }
                     }
                 }
@@ -1136,6 +1209,42 @@ public final class SqlAnalyzer {
             return null;
         }
 
+        /**
+         * For an unqualified name that is no column but a relation with encrypted columns ({@code SELECT p FROM
+         * patients p}, {@code row_to_json(p)}): the first encrypted column the whole-row value would carry.
+         */
+        Target wholeRow(Column c, Scope scope) {
+            if (c.getTable() != null && c.getTable().getName() != null) {
+                return null;
+            }
+            String name = Identifiers.canonical(c.getColumnName());
+            for (Scope s = scope; s != null; s = s.parent) {
+                for (Source src : s.sources) {
+                    if (src.hasColumn(name)) {
+                        return null;
+                    }
+                }
+            }
+            for (Scope s = scope; s != null; s = s.parent) {
+                for (Source src : s.sources) {
+                    if (src.matches(null, name) && src.hasEncrypted()) {
+                        return firstEncrypted(src);
+                    }
+                }
+            }
+            return null;
+        }
+
+        Target firstEncrypted(Source src) {
+            touched = true;
+            return src.all().stream().map(Out::target).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        }
+
+        Refusal.Signal refuseWholeRow(Target t, String construct) {
+            return refuseUse(t, construct + " (a whole-row value)", "A row value would carry ciphertext Veil cannot "
+                    + "decrypt there. List the columns instead");
+        }
+
         private final class TableSource extends Source {
             final TableName name;
             final Map<String, EncryptedColumn> enc;
@@ -1183,6 +1292,12 @@ public final class SqlAnalyzer {
             boolean hasEncrypted() {
                 return !enc.isEmpty();
             }
+
+            @Override
+            boolean hasColumn(String column) {
+                Catalog.TableInfo info = info(name);
+                return info == null ? enc.containsKey(column) : info.columns().contains(column);
+            }
         }
 
         private final class DerivedSource extends Source {
@@ -1217,6 +1332,11 @@ public final class SqlAnalyzer {
             boolean hasEncrypted() {
                 return outs.stream().anyMatch(o -> o.target() != null);
             }
+
+            @Override
+            boolean hasColumn(String column) {
+                return outs.stream().anyMatch(o -> column.equals(o.label()));
+            }
         }
 
         // --------------------------------------------------------------------------------------------------------
@@ -1245,9 +1365,34 @@ public final class SqlAnalyzer {
             @Override
             public <S> Void visit(Column column, S context) {
                 Target t = resolve(column, scope);
+                String inner = String.valueOf(context);
                 if (t != null) {
-                    String inner = String.valueOf(context);
                     throw refuseUse(t, inner.equals(clause) ? inner : inner + " in " + clause);
+                }
+                Target row = wholeRow(column, scope);
+                if (row != null) {
+                    throw refuseWholeRow(row, inner.equals(clause) ? inner : inner + " in " + clause);
+                }
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(AllTableColumns all, S context) {
+                Source src = source(all.getTable(), scope);
+                if (src != null && src.hasEncrypted()) {
+                    throw refuseWholeRow(firstEncrypted(src), String.valueOf(context));
+                }
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(AllColumns all, S context) {
+                for (Scope s = scope; s != null; s = s.parent) {
+                    for (Source src : s.sources) {
+                        if (src.hasEncrypted()) {
+                            throw refuseWholeRow(firstEncrypted(src), String.valueOf(context));
+                        }
+                    }
                 }
                 return null;
             }
@@ -1274,9 +1419,10 @@ public final class SqlAnalyzer {
             @Override
             public <S> Void visit(Function f, S context) {
                 String name = f.getName() == null ? "" : f.getName().toLowerCase(Locale.ROOT);
-                if (name.equals("count") && !f.isDistinct() && f.getParameters() != null
-                        && f.getParameters().size() == 1 && f.getParameters().get(0) instanceof Column) {
-                    return null; // counting non-NULL values is exact on ciphertext
+                if (name.equals("count") && !f.isDistinct() && (f.isAllColumns() || f.getParameters() == null
+                        || f.getParameters().size() == 1 && (f.getParameters().get(0) instanceof Column
+                                || f.getParameters().get(0) instanceof AllColumns))) {
+                    return null; // counting rows or non-NULL values is exact on ciphertext
                 }
                 return super.visit(f, "function " + f.getName() + "()" + (f.isDistinct() ? " with DISTINCT" : ""));
             }
@@ -1322,10 +1468,22 @@ public final class SqlAnalyzer {
 
             @Override
             public <S> Void visit(ParenthesedSelect sub, S context) {
+                return visit((Select) sub, context);
+            }
+
+            @Override
+            public <S> Void visit(net.sf.jsqlparser.expression.AnyComparisonExpression any, S context) {
+                return visit(any.getSelect(), context);
+            }
+
+            @Override
+            public <S> Void visit(Select sub, S context) {
+                String inner = String.valueOf(context);
                 List<Out> outs = select(sub, scope);
                 for (Out o : outs) {
                     if (o.target() != null) {
-                        throw refuseUse(o.target(), context + " through a subquery");
+                        throw refuseUse(o.target(), (inner.equals(clause) ? inner : inner + " in " + clause)
+                                + " through a subquery");
                     }
                 }
                 return null;

@@ -284,12 +284,55 @@ class SqlAnalyzerTest {
             UPDATE patients SET name = ssn # VE010 # patients.ssn # UPDATE … SET
             DELETE FROM patients WHERE ssn = ? # VE010 # patients.ssn # comparison
             SELECT ssn FROM patients p WHERE EXISTS (SELECT 1 FROM visits v WHERE v.note = p.email) # VE010 # visits.note # comparison
+            SELECT * FROM clinics c WHERE c.id IN (SELECT clinic_id FROM patients WHERE ssn = ?) # VE010 # patients.ssn # comparison (=)
+            SELECT * FROM clinics c WHERE c.id = (SELECT clinic_id FROM patients WHERE ssn = ?) # VE010 # patients.ssn # comparison (=)
+            DELETE FROM clinics WHERE id = ANY (SELECT clinic_id FROM patients WHERE ssn LIKE ?) # VE010 # patients.ssn # LIKE
+            SELECT id FROM patients WHERE name IN (SELECT ssn FROM patients) # VE010 # patients.ssn # through a subquery
+            SELECT id FROM patients WHERE name = ANY (SELECT ssn FROM patients) # VE010 # patients.ssn # through a subquery
+            SELECT coalesce((SELECT ssn FROM patients LIMIT 1), 'x') # VE010 # patients.ssn # coalesce()
+            SELECT row_to_json(p) FROM patients p # VE010 # patients.ssn # whole-row
+            SELECT p FROM patients p # VE010 # patients.ssn # whole-row
+            SELECT to_jsonb(p.*) FROM patients p # VE010 # patients.ssn # whole-row
+            SELECT json_agg(patients) FROM patients # VE010 # patients.ssn # whole-row
+            SELECT id FROM patients p WHERE p = ? # VE010 # patients.ssn # whole-row
+            SELECT clinic_id, ssn FROM patients GROUP BY 1, 2 # VE010 # patients.ssn # GROUP BY
+            SELECT ssn AS s, count(*) FROM patients GROUP BY s # VE010 # patients.ssn # GROUP BY
+            SELECT DISTINCT ON (2) id, ssn FROM patients # VE010 # patients.ssn # DISTINCT ON
+            SELECT * FROM patients JOIN visits USING (id) # VE010 # patients.ssn # USING
+            SELECT * FROM patients NATURAL JOIN visits # VE010 # patients.ssn # NATURAL JOIN
             """)
     void refusesWithStateColumnAndConstruct(String sql, String state, String column, String construct)
             throws SQLException {
         SQLException e = refusal(sql);
         assertThat(e.getSQLState()).isEqualTo(state);
         assertThat(e.getMessage()).contains(column).contains(construct);
+    }
+
+    @Test
+    void subqueriesInsideExpressionsAreAnalysed() throws SQLException {
+        assertThat(plan("SELECT * FROM clinics c WHERE c.id IN (SELECT clinic_id FROM patients WHERE ssn IS NULL)")
+                .isRefused()).isFalse();
+        assertThat(plan("SELECT id FROM clinics WHERE id = ANY (SELECT clinic_id FROM patients)").isRefused())
+                .isFalse();
+    }
+
+    @Test
+    void writableCteWithReturningCarriesTheColumn() throws SQLException {
+        StatementPlan p = plan("WITH d AS (DELETE FROM patients WHERE id = ? RETURNING id, ssn) SELECT * FROM d");
+        assertThat(p.isRefused()).isFalse();
+        assertThat(column(p.result().target(2))).isEqualTo("patients.ssn");
+        StatementPlan u = plan("WITH u AS (UPDATE patients SET ssn = ? WHERE id = ? RETURNING email) SELECT * FROM u");
+        assertThat(column(u.parameter(1))).isEqualTo("patients.ssn");
+        assertThat(column(u.result().target(1))).isEqualTo("patients.email");
+    }
+
+    @Test
+    void unexpectedAnalysisFailureIsRefusedNotThrown() throws SQLException {
+        // any statement shape the analysis cannot handle must come back as a refusal, never a RuntimeException
+        for (String sql : List.of("WITH d AS (DELETE FROM patients RETURNING ssn) SELECT * FROM d",
+                "TABLE patients", "SELECT * FROM (VALUES (1, 'a')) v(id, ssn) JOIN patients p ON p.id = v.id")) {
+            assertThatCode(() -> plan(sql)).doesNotThrowAnyException();
+        }
     }
 
     @Test
