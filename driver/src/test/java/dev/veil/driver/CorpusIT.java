@@ -231,6 +231,21 @@ class CorpusIT {
                         "Row", 5),
                 ok("SELECT … FOR UPDATE", "SELECT id, ssn FROM patients WHERE id = 1 FOR UPDATE"),
                 ok("HAVING count(encrypted)", "SELECT clinic_id FROM patients GROUP BY clinic_id HAVING count(ssn) > 1"),
+                okP("MERGE update and insert with parameters", "MERGE INTO patients p USING (SELECT ?::int AS id) "
+                        + "src ON p.id = src.id WHEN MATCHED THEN UPDATE SET ssn = ?, heart_rate = ? WHEN NOT MATCHED "
+                        + "THEN INSERT (id, ssn, email) VALUES (src.id, ?, ?)", 1, "901-00-0000", 91, "902-00-0000",
+                        "m@x"),
+                okP("MERGE insert branch with parameters", "MERGE INTO patients p USING (SELECT ?::int AS id) src ON "
+                        + "p.id = src.id WHEN MATCHED THEN UPDATE SET ssn = ? WHEN NOT MATCHED THEN INSERT (id, ssn, "
+                        + "birth_date) VALUES (src.id, ?, ?)", 60, "903-00-0000", "904-00-0000", D1),
+                ok("MERGE with literals and IS NULL predicate", "MERGE INTO patients p USING clinics c ON "
+                        + "p.clinic_id = c.id WHEN MATCHED AND p.email IS NULL THEN UPDATE SET ssn = '905-00-0000', "
+                        + "heart_rate = 77 WHEN MATCHED THEN UPDATE SET name = c.name"),
+                ok("MERGE copying same-key columns from the same table", "MERGE INTO patients p USING patients q ON "
+                        + "p.id = q.id + 100 WHEN NOT MATCHED THEN INSERT (id, name, ssn, email) VALUES (q.id + 100, "
+                        + "q.name, q.ssn, q.email)"),
+                ok("MERGE delete", "MERGE INTO patients p USING clinics c ON p.clinic_id = c.id AND c.name = 'South' "
+                        + "WHEN MATCHED THEN DELETE"),
                 ok("plain table only", "SELECT * FROM clinics"),
                 okP("plain table update", "UPDATE clinics SET name = ? WHERE id = ?", "Nord", 1),
                 // Hibernate 6/7 as emitted
@@ -343,8 +358,11 @@ class CorpusIT {
                 refused("SELECT * over JOIN … USING", "SELECT * FROM patients JOIN visits USING (id)", ve10,
                         "patients.ssn", "USING"),
                 refused("EXPLAIN ANALYZE", "EXPLAIN ANALYZE DELETE FROM patients", ve10, "patients", "EXPLAIN"),
-                refused("MERGE", "MERGE INTO patients p USING clinics c ON p.clinic_id = c.id WHEN MATCHED THEN "
-                        + "UPDATE SET name = c.name", ve10, "patients", "MERGE"),
+                refused("MERGE ON encrypted", "MERGE INTO patients p USING clinics c ON p.ssn = c.name WHEN MATCHED "
+                        + "THEN DELETE", ve10, "patients.ssn", "MERGE … ON"),
+                refused("MERGE SET encrypted = plain source column", "MERGE INTO patients p USING clinics c ON "
+                        + "p.clinic_id = c.id WHEN MATCHED THEN UPDATE SET ssn = c.name", ve10, "patients.ssn",
+                        "another column"),
                 refused("COPY", "COPY patients (id, ssn) TO STDOUT", "VE011", "patients", "parsed"),
                 refused("unparseable statement naming patients", "SELECT ssn FROM patients WHERE WHERE", "VE011",
                         "patients", "parsed"),

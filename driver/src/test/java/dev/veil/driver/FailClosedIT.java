@@ -47,7 +47,7 @@ class FailClosedIT {
         "SELECT heart_rate + 4242 FROM patients",
         "SELECT 1; DELETE FROM patients WHERE ssn = '123-45-6789'",
         "DELETE FROM patients WHERE ssn = '123-45-6789' AND WHERE",
-        "MERGE INTO patients p USING clinics c ON p.clinic_id = c.id WHEN MATCHED THEN UPDATE SET name = 'Mallory'",
+        "MERGE INTO patients p USING clinics c ON p.ssn = c.name WHEN MATCHED THEN UPDATE SET name = 'Mallory'",
         "CREATE TABLE stolen AS SELECT ssn FROM patients WHERE name = 'Mallory'",
         "COPY patients (ssn) TO STDOUT",
         "SELECT row_to_json(p) FROM patients p WHERE name = 'Mallory'",

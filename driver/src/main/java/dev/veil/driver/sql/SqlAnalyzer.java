@@ -93,8 +93,10 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  * <p>The rules, in short: an encrypted column may be written ({@code ?}, a literal, NULL, or a copy of a column
  * with the same key), read back (projected, possibly through aliases, subqueries, CTEs and UNION ALL of matching
  * columns), counted, and tested with {@code IS [NOT] NULL}. Anything else that touches it — comparison, LIKE,
- * ORDER BY, GROUP BY, DISTINCT, functions, casts, arithmetic — is refused before anything is sent. See the README's
- * table of supported and refused forms.
+ * ORDER BY, GROUP BY, DISTINCT, functions, casts, arithmetic, whole-row values — is refused before anything is sent.
+ * Writes are INSERT (VALUES, SELECT, ON CONFLICT), UPDATE, DELETE and MERGE (WHEN MATCHED UPDATE/DELETE, WHEN NOT
+ * MATCHED INSERT). Subqueries are analysed wherever they appear; any shape the analysis does not expect is refused
+ * (VE011), never guessed. See the README's table of supported and refused forms.
  */
 public final class SqlAnalyzer {
 
@@ -465,6 +467,8 @@ public final class SqlAnalyzer {
                 return update((Update) st, null);
             } else if (st instanceof Delete) {
                 return delete((Delete) st, null);
+            } else if (st instanceof net.sf.jsqlparser.statement.merge.Merge) {
+                return merge((net.sf.jsqlparser.statement.merge.Merge) st);
             } else if (st instanceof CreateTable) {
                 CreateTable ct = (CreateTable) st;
                 if (ct.getSelect() != null) {
@@ -732,6 +736,72 @@ public final class SqlAnalyzer {
                 return null;
             }
             return items(clause, scope);
+        }
+
+        // --------------------------------------------------------------------------------------------------------
+        // MERGE
+
+        /**
+         * MERGE: the ON condition and every AND predicate are checked like WHERE; WHEN MATCHED UPDATE SET and WHEN
+         * NOT MATCHED INSERT … VALUES take the same values as UPDATE and INSERT (?, literal, NULL, or a same-key
+         * column of the source); DELETE and DO NOTHING need nothing.
+         */
+        List<Out> merge(net.sf.jsqlparser.statement.merge.Merge merge) {
+            Scope scope = new Scope(null);
+            withItems(merge.getWithItemsList(), scope);
+            Table table = merge.getTable();
+            TableSource target = tableSource(table, scope, table.getAlias() == null ? null : table.getAlias().getName());
+            if (!target.enc.isEmpty()) {
+                touched = true;
+                modified = modifiedTargets(target);
+            }
+            if (merge.getFromItem() == null || merge.getOutputClause() != null) {
+                throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil does not understand this form of MERGE on "
+                        + "an encrypted table (" + mentionedTables(sql) + "); write MERGE INTO … USING … ON … WHEN …");
+            }
+            scope.sources.add(target);
+            from(merge.getFromItem(), scope);
+            check(merge.getOnCondition(), scope, "MERGE … ON");
+            for (net.sf.jsqlparser.statement.merge.MergeOperation op : merge.getOperations()) {
+                if (op instanceof net.sf.jsqlparser.statement.merge.MergeUpdate) {
+                    var u = (net.sf.jsqlparser.statement.merge.MergeUpdate) op;
+                    check(u.getAndPredicate(), scope, "MERGE … WHEN … AND");
+                    updateSets(u.getUpdateSets(), target, scope);
+                    check(u.getWhereCondition(), scope, "MERGE … WHERE");
+                    check(u.getDeleteWhereCondition(), scope, "MERGE … DELETE WHERE");
+                } else if (op instanceof net.sf.jsqlparser.statement.merge.MergeInsert) {
+                    var i = (net.sf.jsqlparser.statement.merge.MergeInsert) op;
+                    check(i.getAndPredicate(), scope, "MERGE … WHEN … AND");
+                    List<String> columns = new ArrayList<>();
+                    if (i.getColumns() != null && !i.getColumns().isEmpty()) {
+                        for (Column c : i.getColumns()) {
+                            columns.add(Identifiers.canonical(c.getColumnName()));
+                        }
+                    } else if (!target.enc.isEmpty()) {
+                        Catalog.TableInfo info = info(target.name);
+                        if (info == null) {
+                            throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "MERGE … INSERT without a column list "
+                                    + "into encrypted table " + target.name + ", whose columns Veil cannot see. List "
+                                    + "the columns");
+                        }
+                        columns.addAll(info.columns());
+                    }
+                    // the inserted row's values see only the source, never the target row
+                    Scope source = new Scope(null);
+                    source.ctes.putAll(scope.ctes);
+                    source.sources.addAll(scope.sources.subList(1, scope.sources.size()));
+                    row(i.getValues(), columns, target, source);
+                    check(i.getWhereCondition(), scope, "MERGE … WHERE");
+                } else if (op instanceof net.sf.jsqlparser.statement.merge.MergeDelete) {
+                    check(((net.sf.jsqlparser.statement.merge.MergeDelete) op).getAndPredicate(), scope,
+                            "MERGE … WHEN … AND");
+                } else {
+                    throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil does not understand a MERGE action ("
+                            + op.getClass().getSimpleName() + ") on an encrypted table; split the MERGE into "
+                            + "INSERT … ON CONFLICT / UPDATE / DELETE");
+                }
+            }
+            return returning(merge.getReturningClause(), scope);
         }
 
         // --------------------------------------------------------------------------------------------------------

@@ -351,11 +351,31 @@ class SqlAnalyzerTest {
     }
 
     @Test
-    void mergeIntoEncryptedTableIsRefusedWithMessage() throws SQLException {
-        SQLException e = refusal("MERGE INTO patients p USING clinics c ON p.clinic_id = c.id "
-                + "WHEN MATCHED THEN UPDATE SET name = c.name");
+    void mergeBindsParametersOfUpdateAndInsertActions() throws SQLException {
+        StatementPlan p = plan("MERGE INTO patients p USING (SELECT 1 AS id) src ON p.id = src.id WHEN MATCHED THEN "
+                + "UPDATE SET ssn = ? WHEN NOT MATCHED THEN INSERT (id, ssn, email) VALUES (src.id, ?, ?)");
+        assertThat(p.isRefused()).isFalse();
+        assertThat(column(p.parameter(1))).isEqualTo("patients.ssn");
+        assertThat(column(p.parameter(2))).isEqualTo("patients.ssn");
+        assertThat(column(p.parameter(3))).isEqualTo("patients.email");
+        assertThat(plan("MERGE INTO patients p USING (SELECT 1 AS id) src ON p.id = src.id WHEN MATCHED AND p.ssn IS "
+                + "NULL THEN UPDATE SET ssn = '123' WHEN NOT MATCHED THEN INSERT (id, ssn) VALUES (src.id, '456')")
+                .hasLiterals()).isTrue();
+        assertThat(plan("MERGE INTO patients p USING patients q ON p.id = q.id + 100 WHEN NOT MATCHED THEN INSERT "
+                + "(id, ssn, email) VALUES (q.id + 100, q.ssn, q.email)").isRefused()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '#', textBlock = """
+            MERGE INTO patients p USING clinics c ON p.ssn = c.name WHEN MATCHED THEN DELETE # MERGE … ON
+            MERGE INTO patients p USING clinics c ON p.clinic_id = c.id WHEN MATCHED THEN UPDATE SET ssn = c.name # another column
+            MERGE INTO patients p USING clinics c ON p.clinic_id = c.id WHEN MATCHED AND p.ssn = 'x' THEN DELETE # MERGE … WHEN … AND
+            MERGE INTO patients p USING patients q ON p.id = q.id + 100 WHEN NOT MATCHED THEN INSERT (id, ssn) VALUES (q.id + 100, q.email) # another column
+            """)
+    void mergeRefusesWhatUpdateAndInsertRefuse(String sql, String construct) throws SQLException {
+        SQLException e = refusal(sql);
         assertThat(e.getSQLState()).isEqualTo("VE010");
-        assertThat(e.getMessage()).contains("MERGE", "patients");
+        assertThat(e.getMessage()).contains("patients.ssn", construct);
     }
 
     @Test
