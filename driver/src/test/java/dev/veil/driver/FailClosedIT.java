@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -222,8 +221,6 @@ class FailClosedIT {
         assertThat(lastStatementSeenByServer()).isEqualTo(sent);
     }
 
-    @Disabled("bug: VeilConnection.checkCallable (dev.veil.driver.jdbc) refuses prepareCall(\"SELECT ssn FROM patients\")"
-            + " with a message that names no column; expected it to name patients.ssn like every other refusal")
     @Test
     void prepareCallRefusalNamesTheColumn() {
         SQLException e = catchThrowableOfType(SQLException.class, () -> veil.prepareCall("SELECT ssn FROM patients"));

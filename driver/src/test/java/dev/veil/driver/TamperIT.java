@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -278,22 +277,16 @@ class TamperIT {
     }
 
     /**
-     * Bugs in dev.veil.driver.codec.Conversions (not the SQL package), all found by comparing with pgjdbc on a column of
-     * the native type: (1) getDouble/getFloat on a decrypted non-number (bytes, boolean, uuid, dates, times) throws
-     * NullPointerException — the ternary in Conversions.convert unboxes its null branch — instead of SQLDataException
-     * 22018; (2) getBoolean on a numeric value returns true for any number (pgjdbc: only 1/0, else error);
-     * (3) getInt/getLong on a boolean return 1 (pgjdbc: error); (4) getTimestamp on a time value fails (pgjdbc:
-     * 1970-01-01 plus the time).
+     * Every typed getter answers as pgjdbc does on a column of the native type (same value, or an error where pgjdbc
+     * errors): getDouble on a non-number is 22018, getBoolean accepts only 1/0, getInt on a boolean errors, and
+     * getTimestamp on a time is that time on 1970-01-01.
      */
-    @Disabled("bug: Conversions.convert differs from pgjdbc (NPE from getDouble on non-numbers; see Javadoc)")
     @ParameterizedTest(name = "{0}: every typed getter as pgjdbc")
     @MethodSource("kinds")
     void typedGettersMatchPgjdbcEverywhere(Kind k) throws SQLException {
         compareGetters(k, true);
     }
 
-    @Disabled("bug: VeilResultSet.getDouble -> Conversions.convert throws NullPointerException for a decrypted "
-            + "byte[]/Boolean/UUID/temporal value; expected SQLDataException with SQLState 22018")
     @Test
     void getDoubleOnNonNumericValueRaisesConversionError() throws SQLException {
         int id = IDS.incrementAndGet();

@@ -108,11 +108,15 @@ public final class Conversions {
             } else if (t == Boolean.class || t == boolean.class) {
                 return asBoolean(v);
             } else if (t == Double.class || t == double.class) {
-                return v instanceof Number ? ((Number) v).doubleValue()
-                        : v instanceof String ? Double.parseDouble(((String) v).trim()) : null;
+                if (v instanceof Number) {
+                    return ((Number) v).doubleValue();
+                }
+                return v instanceof String ? (Object) Double.parseDouble(((String) v).trim()) : null;
             } else if (t == Float.class || t == float.class) {
-                return v instanceof Number ? ((Number) v).floatValue()
-                        : v instanceof String ? Float.parseFloat(((String) v).trim()) : null;
+                if (v instanceof Number) {
+                    return ((Number) v).floatValue();
+                }
+                return v instanceof String ? (Object) Float.parseFloat(((String) v).trim()) : null;
             } else if (t == BigDecimal.class) {
                 return asDecimal(v);
             } else if (t == BigInteger.class) {
@@ -217,8 +221,6 @@ public final class Conversions {
                 throw new ArithmeticException("out of range");
             }
             return (long) d;
-        } else if (v instanceof Boolean) {
-            return ((Boolean) v) ? 1 : 0;
         } else if (v instanceof String) {
             String s = ((String) v).trim();
             try {
@@ -234,7 +236,13 @@ public final class Conversions {
         if (v instanceof Boolean) {
             return (Boolean) v;
         } else if (v instanceof Number) {
-            return asDecimal(v).signum() != 0;
+            BigDecimal d = asDecimal(v);
+            if (d.compareTo(BigDecimal.ONE) == 0) {
+                return Boolean.TRUE;
+            } else if (d.signum() == 0) {
+                return Boolean.FALSE;
+            }
+            throw new IllegalArgumentException("not a boolean");
         } else if (v instanceof String) {
             switch (((String) v).trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "t": case "true": case "y": case "yes": case "on": case "1":
@@ -319,6 +327,9 @@ public final class Conversions {
             return ((java.sql.Date) v).toLocalDate().atStartOfDay();
         } else if (v instanceof OffsetDateTime || v instanceof Instant) {
             return asOffsetDateTime(v).atZoneSameInstant(ZoneId.systemDefault()).toLocalDateTime();
+        } else if (v instanceof LocalTime || v instanceof java.sql.Time) {
+            // as pgjdbc: a time read as a timestamp is that time on 1970-01-01
+            return LocalDate.of(1970, 1, 1).atTime(asLocalTime(v));
         } else if (v instanceof String) {
             String s = ((String) v).trim();
             return s.length() == 10 ? LocalDate.parse(s).atStartOfDay() : LocalDateTime.parse(s, LENIENT_DATE_TIME);

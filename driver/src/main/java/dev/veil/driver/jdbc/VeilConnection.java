@@ -121,7 +121,8 @@ public class VeilConnection extends DelegatingConnection {
         if (!plan.isPassThrough()) {
             runtime.refused(VeilSqlState.UNSUPPORTED_CONSTRUCT.state());
             throw VeilSqlState.UNSUPPORTED_CONSTRUCT.exception("Veil refused prepareCall for a statement that "
-                    + "touches an encrypted column: Veil cannot see what a procedure does with its arguments. Use "
+                    + "touches encrypted column " + String.join(", ", plan.encryptedColumns())
+                    + ": Veil cannot see what a procedure does with its arguments. Use "
                     + "prepareStatement for plain SQL, and pass encrypted values to procedures only as ciphertext "
                     + "read through an unwrapped connection");
         }

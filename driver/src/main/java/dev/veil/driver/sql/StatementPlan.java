@@ -89,6 +89,25 @@ public final class StatementPlan {
         return result;
     }
 
+    /** The {@code table.column} names of the encrypted columns this statement reads or writes, for messages. */
+    public java.util.Set<String> encryptedColumns() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (Target t : parameters) {
+            if (t != null) {
+                out.add(t.column().qualified());
+            }
+        }
+        for (Target t : result.targets()) {
+            if (t != null) {
+                out.add(t.column().qualified());
+            }
+        }
+        for (Target t : modifiedTableColumns.values()) {
+            out.add(t.column().qualified());
+        }
+        return out;
+    }
+
     /**
      * Encrypted columns of the table an INSERT/UPDATE/DELETE modifies, by canonical name: decrypts
      * {@code getGeneratedKeys()} by label.
