@@ -1,0 +1,80 @@
+package dev.veil.spring;
+
+import dev.veil.driver.VeilConfig;
+import dev.veil.driver.VeilDataSource;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.hibernate.integrator.spi.Integrator;
+import org.hibernate.jpa.boot.spi.IntegratorProvider;
+import org.hibernate.jpa.boot.spi.JpaSettings;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.orm.jpa.AbstractEntityManagerFactoryBean;
+import org.springframework.orm.jpa.vendor.HibernateJpaDialect;
+
+/**
+ * Prepares each JPA {@code EntityManagerFactory} bean built on Hibernate, before it starts:
+ * <ul>
+ *   <li>adds {@link VeilHibernateIntegrator} (bytea DDL for encrypted columns, @Encrypted-to-column check) through
+ *       {@code hibernate.integrator_provider}, keeping an integrator provider the application set;</li>
+ *   <li>sets {@link VeilSqlExceptionTranslator} as the Hibernate dialect's JDBC exception translator, so Veil's
+ *       SQLStates become the documented Spring exceptions (other SQLStates keep Hibernate's translation);</li>
+ *   <li>refuses to start when encrypted columns are configured but the factory's DataSource is not a Veil one.</li>
+ * </ul>
+ */
+final class VeilJpaPostProcessor implements BeanPostProcessor {
+
+    private final ObjectProvider<VeilConfig> config;
+
+    VeilJpaPostProcessor(ObjectProvider<VeilConfig> config) {
+        this.config = config;
+    }
+
+    @Override
+    public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
+        if (!(bean instanceof AbstractEntityManagerFactoryBean factory)) {
+            return bean;
+        }
+        if (factory.getJpaDialect() instanceof HibernateJpaDialect dialect) {
+            dialect.setJdbcExceptionTranslator(new VeilSqlExceptionTranslator(null));
+        }
+        VeilConfig veil = config.getIfAvailable();
+        if (veil == null) {
+            return bean;
+        }
+        DataSource dataSource = factory.getDataSource();
+        if (!veil.columns().isEmpty() && dataSource != null && !isVeil(dataSource)) {
+            throw new VeilStartupException(List.of("the DataSource of EntityManagerFactory '" + beanName
+                    + "' is not a Veil DataSource, so the " + veil.columns().size() + " encrypted columns ("
+                    + String.join(", ", veil.columns().stream().map(c -> c.qualified()).toList())
+                    + ") would be written in plaintext"),
+                    "Use a Veil URL (spring.datasource.url=jdbc:veil:postgresql://…), or set "
+                            + "veil.wrap-data-source=true to wrap the existing DataSource, or veil.enabled=false if "
+                            + "Veil is not meant to be active.");
+        }
+        Map<String, Object> properties = factory.getJpaPropertyMap();
+        Object existing = properties.get(JpaSettings.INTEGRATOR_PROVIDER);
+        Integrator integrator = new VeilHibernateIntegrator(veil);
+        properties.put(JpaSettings.INTEGRATOR_PROVIDER, (IntegratorProvider) () -> {
+            List<Integrator> all = new ArrayList<>();
+            if (existing instanceof IntegratorProvider provider) {
+                all.addAll(provider.getIntegrators());
+            }
+            all.add(integrator);
+            return all;
+        });
+        return bean;
+    }
+
+    static boolean isVeil(DataSource dataSource) {
+        try {
+            return dataSource instanceof VeilDataSource || dataSource.isWrapperFor(VeilDataSource.class);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+}
