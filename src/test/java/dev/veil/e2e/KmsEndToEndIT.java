@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.veil.driver.ShortTtlRuntimes;
 import dev.veil.driver.VeilDriver;
 import dev.veil.driver.VeilRuntime;
 import dev.veil.key.KeyRing;
@@ -40,7 +39,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -257,13 +255,7 @@ class KmsEndToEndIT {
         assertThat(plainNotes(table)).hasSize(written.size()).allSatisfy(n -> assertThat(n).startsWith("V"));
     }
 
-    /**
-     * The staleness window through the driver, with the cache from YAML. Runs with {@code ShortTtlRuntimes}
-     * below until the bug is fixed.
-     */
-    @Disabled("bug: VeilRuntime.create never sets KeyRingBuilder.refreshAhead, so the ring keeps its 1-minute "
-            + "default and build() refuses every key-cache.ttl <= PT1M: connect fails with VE020 'refreshAhead (PT1M) "
-            + "must be shorter than cacheTtl (PT1S)', although docs/configuration.md allows any positive ttl")
+    /** The staleness window through the driver, with the cache from YAML and the runtime from the URL. */
     @Test
     void pastItsTtlACachedKeyIsServedStaleThroughTheDriverConfiguredFromYaml() throws Exception {
         String table = "stale_yaml";
@@ -283,9 +275,9 @@ class KmsEndToEndIT {
                 "  " + table + ":\n    note: { type: string }\n");
         Properties veil = new Properties();
         veil.setProperty("veil.config", config.toString());
-        try (VeilRuntime runtime = ShortTtlRuntimes.create(VeilDriver.configFrom(veil), db::plainConnection,
+        try (VeilRuntime runtime = VeilRuntime.create(VeilDriver.configFrom(veil), db::plainConnection,
                 db.name())) {
-            staleWindow(outage, table, () -> ShortTtlRuntimes.connect(db.plainConnection(), runtime),
+            staleWindow(outage, table, () -> new dev.veil.driver.jdbc.VeilConnection(db.plainConnection(), runtime),
                     runtime.keys());
         }
     }

@@ -32,6 +32,8 @@ public final class VeilConfig {
     private final Duration keyMaxStaleness;
     private final long statementCacheSize;
     private final boolean eagerKeyLoading;
+    private final Duration keyRefreshAhead;
+    private final List<String> previousMasterKeys;
 
     private VeilConfig(Builder b, List<EncryptedColumn> columns) {
         this.source = b.source;
@@ -49,6 +51,13 @@ public final class VeilConfig {
         this.keyMaxStaleness = b.keyMaxStaleness;
         this.statementCacheSize = b.statementCacheSize;
         this.eagerKeyLoading = b.eagerKeyLoading;
+        this.keyRefreshAhead = b.keyRefreshAhead != null ? b.keyRefreshAhead
+                : min(Duration.ofMinutes(1), b.keyCacheTtl.dividedBy(5));
+        this.previousMasterKeys = List.copyOf(b.previousMasterKeys);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     public static Builder builder() {
@@ -90,6 +99,22 @@ public final class VeilConfig {
 
     public long statementCacheSize() {
         return statementCacheSize;
+    }
+
+    /**
+     * How long before its time-to-live a data key in use is refreshed in the background: as set, or a fifth of the
+     * TTL capped at one minute.
+     */
+    public Duration keyRefreshAhead() {
+        return keyRefreshAhead;
+    }
+
+    /**
+     * Master keys that may still unwrap stored data keys but never wrap new ones: the old key while a re-wrap to
+     * {@link #masterKey()} is rolling out.
+     */
+    public List<String> previousMasterKeys() {
+        return previousMasterKeys;
     }
 
     /** Whether every configured column's data key is loaded when the runtime starts (default: on first use). */
@@ -139,6 +164,8 @@ public final class VeilConfig {
         private Duration keyMaxStaleness = Duration.ofHours(1);
         private long statementCacheSize = 10_000;
         private boolean eagerKeyLoading;
+        private Duration keyRefreshAhead;
+        private final List<String> previousMasterKeys = new ArrayList<>();
 
         private Builder() {
         }
@@ -178,6 +205,18 @@ public final class VeilConfig {
 
         public Builder keyMaxStaleness(Duration staleness) {
             this.keyMaxStaleness = staleness;
+            return this;
+        }
+
+        /** Refreshes a data key in use this long before its TTL ends; must be shorter than the TTL. */
+        public Builder keyRefreshAhead(Duration refreshAhead) {
+            this.keyRefreshAhead = refreshAhead;
+            return this;
+        }
+
+        /** Adds a master key that may unwrap, never wrap (rotation). */
+        public Builder previousMasterKey(String uri) {
+            this.previousMasterKeys.add(uri);
             return this;
         }
 
@@ -238,6 +277,17 @@ public final class VeilConfig {
                         + DEFAULT_KEY_TABLE);
             }
             requirePositive("key-cache-ttl", keyCacheTtl);
+            if (keyRefreshAhead != null && (keyRefreshAhead.isNegative() || keyRefreshAhead.isZero()
+                    || keyRefreshAhead.compareTo(keyCacheTtl) >= 0)) {
+                throw new VeilConfigException(source + ": key-cache.refresh-ahead must be positive and shorter than "
+                        + "key-cache.ttl (" + keyCacheTtl + "), was " + keyRefreshAhead);
+            }
+            for (String previous : previousMasterKeys) {
+                if (previous == null || previous.isBlank() || previous.equals(masterKey)) {
+                    throw new VeilConfigException(source + ": previous-master-keys holds '" + previous + "'; list the "
+                            + "old master keys being rotated away from, not blanks or the current master-key");
+                }
+            }
             if (keyMaxStaleness == null || keyMaxStaleness.isNegative()) {
                 throw new VeilConfigException(source + ": key-max-staleness must be zero or positive, was " + keyMaxStaleness);
             }

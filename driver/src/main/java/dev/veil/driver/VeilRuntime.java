@@ -49,14 +49,19 @@ public final class VeilRuntime implements AutoCloseable {
             throws SQLException {
         Listeners listeners = new Listeners();
         try {
-            KeyRing ring = KeyRing.builder()
+            dev.veil.key.KeyRingBuilder builder = KeyRing.builder()
                     .masterKey(config.masterKey())
                     .masterKeyOptions(config.masterKeyOptions())
                     .database(database == null ? "" : database)
                     .connections(keyConnections)
                     .keyTable(config.keyTable())
                     .cacheTtl(config.keyCacheTtl())
-                    .maxStaleness(config.keyMaxStaleness())
+                    .refreshAhead(config.keyRefreshAhead())
+                    .maxStaleness(config.keyMaxStaleness());
+            for (String previous : config.previousMasterKeys()) {
+                builder.previousMasterKey(previous);
+            }
+            KeyRing ring = builder
                     .listener(listeners)
                     .eager(config.eagerKeyLoading() ? scopes(config) : java.util.List.of())
                     .build();

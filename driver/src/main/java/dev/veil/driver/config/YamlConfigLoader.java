@@ -62,11 +62,14 @@ public final class YamlConfigLoader {
             "key-cache", "{ ttl: PT5M, max-staleness: PT1H, eager: false }")
             .key("ttl", (v, b) -> b.keyCacheTtl(v.duration()))
             .key("eager", (v, b) -> b.eagerKeyLoading(v.bool()))
+            .key("refresh-ahead", (v, b) -> b.keyRefreshAhead(v.duration()))
             .key("max-staleness", (v, b) -> b.keyMaxStaleness(v.duration()));
 
     private static final YamlKeys<VeilConfig.Builder> ROOT = new YamlKeys<VeilConfig.Builder>(
             "the Veil configuration", "a mapping with master-key and tables at the top level")
             .key("master-key", (v, b) -> b.masterKey(v.string()))
+            .key("previous-master-keys", (v, b) -> v.strings("[aws-kms://arn:aws:kms:…:key/old-key-id]")
+                    .forEach(b::previousMasterKey))
             .key("master-key-options", MASTER_KEY_OPTIONS::apply)
             .key("key-table", (v, b) -> b.keyTable(v.string()))
             .key("allow-legacy-plaintext", (v, b) -> b.allowLegacyPlaintext(v.bool()))

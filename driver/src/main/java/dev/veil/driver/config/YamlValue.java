@@ -95,6 +95,23 @@ final class YamlValue {
         throw fail("expected text but found " + describe(value), "Write a text value, quoted if in doubt");
     }
 
+    /** A list of text values (a single text value counts as a list of one). */
+    List<String> strings(String example) {
+        List<String> out = new ArrayList<>();
+        if (value instanceof String) {
+            out.add(interpolate((String) value));
+            return out;
+        }
+        if (!(value instanceof List)) {
+            throw fail("expected a list of text values but found " + describe(value), "Write it as " + example);
+        }
+        int i = 0;
+        for (Object item : (List<?>) value) {
+            out.add(new YamlValue(doc, path + "[" + i++ + "]", key, item, mark).string());
+        }
+        return out;
+    }
+
     /** Any scalar as text (numbers and booleans as written by YAML), with {@code ${VARIABLE}} replaced. */
     String scalar() {
         if (value instanceof String) {
