@@ -29,6 +29,11 @@ public enum VeilSqlState {
     UNANALYSABLE_STATEMENT("VE011"),
     /** An encrypted column's SQL type cannot hold ciphertext, or the schema is not what Veil expects. */
     SCHEMA_MISMATCH("VE012"),
+    /**
+     * A blind index the statement queries through is not filled yet for rows written before it existed
+     * (backfill pending); writes keep working.
+     */
+    INDEX_BACKFILL_PENDING("VE013"),
     /** The Veil configuration is invalid (raised at connect). */
     INVALID_CONFIGURATION("VE020"),
     /** A decrypted value cannot convert to the requested type, or a bound value to the column's declared type. */
@@ -54,6 +59,7 @@ public enum VeilSqlState {
             case DECRYPTION_FAILED:
             case UNRECOGNIZED_CIPHERTEXT:
             case SCHEMA_MISMATCH:
+            case INDEX_BACKFILL_PENDING:
                 return new SQLNonTransientException(message, state, cause);
             case KEY_UNAVAILABLE:
                 return new SQLTransientConnectionException(message, state, cause);

@@ -113,6 +113,7 @@ public final class AnnotationConfigLoader {
             return;
         }
         String table = tableOf(c);
+        compoundIndexes(c, table);
         Class<?> root = rootEntity(c);
         boolean tablePerClass = root != null && "TABLE_PER_CLASS".equals(inheritance(root));
         for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
@@ -165,6 +166,10 @@ public final class AnnotationConfigLoader {
         Encrypted encrypted = element.getAnnotation(Encrypted.class);
         String origin = "@Encrypted on " + display + (context == null ? "" : " (" + context + ")");
         if (encrypted == null) {
+            if (element.isAnnotationPresent(dev.veil.annotation.BlindIndex.class)) {
+                throw new VeilConfigException("@BlindIndex on " + display + ": the member is not @Encrypted. A blind "
+                        + "index belongs to an encrypted column; add @Encrypted, or index the column in the database");
+            }
             if (!notPersistent && !PersistenceAnnotations.has(element, "Transient") && isEmbedded(element, type)) {
                 embed(element, property, type, display, table, pathPrefix, overrides, context, embedding);
             }
@@ -191,6 +196,23 @@ public final class AnnotationConfigLoader {
         String renamedFrom = encrypted.renamedFrom().isBlank() ? null : encrypted.renamedFrom().trim();
         into.column(table, column, valueType, renamedFrom, origin);
         columns++;
+        dev.veil.annotation.BlindIndex index = element.getAnnotation(dev.veil.annotation.BlindIndex.class);
+        if (index != null) {
+            into.blindIndex(new dev.veil.driver.BlindIndexSpec(table, java.util.List.of(column),
+                    index.name().isBlank() ? null : index.name().trim(), index.bits(), java.util.List.of(index.normalize()),
+                    index.slow(), null, index.domain(), "@BlindIndex on " + display
+                            + (context == null ? "" : " (" + context + ")")));
+        }
+    }
+
+    /** Adds the {@code @CompoundBlindIndex} declarations of an entity class. */
+    private void compoundIndexes(Class<?> c, String table) {
+        for (dev.veil.annotation.CompoundBlindIndex index
+                : c.getAnnotationsByType(dev.veil.annotation.CompoundBlindIndex.class)) {
+            into.blindIndex(new dev.veil.driver.BlindIndexSpec(table, java.util.List.of(index.columns()),
+                    index.name(), index.bits(), java.util.List.of(index.normalize()), index.slow(), null, null,
+                    "@CompoundBlindIndex on " + c.getName()));
+        }
     }
 
     /** Maps the encrypted members of an embeddable value into the embedding table. */

@@ -29,12 +29,55 @@ public final class YamlConfigLoader {
     private static final class ColumnEntry {
         ValueType type;
         String renamedFrom;
+        List<YamlValue> indexes = List.of();
     }
 
     private static final YamlKeys<ColumnEntry> COLUMN = new YamlKeys<ColumnEntry>("a column entry",
-            "{} or { type: int, renamed-from: people.social_security_number }")
+            "{} or { type: int, renamed-from: people.social_security_number, blind-index: email_bidx }")
             .key("type", (v, c) -> c.type = v.valueType())
-            .key("renamed-from", (v, c) -> c.renamedFrom = v.string());
+            .key("renamed-from", (v, c) -> c.renamedFrom = v.string())
+            .key("blind-index", (v, c) -> c.indexes = v.items());
+
+    /** One blind index entry, simple (on a column) or compound (under {@code indexes:}). */
+    private static final class IndexEntry {
+        List<String> columns;
+        String name;
+        int bits;
+        List<String> normalize = List.of();
+        String slow;
+        int[] cost;
+        String domain;
+    }
+
+    private static final String NORMALIZE_EXAMPLE = "[nfkc, trim, lowercase]";
+
+    private static final YamlKeys<int[]> ARGON2ID_COST = new YamlKeys<int[]>("argon2id-cost",
+            "{ memory-kib: 19456, iterations: 2, parallelism: 1 }")
+            .key("memory-kib", (v, c) -> c[0] = (int) v.longValue())
+            .key("iterations", (v, c) -> c[1] = (int) v.longValue())
+            .key("parallelism", (v, c) -> c[2] = (int) v.longValue());
+
+    private static YamlKeys<IndexEntry> indexKeys(String what, String example) {
+        return new YamlKeys<IndexEntry>(what, example)
+                .key("bits", (v, i) -> i.bits = (int) v.longValue())
+                .key("normalize", (v, i) -> i.normalize = v.strings(NORMALIZE_EXAMPLE))
+                .key("slow", (v, i) -> i.slow = v.string())
+                .key("argon2id-cost", (v, i) -> {
+                    i.cost = new int[] {19_456, 2, 1};
+                    ARGON2ID_COST.apply(v, i.cost);
+                })
+                .key("domain", (v, i) -> i.domain = v.string());
+    }
+
+    private static final YamlKeys<IndexEntry> COLUMN_INDEX = indexKeys("a blind-index entry",
+            "email_bidx or { name: email_bidx, bits: 32, normalize: [lowercase, trim], slow: argon2id, "
+                    + "domain: person_email }")
+            .key("name", (v, i) -> i.name = v.string())
+            .key("column", (v, i) -> i.name = v.string());
+
+    private static final YamlKeys<IndexEntry> TABLE_INDEX = indexKeys("a compound index entry",
+            "name_dob_bidx: { columns: [last_name, birth_date], bits: 64, normalize: [lowercase] }")
+            .key("columns", (v, i) -> i.columns = v.strings("[last_name, birth_date]"));
 
     /** What a table-level option fills: the table as written and the builder. */
     private record TableContext(String table, VeilConfig.Builder builder) {
@@ -44,7 +87,24 @@ public final class YamlConfigLoader {
      * Table-level keys that are not column names. None today; a table option such as {@code indexes:} goes here,
      * and every other key of a table is a column.
      */
-    private static final YamlKeys<TableContext> TABLE_OPTIONS = new YamlKeys<>("a table", "{ ssn: {} }");
+    private static final YamlKeys<TableContext> TABLE_OPTIONS = new YamlKeys<TableContext>("a table", "{ ssn: {} }")
+            .key("indexes", YamlConfigLoader::tableIndexes);
+
+    private static void tableIndexes(YamlValue indexes, TableContext table) {
+        for (YamlValue entry : indexes.entries("a mapping of compound index names to their entries",
+                "indexes: { name_dob_bidx: { columns: [last_name, birth_date] } }")) {
+            IndexEntry index = new IndexEntry();
+            if (!entry.isNull()) {
+                TABLE_INDEX.apply(entry, index);
+            }
+            if (index.columns == null || index.columns.isEmpty()) {
+                throw entry.fail("index '" + entry.key() + "' lists no columns",
+                        "Write " + entry.key() + ": { columns: [last_name, birth_date] }");
+            }
+            table.builder().blindIndex(new dev.veil.driver.BlindIndexSpec(table.table(), index.columns, entry.key(),
+                    index.bits, index.normalize, index.slow, index.cost, index.domain, entry.origin()));
+        }
+    }
 
     private static final YamlKeys<VeilConfig.Builder> MASTER_KEY_OPTIONS = new YamlKeys<VeilConfig.Builder>(
             "master-key-options", "{ region: eu-west-1, endpoint: http://127.0.0.1:4566, profile: prod, "
@@ -128,6 +188,16 @@ public final class YamlConfigLoader {
                     COLUMN.apply(entry, column);
                 }
                 into.column(table.key(), entry.key(), column.type, column.renamedFrom, entry.origin());
+                for (YamlValue i : column.indexes) {
+                    IndexEntry index = new IndexEntry();
+                    if (i.isMap()) {
+                        COLUMN_INDEX.apply(i, index);
+                    } else if (!i.isNull()) {
+                        index.name = i.string();
+                    }
+                    into.blindIndex(new dev.veil.driver.BlindIndexSpec(table.key(), List.of(entry.key()), index.name,
+                            index.bits, index.normalize, index.slow, index.cost, index.domain, i.origin()));
+                }
             }
         }
     }

@@ -112,6 +112,20 @@ final class YamlValue {
         return out;
     }
 
+    /** The elements of a list, or this value alone when it is not a list. */
+    List<YamlValue> items() {
+        List<YamlValue> out = new ArrayList<>();
+        if (!(value instanceof List)) {
+            out.add(this);
+            return out;
+        }
+        int i = 0;
+        for (Object item : (List<?>) value) {
+            out.add(new YamlValue(doc, path + "[" + i++ + "]", key, item, mark));
+        }
+        return out;
+    }
+
     /** Any scalar as text (numbers and booleans as written by YAML), with {@code ${VARIABLE}} replaced. */
     String scalar() {
         if (value instanceof String) {
