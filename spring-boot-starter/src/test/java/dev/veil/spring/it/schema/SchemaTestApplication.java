@@ -1,0 +1,7 @@
+package dev.veil.spring.it.schema;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class SchemaTestApplication {
+}
