@@ -58,6 +58,12 @@ final class VeilJpaPostProcessor implements BeanPostProcessor {
         }
         Map<String, Object> properties = factory.getJpaPropertyMap();
         Object existing = properties.get(JpaSettings.INTEGRATOR_PROVIDER);
+        if (existing != null && !(existing instanceof IntegratorProvider)) {
+            throw new VeilStartupException(List.of("hibernate.integrator_provider is set to " + existing
+                    + ", which Veil cannot combine with its own integrator"),
+                    "Set hibernate.integrator_provider to an IntegratorProvider instance (e.g. from a "
+                            + "HibernatePropertiesCustomizer bean), so Veil can add its integrator to it.");
+        }
         Integrator integrator = new VeilHibernateIntegrator(veil);
         properties.put(JpaSettings.INTEGRATOR_PROVIDER, (IntegratorProvider) () -> {
             List<Integrator> all = new ArrayList<>();
