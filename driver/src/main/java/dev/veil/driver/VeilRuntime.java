@@ -2,7 +2,12 @@ package dev.veil.driver;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.veil.blindindex.BlindIndexer;
+import dev.veil.blindindex.ColumnStatistics;
+import dev.veil.blindindex.LeakageGuidance;
+import dev.veil.blindindex.LeakageReport;
 import dev.veil.driver.codec.ColumnCipher;
+import dev.veil.driver.sql.IndexTarget;
 import dev.veil.driver.sql.Catalog;
 import dev.veil.driver.sql.JdbcCatalog;
 import dev.veil.driver.sql.SqlAnalyzer;
@@ -30,12 +35,15 @@ public final class VeilRuntime implements AutoCloseable {
     private final Map<EncryptedColumn, ColumnCipher> ciphers = new ConcurrentHashMap<>();
     private final JdbcCatalog.Cache catalogCache = new JdbcCatalog.Cache();
     private final Listeners listeners;
+    private final Map<ConfiguredIndex, BlindIndexer> indexers = new ConcurrentHashMap<>();
+    /** Indexes (table as referenced + index name) found to have no rows waiting for a backfill. */
+    private final java.util.Set<String> backfilled = ConcurrentHashMap.newKeySet();
 
     VeilRuntime(VeilConfig config, KeyRing keys, Listeners listeners) {
         this.config = config;
         this.listeners = listeners;
         this.keys = keys;
-        this.analyzer = new SqlAnalyzer(config, this::cipher);
+        this.analyzer = new SqlAnalyzer(config, this::cipher, this::indexer);
         this.plans = Caffeine.newBuilder().maximumSize(config.statementCacheSize()).build();
     }
 
@@ -116,10 +124,88 @@ public final class VeilRuntime implements AutoCloseable {
                 config.allowLegacyPlaintext(), listeners));
     }
 
+    /** The indexer of a configured blind index (one instance per index). */
+    public BlindIndexer indexer(ConfiguredIndex index) {
+        return indexers.computeIfAbsent(index, i -> BlindIndexer.of(i.definition(), keys));
+    }
+
     /**
      * The plan for a SQL text: from the cache, or analysed now using {@code connection} to read the catalog.
+     * A plan that searches through a blind index is refused (VE013) while rows written before the index existed
+     * have no index value yet.
      */
     public StatementPlan plan(String sql, Connection connection) throws SQLException {
+        StatementPlan plan = cachedOrAnalysed(sql, connection);
+        if (!plan.queriedIndexes().isEmpty()) {
+            checkBackfill(plan, connection);
+        }
+        return plan;
+    }
+
+    private void checkBackfill(StatementPlan plan, Connection connection) throws SQLException {
+        for (IndexTarget ix : plan.queriedIndexes()) {
+            String key = ix.referenced().qualified() + "." + ix.index().name();
+            if (backfilled.contains(key)) {
+                continue;
+            }
+            StringBuilder q = new StringBuilder("SELECT 1 FROM ").append(ix.referenced().sql()).append(" WHERE ");
+            for (String c : ix.index().columns()) {
+                q.append(Identifiers.quoteIfNeeded(c)).append(" IS NOT NULL AND ");
+            }
+            q.append(Identifiers.quoteIfNeeded(ix.index().name())).append(" IS NULL LIMIT 1");
+            boolean pending;
+            try (java.sql.Statement st = connection.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery(q.toString())) {
+                pending = rs.next();
+            }
+            if (pending) {
+                refused(VeilSqlState.INDEX_BACKFILL_PENDING.state());
+                throw VeilSqlState.INDEX_BACKFILL_PENDING.exception("blind index " + ix.index().qualified()
+                        + " has no value yet for rows of " + ix.referenced() + " written before it was declared, so "
+                        + "a search through it would miss them; Veil refuses searches through it until those rows "
+                        + "are indexed (writes through Veil keep filling it). Re-save those rows through Veil (an "
+                        + "UPDATE setting " + String.join(", ", ix.index().columns()) + " to their values), or "
+                        + "run the index backfill when the veil CLI provides it");
+            }
+            backfilled.add(key);
+        }
+    }
+
+    /**
+     * Leakage guidance for every configured blind index, from PostgreSQL's statistics of its companion column
+     * ({@code pg_stats.n_distinct}, {@code pg_class.reltuples}); empty for an index whose table was never
+     * analysed or cannot be seen. For a truncated index the companion column's distinct count understates the
+     * number of distinct values.
+     */
+    public Map<String, java.util.Optional<LeakageReport>> leakage(Connection connection) throws SQLException {
+        Map<String, java.util.Optional<LeakageReport>> out = new java.util.LinkedHashMap<>();
+        String sql = "SELECT s.n_distinct, c.reltuples FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "LEFT JOIN pg_catalog.pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname "
+                + "AND s.attname = ? WHERE c.oid = pg_catalog.to_regclass(?)";
+        try (java.sql.PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (ConfiguredIndex index : config.blindIndexes()) {
+                ps.setString(1, index.name());
+                ps.setString(2, index.table().sql());
+                java.util.Optional<LeakageReport> report = java.util.Optional.empty();
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        double nDistinct = rs.getDouble(1);
+                        boolean noStats = rs.wasNull();
+                        double reltuples = rs.getDouble(2);
+                        if (!noStats) {
+                            report = ColumnStatistics.fromPostgres(nDistinct, reltuples)
+                                    .map(stats -> LeakageGuidance.assess(index.definition(), stats));
+                        }
+                    }
+                }
+                out.put(index.qualified(), report);
+            }
+        }
+        return out;
+    }
+
+    private StatementPlan cachedOrAnalysed(String sql, Connection connection) throws SQLException {
         StatementPlan plan = plans.getIfPresent(sql);
         if (plan != null) {
             return plan;

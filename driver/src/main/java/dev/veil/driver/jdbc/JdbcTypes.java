@@ -30,7 +30,7 @@ final class JdbcTypes {
         }
         Class<?> cls = javaClass(sqlType);
         try {
-            if (cls != null && t.column().type() == null && !cls.isInstance(x) && !(temporal(cls) && temporal(x.getClass()))) {
+            if (cls != null && (t.isPlain() || t.column().type() == null) && !cls.isInstance(x) && !(temporal(cls) && temporal(x.getClass()))) {
                 x = Conversions.to(x, cls);
             }
             if (scaleOrLength >= 0 && x instanceof BigDecimal && (sqlType == Types.NUMERIC || sqlType == Types.DECIMAL)) {
@@ -38,7 +38,8 @@ final class JdbcTypes {
             }
             return x;
         } catch (Conversions.ConversionException e) {
-            throw VeilSqlState.CONVERSION.exception("cannot bind to encrypted column " + t.column().qualified() + ": "
+            throw VeilSqlState.CONVERSION.exception("cannot bind to " + (t.isPlain() ? "a parameter feeding a blind "
+                    + "index" : "encrypted column " + t.column().qualified()) + ": "
                     + e.getMessage());
         }
     }

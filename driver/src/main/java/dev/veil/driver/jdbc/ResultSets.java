@@ -19,6 +19,13 @@ final class ResultSets {
     }
 
     static ResultSet wrap(DelegatingStatement statement, ResultSet raw, ResultShape shape) {
+        return wrap(statement, raw, shape, null);
+    }
+
+    /**
+     * @param parameters the statement's kept parameter values, for row filters comparing with parameters
+     */
+    static ResultSet wrap(DelegatingStatement statement, ResultSet raw, ResultShape shape, Object[] parameters) {
         if (raw == null) {
             return null;
         }
@@ -26,7 +33,13 @@ final class ResultSets {
             return new DelegatingResultSet(statement, raw);
         }
         try {
-            return new VeilResultSet(statement, raw, resolve(raw, shape), null);
+            Target[] targets = resolve(raw, shape);
+            if (shape.hidden() == 0) {
+                return new VeilResultSet(statement, raw, targets, null);
+            }
+            int visible = raw.getMetaData().getColumnCount() - shape.hidden();
+            return new VeilResultSet(statement, raw, java.util.Arrays.copyOf(targets, visible), null,
+                    visible, shape.filters(), parameters);
         } catch (SQLException e) {
             if (statement.connection instanceof VeilConnection) {
                 ((VeilConnection) statement.connection).runtime().invalidateSchema();

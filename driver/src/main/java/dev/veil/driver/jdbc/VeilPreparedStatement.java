@@ -1,6 +1,7 @@
 package dev.veil.driver.jdbc;
 
 import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.sql.ParameterMap;
 import dev.veil.driver.sql.StatementPlan;
 import dev.veil.driver.sql.Target;
 import java.io.InputStream;
@@ -36,24 +37,104 @@ import java.util.Calendar;
 public class VeilPreparedStatement extends DelegatingPreparedStatement {
 
     private final StatementPlan plan;
+    /** Where parameters go when Veil rewrote the statement for blind indexes; null when they keep their places. */
+    private final ParameterMap map;
+    /** Values kept for derived blind index values (original positions); null when none are. */
+    private final Object[] buffer;
 
     VeilPreparedStatement(VeilConnection connection, PreparedStatement delegate, StatementPlan plan) {
         super(connection, delegate);
         this.plan = plan;
+        this.map = plan.parameterMap();
+        this.buffer = map == null ? null : map.newBuffer();
     }
 
-    /** Binds an encrypted parameter: ciphertext for a value, a typed NULL for null. */
+    /** The position original parameter {@code i} is sent at (0: not sent). */
+    private int at(int i) {
+        return map == null ? i : map.position(i);
+    }
+
+    /**
+     * Binds a parameter Veil handles: keeps its value when a blind index is derived from it, then sends a plain
+     * value as is, an encrypted column's value as ciphertext (a typed NULL for null), and a compared encrypted
+     * value not at all (only its index is sent).
+     */
     private void bind(int parameterIndex, Target t, Object value) throws SQLException {
+        if (buffer != null && map.buffered(parameterIndex)) {
+            buffer[parameterIndex - 1] = value;
+        }
+        int position = at(parameterIndex);
+        if (position == 0) {
+            return;
+        }
+        if (t.isPlain()) {
+            if (value == null) {
+                preparedDelegate.setNull(position, Types.NULL);
+            } else {
+                preparedDelegate.setObject(position, value);
+            }
+            return;
+        }
         if (value == null) {
-            preparedDelegate.setNull(parameterIndex, nullType(t));
+            preparedDelegate.setNull(position, nullType(t));
             return;
         }
         Object stored = t.encrypt(value);
         if (stored instanceof byte[]) {
-            preparedDelegate.setBytes(parameterIndex, (byte[]) stored);
+            preparedDelegate.setBytes(position, (byte[]) stored);
         } else {
-            preparedDelegate.setString(parameterIndex, (String) stored);
+            preparedDelegate.setString(position, (String) stored);
         }
+    }
+
+    /** Computes and binds the derived blind index values from the kept parameter values. */
+    private void derive() throws SQLException {
+        if (map == null) {
+            return;
+        }
+        for (int k = 0; k < map.derivedCount(); k++) {
+            byte[] v = map.derivedValue(k, buffer);
+            if (v == null) {
+                preparedDelegate.setNull(map.derivedPosition(k), Types.BINARY);
+            } else {
+                preparedDelegate.setBytes(map.derivedPosition(k), v);
+            }
+        }
+    }
+
+    /** The kept parameter values a post-filtered result compares with (a copy: parameters may change). */
+    private Object[] filterValues() {
+        return buffer == null || plan.result().filters().length == 0 ? null : buffer.clone();
+    }
+
+    @Override
+    public void clearParameters() throws SQLException {
+        ParameterMap.clear(buffer);
+        preparedDelegate.clearParameters();
+    }
+
+    @Override
+    public int executeUpdate() throws SQLException {
+        derive();
+        return preparedDelegate.executeUpdate();
+    }
+
+    @Override
+    public long executeLargeUpdate() throws SQLException {
+        derive();
+        return preparedDelegate.executeLargeUpdate();
+    }
+
+    @Override
+    public boolean execute() throws SQLException {
+        derive();
+        return preparedDelegate.execute();
+    }
+
+    @Override
+    public void addBatch() throws SQLException {
+        derive();
+        preparedDelegate.addBatch();
     }
 
     private static int nullType(Target t) {
@@ -61,38 +142,51 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     }
 
     private Object unsupported(int parameterIndex, String kind) throws SQLException {
-        throw VeilSqlState.CONVERSION.exception("a " + kind + " cannot be bound to encrypted column "
-                + plan.parameter(parameterIndex).column().qualified() + "; bind a supported value type");
+        Target t = plan.parameter(parameterIndex);
+        throw VeilSqlState.CONVERSION.exception("a " + kind + " cannot be bound to "
+                + (t.isPlain() ? "parameter " + parameterIndex + ", which feeds a blind index"
+                        : "encrypted column " + t.column().qualified()) + "; bind a supported value type");
     }
 
     @Override
     public void setNull(int parameterIndex, int sqlType) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setNull(parameterIndex, sqlType);
+            preparedDelegate.setNull(at(parameterIndex), sqlType);
             return;
         }
-        preparedDelegate.setNull(parameterIndex, nullType(t));
+        if (t.isPlain() && at(parameterIndex) != 0) {
+            bind(parameterIndex, t, null);
+            preparedDelegate.setNull(at(parameterIndex), sqlType);
+            return;
+        }
+        bind(parameterIndex, t, null);
     }
 
     @Override
     public void setNull(int parameterIndex, int sqlType, String typeName) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setNull(parameterIndex, sqlType, typeName);
+            preparedDelegate.setNull(at(parameterIndex), sqlType, typeName);
             return;
         }
-        preparedDelegate.setNull(parameterIndex, nullType(t));
+        if (t.isPlain() && at(parameterIndex) != 0) {
+            bind(parameterIndex, t, null);
+            preparedDelegate.setNull(at(parameterIndex), sqlType, typeName);
+            return;
+        }
+        bind(parameterIndex, t, null);
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return ResultSets.wrap(this, preparedDelegate.executeQuery(), plan.result());
+        derive();
+        return ResultSets.wrap(this, preparedDelegate.executeQuery(), plan.result(), filterValues());
     }
 
     @Override
     protected ResultSet wrapResultSet(ResultSet raw) {
-        return ResultSets.wrap(this, raw, plan.result());
+        return ResultSets.wrap(this, raw, plan.result(), filterValues());
     }
 
     @Override
@@ -109,7 +203,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setBoolean(int parameterIndex, boolean x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setBoolean(parameterIndex, x);
+            preparedDelegate.setBoolean(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -119,7 +213,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setByte(int parameterIndex, byte x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setByte(parameterIndex, x);
+            preparedDelegate.setByte(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, (short) x);
@@ -129,7 +223,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setShort(int parameterIndex, short x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setShort(parameterIndex, x);
+            preparedDelegate.setShort(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -139,7 +233,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setInt(int parameterIndex, int x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setInt(parameterIndex, x);
+            preparedDelegate.setInt(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -149,7 +243,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setLong(int parameterIndex, long x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setLong(parameterIndex, x);
+            preparedDelegate.setLong(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -159,7 +253,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setFloat(int parameterIndex, float x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setFloat(parameterIndex, x);
+            preparedDelegate.setFloat(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -169,7 +263,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setDouble(int parameterIndex, double x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setDouble(parameterIndex, x);
+            preparedDelegate.setDouble(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -179,7 +273,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setBigDecimal(parameterIndex, x);
+            preparedDelegate.setBigDecimal(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -189,7 +283,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setString(int parameterIndex, String x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setString(parameterIndex, x);
+            preparedDelegate.setString(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -199,7 +293,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setNString(int parameterIndex, String value) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setNString(parameterIndex, value);
+            preparedDelegate.setNString(at(parameterIndex), value);
             return;
         }
         bind(parameterIndex, t, value);
@@ -209,7 +303,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setBytes(int parameterIndex, byte[] x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setBytes(parameterIndex, x);
+            preparedDelegate.setBytes(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -219,7 +313,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setDate(int parameterIndex, Date x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setDate(parameterIndex, x);
+            preparedDelegate.setDate(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -229,7 +323,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setTime(int parameterIndex, Time x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setTime(parameterIndex, x);
+            preparedDelegate.setTime(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -239,7 +333,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setTimestamp(int parameterIndex, Timestamp x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setTimestamp(parameterIndex, x);
+            preparedDelegate.setTimestamp(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -249,7 +343,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setDate(int parameterIndex, Date x, Calendar cal) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setDate(parameterIndex, x, cal);
+            preparedDelegate.setDate(at(parameterIndex), x, cal);
             return;
         }
         bind(parameterIndex, t, x == null ? null : Temporals.dateIn(x, cal));
@@ -259,7 +353,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setTime(int parameterIndex, Time x, Calendar cal) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setTime(parameterIndex, x, cal);
+            preparedDelegate.setTime(at(parameterIndex), x, cal);
             return;
         }
         bind(parameterIndex, t, x == null ? null : Temporals.timeIn(x, cal));
@@ -269,7 +363,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setTimestamp(int parameterIndex, Timestamp x, Calendar cal) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setTimestamp(parameterIndex, x, cal);
+            preparedDelegate.setTimestamp(at(parameterIndex), x, cal);
             return;
         }
         bind(parameterIndex, t, x == null ? null : Temporals.timestampIn(x, cal));
@@ -279,7 +373,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setAsciiStream(int parameterIndex, InputStream x, int length) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setAsciiStream(parameterIndex, x, length);
+            preparedDelegate.setAsciiStream(at(parameterIndex), x, length);
             return;
         }
         bind(parameterIndex, t, Streams.ascii(x, length));
@@ -289,7 +383,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setAsciiStream(int parameterIndex, InputStream x, long length) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setAsciiStream(parameterIndex, x, length);
+            preparedDelegate.setAsciiStream(at(parameterIndex), x, length);
             return;
         }
         bind(parameterIndex, t, Streams.ascii(x, length));
@@ -299,7 +393,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setAsciiStream(int parameterIndex, InputStream x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setAsciiStream(parameterIndex, x);
+            preparedDelegate.setAsciiStream(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, Streams.ascii(x, -1));
@@ -310,7 +404,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setUnicodeStream(int parameterIndex, InputStream x, int length) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setUnicodeStream(parameterIndex, x, length);
+            preparedDelegate.setUnicodeStream(at(parameterIndex), x, length);
             return;
         }
         bind(parameterIndex, t, Streams.utf8(x, length));
@@ -320,7 +414,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setBinaryStream(int parameterIndex, InputStream x, int length) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setBinaryStream(parameterIndex, x, length);
+            preparedDelegate.setBinaryStream(at(parameterIndex), x, length);
             return;
         }
         bind(parameterIndex, t, Streams.bytes(x, length));
@@ -330,7 +424,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setBinaryStream(int parameterIndex, InputStream x, long length) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setBinaryStream(parameterIndex, x, length);
+            preparedDelegate.setBinaryStream(at(parameterIndex), x, length);
             return;
         }
         bind(parameterIndex, t, Streams.bytes(x, length));
@@ -340,7 +434,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setBinaryStream(int parameterIndex, InputStream x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setBinaryStream(parameterIndex, x);
+            preparedDelegate.setBinaryStream(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, Streams.bytes(x, -1));
@@ -350,7 +444,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setCharacterStream(int parameterIndex, Reader reader, int length) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setCharacterStream(parameterIndex, reader, length);
+            preparedDelegate.setCharacterStream(at(parameterIndex), reader, length);
             return;
         }
         bind(parameterIndex, t, Streams.chars(reader, length));
@@ -360,7 +454,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setCharacterStream(int parameterIndex, Reader reader, long length) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setCharacterStream(parameterIndex, reader, length);
+            preparedDelegate.setCharacterStream(at(parameterIndex), reader, length);
             return;
         }
         bind(parameterIndex, t, Streams.chars(reader, length));
@@ -370,7 +464,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setCharacterStream(int parameterIndex, Reader reader) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setCharacterStream(parameterIndex, reader);
+            preparedDelegate.setCharacterStream(at(parameterIndex), reader);
             return;
         }
         bind(parameterIndex, t, Streams.chars(reader, -1));
@@ -380,7 +474,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setNCharacterStream(int parameterIndex, Reader value, long length) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setNCharacterStream(parameterIndex, value, length);
+            preparedDelegate.setNCharacterStream(at(parameterIndex), value, length);
             return;
         }
         bind(parameterIndex, t, Streams.chars(value, length));
@@ -390,7 +484,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setNCharacterStream(int parameterIndex, Reader value) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setNCharacterStream(parameterIndex, value);
+            preparedDelegate.setNCharacterStream(at(parameterIndex), value);
             return;
         }
         bind(parameterIndex, t, Streams.chars(value, -1));
@@ -400,7 +494,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setBlob(int parameterIndex, Blob x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setBlob(parameterIndex, x);
+            preparedDelegate.setBlob(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, Streams.blob(x));
@@ -410,7 +504,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setBlob(int parameterIndex, InputStream inputStream, long length) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setBlob(parameterIndex, inputStream, length);
+            preparedDelegate.setBlob(at(parameterIndex), inputStream, length);
             return;
         }
         bind(parameterIndex, t, Streams.bytes(inputStream, length));
@@ -420,7 +514,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setBlob(int parameterIndex, InputStream inputStream) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setBlob(parameterIndex, inputStream);
+            preparedDelegate.setBlob(at(parameterIndex), inputStream);
             return;
         }
         bind(parameterIndex, t, Streams.bytes(inputStream, -1));
@@ -430,7 +524,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setClob(int parameterIndex, Clob x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setClob(parameterIndex, x);
+            preparedDelegate.setClob(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, Streams.clob(x));
@@ -440,7 +534,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setClob(int parameterIndex, Reader reader, long length) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setClob(parameterIndex, reader, length);
+            preparedDelegate.setClob(at(parameterIndex), reader, length);
             return;
         }
         bind(parameterIndex, t, Streams.chars(reader, length));
@@ -450,7 +544,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setClob(int parameterIndex, Reader reader) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setClob(parameterIndex, reader);
+            preparedDelegate.setClob(at(parameterIndex), reader);
             return;
         }
         bind(parameterIndex, t, Streams.chars(reader, -1));
@@ -460,7 +554,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setNClob(int parameterIndex, NClob value) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setNClob(parameterIndex, value);
+            preparedDelegate.setNClob(at(parameterIndex), value);
             return;
         }
         bind(parameterIndex, t, Streams.clob(value));
@@ -470,7 +564,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setNClob(int parameterIndex, Reader reader, long length) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setNClob(parameterIndex, reader, length);
+            preparedDelegate.setNClob(at(parameterIndex), reader, length);
             return;
         }
         bind(parameterIndex, t, Streams.chars(reader, length));
@@ -480,7 +574,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setNClob(int parameterIndex, Reader reader) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setNClob(parameterIndex, reader);
+            preparedDelegate.setNClob(at(parameterIndex), reader);
             return;
         }
         bind(parameterIndex, t, Streams.chars(reader, -1));
@@ -490,7 +584,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setSQLXML(int parameterIndex, SQLXML xmlObject) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setSQLXML(parameterIndex, xmlObject);
+            preparedDelegate.setSQLXML(at(parameterIndex), xmlObject);
             return;
         }
         bind(parameterIndex, t, xmlObject == null ? null : xmlObject.getString());
@@ -500,7 +594,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setURL(int parameterIndex, URL x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setURL(parameterIndex, x);
+            preparedDelegate.setURL(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x == null ? null : x.toString());
@@ -510,7 +604,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setRef(int parameterIndex, Ref x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setRef(parameterIndex, x);
+            preparedDelegate.setRef(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, unsupported(parameterIndex, "Ref"));
@@ -520,7 +614,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setArray(int parameterIndex, Array x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setArray(parameterIndex, x);
+            preparedDelegate.setArray(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, unsupported(parameterIndex, "Array"));
@@ -530,7 +624,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setRowId(int parameterIndex, RowId x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setRowId(parameterIndex, x);
+            preparedDelegate.setRowId(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, unsupported(parameterIndex, "RowId"));
@@ -540,7 +634,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setObject(int parameterIndex, Object x) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setObject(parameterIndex, x);
+            preparedDelegate.setObject(at(parameterIndex), x);
             return;
         }
         bind(parameterIndex, t, x);
@@ -550,7 +644,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setObject(parameterIndex, x, targetSqlType);
+            preparedDelegate.setObject(at(parameterIndex), x, targetSqlType);
             return;
         }
         bind(parameterIndex, t, JdbcTypes.convert(x, targetSqlType, -1, t));
@@ -560,7 +654,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setObject(int parameterIndex, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setObject(parameterIndex, x, targetSqlType, scaleOrLength);
+            preparedDelegate.setObject(at(parameterIndex), x, targetSqlType, scaleOrLength);
             return;
         }
         bind(parameterIndex, t, JdbcTypes.convert(x, targetSqlType, scaleOrLength, t));
@@ -570,7 +664,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setObject(int parameterIndex, Object x, SQLType targetSqlType) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setObject(parameterIndex, x, targetSqlType);
+            preparedDelegate.setObject(at(parameterIndex), x, targetSqlType);
             return;
         }
         bind(parameterIndex, t, JdbcTypes.convert(x, JdbcTypes.vendorCode(targetSqlType), -1, t));
@@ -580,7 +674,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public void setObject(int parameterIndex, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
         Target t = plan.parameter(parameterIndex);
         if (t == null) {
-            preparedDelegate.setObject(parameterIndex, x, targetSqlType, scaleOrLength);
+            preparedDelegate.setObject(at(parameterIndex), x, targetSqlType, scaleOrLength);
             return;
         }
         bind(parameterIndex, t, JdbcTypes.convert(x, JdbcTypes.vendorCode(targetSqlType), scaleOrLength, t));

@@ -2,6 +2,7 @@ package dev.veil.driver.jdbc;
 
 import dev.veil.driver.VeilSqlState;
 import dev.veil.driver.codec.Conversions;
+import dev.veil.driver.sql.RowFilter;
 import dev.veil.driver.sql.Target;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -44,15 +45,75 @@ public class VeilResultSet extends DelegatingResultSet {
     private final Target[] targets;
     private final SQLException broken;
     private boolean gated;
+    /** Columns the application sees; trailing ones beyond hold Veil's row-filter values. -1: all. */
+    private final int visible;
+    private final RowFilter[] filters;
+    private final Object[] parameters;
 
     /**
      * @param targets index i holds the target of column i+1, or null for a plain column
      * @param broken when not null, the reason this result must not be read; thrown on the first move
      */
     VeilResultSet(DelegatingStatement statement, ResultSet delegate, Target[] targets, SQLException broken) {
+        this(statement, delegate, targets, broken, -1, null, null);
+    }
+
+    /**
+     * A result whose rows are filtered after decryption (a truncated blind index): {@code visible} columns are
+     * the application's, the ones after them hold the compared columns' ciphertexts for {@code filters}.
+     */
+    VeilResultSet(DelegatingStatement statement, ResultSet delegate, Target[] targets, SQLException broken,
+            int visible, RowFilter[] filters, Object[] parameters) {
         super(statement, delegate);
         this.targets = targets;
         this.broken = broken;
+        this.visible = visible;
+        this.filters = filters;
+        this.parameters = parameters;
+    }
+
+    /** Whether the current row passes every row filter. */
+    private boolean accepted() throws SQLException {
+        for (RowFilter f : filters) {
+            Target t = f.target();
+            int column = visible + 1 + f.hiddenIndex();
+            Object stored = t.storage() == dev.veil.driver.codec.ColumnCipher.Storage.BINARY
+                    ? delegate.getBytes(column) : delegate.getString(column);
+            if (!f.accepts(stored == null ? null : t.decrypt(stored), parameters)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void forwardOnly(String move) throws SQLException {
+        if (filters != null) {
+            throw VeilSqlState.UNSUPPORTED_CONSTRUCT.exception("Veil filters the rows of this result after "
+                    + "decryption (a truncated blind index), so it can only be read forward with next(), not with "
+                    + move);
+        }
+    }
+
+    @Override
+    protected java.sql.ResultSetMetaData wrapMetaData(java.sql.ResultSetMetaData raw) {
+        if (visible < 0) {
+            return super.wrapMetaData(raw);
+        }
+        return new DelegatingResultSetMetaData(raw) {
+            @Override
+            public int getColumnCount() {
+                return visible;
+            }
+        };
+    }
+
+    @Override
+    public int findColumn(String columnLabel) throws SQLException {
+        int i = delegate.findColumn(columnLabel);
+        if (visible >= 0 && i > visible) {
+            throw new SQLException("The column name " + columnLabel + " was not found in this ResultSet.", "42703");
+        }
+        return i;
     }
 
     private Target target(int column) {
@@ -654,48 +715,63 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean next() throws SQLException {
         gate();
-        return delegate.next();
+        if (filters == null) {
+            return delegate.next();
+        }
+        while (delegate.next()) {
+            if (accepted()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public boolean previous() throws SQLException {
         gate();
+        forwardOnly("previous()");
         return delegate.previous();
     }
 
     @Override
     public boolean first() throws SQLException {
         gate();
+        forwardOnly("first()");
         return delegate.first();
     }
 
     @Override
     public boolean last() throws SQLException {
         gate();
+        forwardOnly("last()");
         return delegate.last();
     }
 
     @Override
     public boolean absolute(int row) throws SQLException {
         gate();
+        forwardOnly("absolute()");
         return delegate.absolute(row);
     }
 
     @Override
     public boolean relative(int rows) throws SQLException {
         gate();
+        forwardOnly("relative()");
         return delegate.relative(rows);
     }
 
     @Override
     public void beforeFirst() throws SQLException {
         gate();
+        forwardOnly("beforeFirst()");
         delegate.beforeFirst();
     }
 
     @Override
     public void afterLast() throws SQLException {
         gate();
+        forwardOnly("afterLast()");
         delegate.afterLast();
     }
 

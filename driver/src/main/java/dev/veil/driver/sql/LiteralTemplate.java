@@ -10,8 +10,14 @@ import java.util.List;
  */
 final class LiteralTemplate {
 
-    /** One literal: the column it is bound for and its value, already in Java form. */
-    record Slot(Target target, Object value) {
+    /**
+     * One literal: the column it is bound for and its value, already in Java form; or (target null) a blind index
+     * value computed from {@code parts}.
+     */
+    record Slot(Target target, Object value, IndexTarget index, Object[] parts) {
+        Slot(Target target, Object value) {
+            this(target, value, null, null);
+        }
     }
 
     private final String[] parts;
@@ -27,6 +33,11 @@ final class LiteralTemplate {
         for (int i = 0; i < slots.size(); i++) {
             sb.append(parts[i]);
             Slot s = slots.get(i);
+            if (s.index() != null) {
+                byte[] v = s.index().compute(s.parts());
+                sb.append(v == null ? "NULL" : "'\\x" + HexFormat.of().formatHex(v) + "'::bytea");
+                continue;
+            }
             Object stored = s.target().encrypt(s.value());
             if (stored instanceof byte[]) {
                 sb.append("'\\x").append(HexFormat.of().formatHex((byte[]) stored)).append("'::bytea");

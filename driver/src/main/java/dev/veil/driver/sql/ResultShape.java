@@ -14,6 +14,8 @@ public final class ResultShape {
     private final Target[] targets;
     private final String[] labels;
     private final int columnCount;
+    private final int hidden;
+    private final RowFilter[] filters;
 
     /**
      * @param targets index i holds column i+1's target or null
@@ -21,12 +23,35 @@ public final class ResultShape {
      * @param columnCount the expected column count, or -1 when only a prefix is known
      */
     public ResultShape(Target[] targets, String[] labels, int columnCount) {
+        this(targets, labels, columnCount, 0, new RowFilter[0]);
+    }
+
+    /**
+     * @param hidden how many trailing columns Veil appended for its row filters (not shown to the application)
+     * @param filters the row filters (truncated blind indexes), empty for none
+     */
+    ResultShape(Target[] targets, String[] labels, int columnCount, int hidden, RowFilter[] filters) {
         this.targets = targets;
         this.labels = labels;
         this.columnCount = columnCount;
+        this.hidden = hidden;
+        this.filters = filters;
+    }
+
+    /** Trailing columns Veil appended for its row filters; hidden from the application. */
+    public int hidden() {
+        return hidden;
+    }
+
+    /** Row filters that drop a truncated index's false positives; empty for none. */
+    public RowFilter[] filters() {
+        return filters;
     }
 
     public boolean hasEncrypted() {
+        if (hidden > 0) {
+            return true;
+        }
         for (Target t : targets) {
             if (t != null) {
                 return true;

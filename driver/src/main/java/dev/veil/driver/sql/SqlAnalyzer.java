@@ -1,5 +1,7 @@
 package dev.veil.driver.sql;
 
+import dev.veil.blindindex.BlindIndexer;
+import dev.veil.driver.ConfiguredIndex;
 import dev.veil.driver.EncryptedColumn;
 import dev.veil.driver.Identifiers;
 import dev.veil.driver.TableName;
@@ -101,15 +103,33 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
 public final class SqlAnalyzer {
 
     private static final Pattern SLOT = Pattern.compile("'\u0001(\\d+)\u0001'");
+    private static final java.util.Set<String> AGGREGATES = java.util.Set.of("count", "sum", "avg", "min", "max",
+            "array_agg", "string_agg", "bool_and", "bool_or", "every", "json_agg", "jsonb_agg", "json_object_agg",
+            "jsonb_object_agg", "bit_and", "bit_or", "stddev", "variance", "mode", "percentile_cont",
+            "percentile_disc", "xmlagg", "range_agg");
     private static final String EXCLUDED = "excluded";
+
+    private static final int ORIGINAL_MARK = 100_000;
+    private static final int DERIVED_MARK = 500_000;
+    private static final String HIDDEN_LABEL = "veil_filter_";
 
     private final VeilConfig config;
     private final java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers;
+    private final java.util.function.Function<ConfiguredIndex, BlindIndexer> indexers;
     private final String[] tableNeedles;
 
     public SqlAnalyzer(VeilConfig config, java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers) {
+        this(config, ciphers, i -> null);
+    }
+
+    /**
+     * @param indexers the indexer of each configured blind index (one instance per index)
+     */
+    public SqlAnalyzer(VeilConfig config, java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers,
+            java.util.function.Function<ConfiguredIndex, BlindIndexer> indexers) {
         this.config = config;
         this.ciphers = ciphers;
+        this.indexers = indexers;
         List<String> needles = new ArrayList<>();
         for (EncryptedColumn c : config.columns()) {
             String n = c.table().name().toLowerCase(Locale.ROOT);
@@ -308,6 +328,22 @@ public final class SqlAnalyzer {
         String firstTouched;
         boolean schemaChange;
         boolean cacheable = true;
+        /** The statement's AST was changed for blind indexes and must be sent as deparsed. */
+        boolean rewritten;
+        boolean inMerge;
+        /** Derived parameters (index values), by marker number - DERIVED_MARK. */
+        final List<Object[]> derived = new ArrayList<>();
+        final List<IndexTarget> derivedIndexes = new ArrayList<>();
+        final java.util.Set<Integer> dropped = new java.util.TreeSet<>();
+        final java.util.Set<Integer> buffered = new java.util.TreeSet<>();
+        final List<IndexTarget> queried = new ArrayList<>();
+        final Map<String, IndexTarget> indexTargets = new HashMap<>();
+        /** The outermost SELECT, the only one whose rows Veil can post-filter. */
+        PlainSelect outermost;
+        final List<Column> hiddenColumns = new ArrayList<>();
+        final List<RowFilter> filters = new ArrayList<>();
+        /** While a SELECT list is analysed: the columns its GROUP BY groups through an index. */
+        List<Hit> grouped = List.of();
 
         Run(String sql, Catalog catalog) {
             this.sql = sql;
@@ -428,9 +464,20 @@ public final class SqlAnalyzer {
                 count = anyUnknown ? -1 : outs.size();
             }
             ResultShape shape = targets == null ? ResultShape.PLAIN : new ResultShape(targets, labels, count);
+            if (!filters.isEmpty()) {
+                shape = new ResultShape(targets == null ? new Target[0] : targets,
+                        labels == null ? new String[0] : labels, count < 0 ? -1 : count + hiddenColumns.size(),
+                        hiddenColumns.size(), filters.toArray(new RowFilter[0]));
+            }
+            String rewrittenText = null;
+            ParameterMap map = null;
+            if (rewritten) {
+                rewrittenText = renumber(st);
+                map = parameterMap;
+            }
             LiteralTemplate template = null;
             if (!slots.isEmpty()) {
-                String text = st.toString();
+                String text = rewrittenText != null ? rewrittenText : st.toString();
                 Matcher m = SLOT.matcher(text);
                 List<String> parts = new ArrayList<>();
                 List<LiteralTemplate.Slot> ordered = new ArrayList<>();
@@ -447,7 +494,90 @@ public final class SqlAnalyzer {
                 }
                 template = new LiteralTemplate(parts.toArray(new String[0]), ordered);
             }
-            return new StatementPlan(null, params.toArray(new Target[0]), template, shape, modified, null, cacheable);
+            StatementPlan plan = new StatementPlan(null, params.toArray(new Target[0]), template, shape, modified,
+                    template == null ? rewrittenText : null, cacheable);
+            return map != null || !queried.isEmpty() ? plan.withIndexes(map, queried) : plan;
+        }
+
+        private ParameterMap parameterMap;
+
+        /**
+         * Deparses the rewritten statement with every {@code ?} numbered (originals by their index, derived ones by
+         * their marker), then numbers them plainly again, learning where each parameter went.
+         */
+        private String renumber(Statement st) {
+            int originalCount = dropped.isEmpty() ? 0 : ((java.util.TreeSet<Integer>) dropped).last();
+            for (JdbcParameter p : jdbcParameters(st)) {
+                if (p.isUseFixedIndex() && p.getIndex() != null && p.getIndex() >= DERIVED_MARK) {
+                    continue;
+                }
+                if (p.getIndex() == null || p.isUseFixedIndex()) {
+                    throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil must rewrite this statement for a blind "
+                            + "index but cannot number its parameters; use plain ? parameters");
+                }
+                originalCount = Math.max(originalCount, p.getIndex());
+                p.setUseFixedIndex(true);
+                p.setIndex(ORIGINAL_MARK + p.getIndex());
+            }
+            String text = st.toString();
+            StringBuilder out = new StringBuilder(text.length());
+            int[] positions = new int[originalCount];
+            int[] derivedPositions = new int[derived.size()];
+            int position = 0;
+            char quote = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (quote != 0) {
+                    if (c == quote) {
+                        quote = 0;
+                    }
+                    out.append(c);
+                } else if (c == '\'' || c == '"') {
+                    quote = c;
+                    out.append(c);
+                } else if (c == '?' && i + 1 < text.length() && Character.isDigit(text.charAt(i + 1))) {
+                    int j = i + 1;
+                    while (j < text.length() && Character.isDigit(text.charAt(j))) {
+                        j++;
+                    }
+                    int n = Integer.parseInt(text.substring(i + 1, j));
+                    position++;
+                    if (n >= DERIVED_MARK) {
+                        derivedPositions[n - DERIVED_MARK] = position;
+                    } else if (n > ORIGINAL_MARK && n - ORIGINAL_MARK <= originalCount) {
+                        positions[n - ORIGINAL_MARK - 1] = position;
+                    } else {
+                        throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil could not place the parameters of "
+                                + "the statement it rewrote for a blind index; use plain ? parameters");
+                    }
+                    out.append('?');
+                    i = j - 1;
+                } else {
+                    out.append(c);
+                }
+            }
+            boolean[] keep = new boolean[originalCount];
+            for (int b : buffered) {
+                if (b <= originalCount) {
+                    keep[b - 1] = true;
+                }
+                while (params.size() < b) {
+                    params.add(null);
+                }
+                if (params.get(b - 1) == null) {
+                    params.set(b - 1, Target.PLAIN);
+                }
+            }
+            ParameterMap.Derived[] ds = new ParameterMap.Derived[derived.size()];
+            for (int k = 0; k < ds.length; k++) {
+                if (derivedPositions[k] == 0) {
+                    throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil lost a blind index value while "
+                            + "rewriting this statement; use plain ? parameters");
+                }
+                ds[k] = new ParameterMap.Derived(derivedPositions[k], derivedIndexes.get(k), derived.get(k));
+            }
+            parameterMap = new ParameterMap(positions, keep, ds);
+            return out.toString();
         }
 
         // --------------------------------------------------------------------------------------------------------
@@ -456,6 +586,9 @@ public final class SqlAnalyzer {
         List<Out> statement(Statement st) {
             if (st instanceof Select) {
                 Select s = (Select) st;
+                if (s instanceof PlainSelect) {
+                    outermost = (PlainSelect) s;
+                }
                 List<Out> outs = select(s, null);
                 if (s instanceof PlainSelect && ((PlainSelect) s).getIntoTables() != null) {
                     refuseCopy(outs, "SELECT … INTO");
@@ -552,22 +685,55 @@ public final class SqlAnalyzer {
                     throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "INSERT without a column list into encrypted "
                             + "table " + target.name + ", whose columns Veil cannot see. List the columns");
                 }
-                columns.addAll(info.columns());
+                columns.addAll(target.visible());
+                if (!indexesOf(target).isEmpty()) {
+                    ExpressionList<Column> cols = new ExpressionList<>();
+                    for (String c : columns) {
+                        cols.add(new Column(Identifiers.quoteIfNeeded(c)));
+                    }
+                    insert.setColumns(cols);
+                    rewritten = true;
+                }
             }
+            List<ConfiguredIndex> writes = writtenIndexes(target, columns, insert.getConflictTarget() != null
+                    ? "INSERT … ON CONFLICT" : "INSERT");
             Select source = insert.getSelect();
             if (source instanceof Values) {
                 ExpressionList<?> list = ((Values) source).getExpressions();
+                List<ExpressionList<?>> rows = new ArrayList<>();
                 if (list instanceof ParenthesedExpressionList || !(list.get(0) instanceof ExpressionList)) {
-                    row(list, columns, target, scope);
+                    rows.add(list);
                 } else {
                     for (Expression row : list) {
-                        row((ExpressionList<?>) row, columns, target, scope);
+                        rows.add((ExpressionList<?>) row);
                     }
                 }
+                for (ExpressionList<?> row : rows) {
+                    List<Expression> added = new ArrayList<>();
+                    for (ConfiguredIndex ci : writes) {
+                        added.add(rowIndexValue(ci, row, columns, target));
+                    }
+                    row(row, columns, target, scope);
+                    @SuppressWarnings("unchecked")
+                    ExpressionList<Expression> r = (ExpressionList<Expression>) row;
+                    r.addAll(added);
+                }
+                for (ConfiguredIndex ci : writes) {
+                    insert.getColumns().add(new Column(Identifiers.quoteIfNeeded(ci.name())));
+                }
             } else if (source != null) {
+                if (!writes.isEmpty()) {
+                    throw refuseUse(target(target.enc.get(firstEncryptedPart(writes.get(0), target)), target.name),
+                            "INSERT … SELECT into a table with blind index " + writes.get(0).qualified(),
+                            "Veil computes index values only from values it receives: insert with VALUES and ? "
+                                    + "parameters or literals");
+                }
                 insertSelect(source, columns, target, scope);
             }
             InsertConflictTarget conflict = insert.getConflictTarget();
+            if (conflict != null && conflict.getIndexColumnNames() != null && !enc.isEmpty()) {
+                conflictOnIndexes(conflict, target);
+            }
             if (conflict != null) {
                 if (conflict.getIndexColumnNames() != null) {
                     for (String c : conflict.getIndexColumnNames()) {
@@ -616,6 +782,109 @@ public final class SqlAnalyzer {
                 final int at = i;
                 value(values.get(i), ec == null ? null : target(ec, target.name), scope, e -> values.set(at, e),
                         "INSERT … VALUES");
+            }
+        }
+
+        /** The indexes of {@code target} a write of {@code columns} must fill; refuses a partial compound write. */
+        private List<ConfiguredIndex> writtenIndexes(TableSource target, java.util.Collection<String> columns,
+                String construct) {
+            List<ConfiguredIndex> out = new ArrayList<>();
+            for (ConfiguredIndex ci : indexesOf(target)) {
+                boolean any = ci.columns().stream().anyMatch(columns::contains);
+                if (!any) {
+                    continue;
+                }
+                for (String part : ci.columns()) {
+                    if (!columns.contains(part)) {
+                        throw refuseUse(target(target.enc.get(firstEncryptedPart(ci, target)), target.name),
+                                construct + " of only some columns of compound blind index " + ci.qualified(),
+                                "Write every column of the index together (" + String.join(", ", ci.columns())
+                                        + "), so Veil can compute it");
+                    }
+                }
+                if (columns.contains(ci.name())) {
+                    throw refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused the statement: it writes blind "
+                            + "index column " + ci.qualified() + " itself. Veil fills it; leave it out of the statement");
+                }
+                indexTarget(target, ci, construct);
+                out.add(ci);
+            }
+            return out;
+        }
+
+        private String firstEncryptedPart(ConfiguredIndex ci, TableSource target) {
+            for (String c : ci.columns()) {
+                if (target.enc.containsKey(c)) {
+                    return c;
+                }
+            }
+            return ci.columns().get(0);
+        }
+
+        /** The index value of one VALUES row: from its parameters, literals and NULLs. */
+        private Expression rowIndexValue(ConfiguredIndex ci, ExpressionList<?> row, List<String> columns,
+                TableSource target) {
+            IndexTarget ix = indexTarget(target, ci, "INSERT");
+            Object[] sources = new Object[ci.columns().size()];
+            for (int k = 0; k < sources.length; k++) {
+                String part = ci.columns().get(k);
+                int at = columns.indexOf(part);
+                EncryptedColumn ec = target.enc.get(part);
+                Target t = ec == null ? null : target(ec, target.name);
+                Expression v = at < row.size() ? (Expression) row.get(at) : null;
+                Object src = v == null ? notAValue : valueSource(v, t, false);
+                if (src == notAValue) {
+                    throw refuseUse(t != null ? t : target(target.enc.get(firstEncryptedPart(ci, target)), target.name),
+                            "INSERT with " + (v == null ? "a missing value" : describe(v)) + " as the value of "
+                                    + target.name + "." + part + ", which feeds blind index " + ci.qualified(),
+                            "Write a ? parameter, a literal or NULL, so Veil can compute the index");
+                }
+                sources[k] = src;
+            }
+            return indexValue(ix, sources);
+        }
+
+        /** {@code ON CONFLICT (email)} → {@code ON CONFLICT (email_bidx)}: uniqueness through an exact index. */
+        private void conflictOnIndexes(InsertConflictTarget conflict, TableSource target) {
+            List<String> names = new ArrayList<>();
+            for (String c : conflict.getIndexColumnNames()) {
+                names.add(Identifiers.canonical(c));
+            }
+            List<String> out = new ArrayList<>();
+            java.util.Set<String> covered = new java.util.HashSet<>();
+            for (ConfiguredIndex ci : indexesOf(target)) {
+                if (ci.columns().size() > 1 && names.containsAll(ci.columns()) && ci.definition().exact()) {
+                    covered.addAll(ci.columns());
+                    out.add(ci.name());
+                    indexTarget(target, ci, "ON CONFLICT (…) with a unique index");
+                }
+            }
+            for (String n : names) {
+                if (covered.contains(n)) {
+                    continue;
+                }
+                if (target.enc.containsKey(n)) {
+                    ConfiguredIndex ci = singleIndex(target, n);
+                    if (ci == null || !ci.definition().exact()) {
+                        throw refuseUse(target(target.enc.get(n), target.name), "ON CONFLICT (…)", "Randomized "
+                                + "ciphertexts never conflict. Declare an exact blind index on the column (bits of "
+                                + dev.veil.blindindex.BlindIndexDefinition.EXACT_BITS + " or more) with a unique "
+                                + "index on its companion column: Veil then conflicts on it");
+                    }
+                    indexTarget(target, ci, "ON CONFLICT (…) with a unique index");
+                    out.add(ci.name());
+                } else {
+                    out.add(n);
+                }
+            }
+            if (!out.equals(names)) {
+                List<net.sf.jsqlparser.statement.create.table.Index.ColumnParams> elements = new ArrayList<>();
+                for (String n : out) {
+                    elements.add(new net.sf.jsqlparser.statement.create.table.Index.ColumnParams(
+                            Identifiers.quoteIfNeeded(n)));
+                }
+                conflict.setIndexElements(elements);
+                rewritten = true;
             }
         }
 
@@ -699,6 +968,84 @@ public final class SqlAnalyzer {
         }
 
         private void updateSets(List<UpdateSet> sets, TableSource target, Scope scope) {
+            Map<String, Expression> assigned = new LinkedHashMap<>();
+            for (UpdateSet set : sets) {
+                ExpressionList<Column> cols = set.getColumns();
+                ExpressionList<?> vals = set.getValues();
+                if (cols.size() > 1 && vals.size() == 1 && vals.get(0) instanceof ExpressionList) {
+                    vals = (ExpressionList<?>) vals.get(0);
+                }
+                for (int i = 0; i < cols.size(); i++) {
+                    assigned.put(Identifiers.canonical(cols.get(i).getColumnName()),
+                            cols.size() == vals.size() ? (Expression) vals.get(i) : null);
+                }
+            }
+            List<ConfiguredIndex> writes = writtenIndexes(target, assigned.keySet(), "UPDATE … SET");
+            if (!writes.isEmpty() && inMerge) {
+                throw refuseUse(target(target.enc.get(firstEncryptedPart(writes.get(0), target)), target.name),
+                        "MERGE writing a column of blind index " + writes.get(0).qualified(), "Use INSERT … ON "
+                                + "CONFLICT or UPDATE, where Veil fills the index");
+            }
+            List<UpdateSet> added = new ArrayList<>();
+            for (ConfiguredIndex ci : writes) {
+                added.add(new UpdateSet(new Column(Identifiers.quoteIfNeeded(ci.name())),
+                        setIndexValue(ci, assigned, target, scope)));
+            }
+            updateValues(sets, target, scope);
+            if (!added.isEmpty()) {
+                sets.addAll(added);
+                rewritten = true;
+            }
+        }
+
+        /**
+         * The index value for an UPDATE … SET: from ?, literals and NULL, or — when every part is copied from one
+         * relation's same columns ({@code SET email = EXCLUDED.email}) — that relation's companion column.
+         */
+        private Expression setIndexValue(ConfiguredIndex ci, Map<String, Expression> assigned, TableSource target,
+                Scope scope) {
+            IndexTarget ix = indexTarget(target, ci, "UPDATE … SET");
+            Object[] sources = new Object[ci.columns().size()];
+            Table copiedFrom = null;
+            int copies = 0;
+            for (int k = 0; k < sources.length; k++) {
+                String part = ci.columns().get(k);
+                Expression v = assigned.get(part);
+                EncryptedColumn ec = target.enc.get(part);
+                Target t = ec == null ? null : target(ec, target.name);
+                if (v instanceof Column) {
+                    Hit h = hit((Column) v, scope);
+                    if (h != null && h.source() instanceof TableSource && h.column().equals(part)
+                            && ((TableSource) h.source()).name.equals(target.name)) {
+                        Table q = ((Column) v).getTable();
+                        if (copies == 0 || java.util.Objects.equals(String.valueOf(q), String.valueOf(copiedFrom))) {
+                            copiedFrom = q;
+                            copies++;
+                            continue;
+                        }
+                    }
+                }
+                Object src = v == null ? notAValue : valueSource(v, t, false);
+                if (src == notAValue) {
+                    throw refuseUse(t != null ? t : target(target.enc.get(firstEncryptedPart(ci, target)), target.name),
+                            "SET with " + (v == null ? "a subquery" : describe(v)) + " as the value of "
+                                    + target.name + "." + part + ", which feeds blind index " + ci.qualified(),
+                            "Set it from a ? parameter, a literal or NULL, so Veil can compute the index");
+                }
+                sources[k] = src;
+            }
+            if (copies == sources.length) {
+                return new Column(copiedFrom, Identifiers.quoteIfNeeded(ci.name()));
+            }
+            if (copies > 0) {
+                throw refuseUse(target(target.enc.get(firstEncryptedPart(ci, target)), target.name), "SET mixing "
+                        + "copied columns and values for compound blind index " + ci.qualified(), "Set every column "
+                        + "of the index from values, or copy all of them");
+            }
+            return indexValue(ix, sources);
+        }
+
+        private void updateValues(List<UpdateSet> sets, TableSource target, Scope scope) {
             for (UpdateSet set : sets) {
                 ExpressionList<Column> cols = set.getColumns();
                 @SuppressWarnings("unchecked")
@@ -747,6 +1094,7 @@ public final class SqlAnalyzer {
          * column of the source); DELETE and DO NOTHING need nothing.
          */
         List<Out> merge(net.sf.jsqlparser.statement.merge.Merge merge) {
+            inMerge = true;
             Scope scope = new Scope(null);
             withItems(merge.getWithItemsList(), scope);
             Table table = merge.getTable();
@@ -790,6 +1138,12 @@ public final class SqlAnalyzer {
                     Scope source = new Scope(null);
                     source.ctes.putAll(scope.ctes);
                     source.sources.addAll(scope.sources.subList(1, scope.sources.size()));
+                    List<ConfiguredIndex> writes = writtenIndexes(target, columns, "MERGE … INSERT");
+                    if (!writes.isEmpty()) {
+                        throw refuseUse(target(target.enc.get(firstEncryptedPart(writes.get(0), target)),
+                                target.name), "MERGE writing a column of blind index " + writes.get(0).qualified(),
+                                "Use INSERT … ON CONFLICT or UPDATE, where Veil fills the index");
+                    }
                     row(i.getValues(), columns, target, source);
                     check(i.getWhereCondition(), scope, "MERGE … WHERE");
                 } else if (op instanceof net.sf.jsqlparser.statement.merge.MergeDelete) {
@@ -825,7 +1179,8 @@ public final class SqlAnalyzer {
             joinConditions(update.getStartJoins(), scope);
             joinConditions(update.getJoins(), scope);
             updateSets(update.getUpdateSets(), target, scope);
-            check(update.getWhere(), scope, "WHERE");
+            update.setWhere(cond(update.getWhere(), scope, "WHERE", "in an UPDATE (rows cannot be re-checked before "
+                    + "they change)"));
             orderBy(update.getOrderByElements(), scope, null);
             return returning(update.getReturningClause(), scope);
         }
@@ -851,7 +1206,8 @@ public final class SqlAnalyzer {
             }
             fromItems(delete.getJoins(), scope);
             joinConditions(delete.getJoins(), scope);
-            check(delete.getWhere(), scope, "WHERE");
+            delete.setWhere(cond(delete.getWhere(), scope, "WHERE", "in a DELETE (rows cannot be re-checked before "
+                    + "they are deleted)"));
             orderBy(delete.getOrderByElements(), scope, null);
             return returning(delete.getReturningClause(), scope);
         }
@@ -989,18 +1345,35 @@ public final class SqlAnalyzer {
             }
             fromItems(ps.getJoins(), scope);
             joinConditions(ps.getJoins(), scope);
-            check(ps.getWhere(), scope, "WHERE");
+            int hiddenBefore = hiddenColumns.size();
+            ps.setWhere(cond(ps.getWhere(), scope, "WHERE", postFilterBlock(ps)));
             check(ps.getHaving(), scope, "HAVING");
             check(ps.getQualify(), scope, "QUALIFY");
+            List<Hit> groups = new ArrayList<>();
             if (ps.getGroupBy() != null && ps.getGroupBy().getGroupByExpressionList() != null) {
-                for (Object e : ps.getGroupBy().getGroupByExpressionList()) {
+                @SuppressWarnings("unchecked")
+                ExpressionList<Expression> list = (ExpressionList<Expression>) ps.getGroupBy()
+                        .getGroupByExpressionList();
+                for (int i = 0; i < list.size(); i++) {
+                    Expression e = list.get(i);
                     if (e instanceof Column) {
-                        Target t = resolve((Column) e, scope);
-                        if (t != null) {
-                            throw refuseUse(t, "GROUP BY", "Group by a blind index or another column");
+                        Hit h = encryptedHit(e, scope);
+                        if (h != null) {
+                            TableSource src = indexable(h, "GROUP BY");
+                            ConfiguredIndex ci = singleIndex(src, h.column());
+                            if (ci == null || !ci.definition().exact()) {
+                                throw refuseUse(h.target(), "GROUP BY", "Group by another column, or declare an exact "
+                                        + "blind index (bits of " + dev.veil.blindindex.BlindIndexDefinition.EXACT_BITS
+                                        + " or more) on it: Veil then groups by the index");
+                            }
+                            queried.add(indexTarget(src, ci, "GROUP BY"));
+                            list.set(i, indexColumn((Column) e, ci));
+                            groups.add(h);
+                            rewritten = true;
+                            continue;
                         }
                     }
-                    check((Expression) e, scope, "GROUP BY");
+                    check(e, scope, "GROUP BY");
                 }
             }
             if (ps.getDistinct() != null && ps.getDistinct().getOnSelectItems() != null) {
@@ -1023,7 +1396,20 @@ public final class SqlAnalyzer {
                     }
                 }
             }
-            List<Out> outs = items(ps.getSelectItems(), scope);
+            List<Hit> outerGroups = grouped;
+            grouped = groups;
+            List<Out> outs;
+            try {
+                outs = items(ps.getSelectItems(), scope);
+            } finally {
+                grouped = outerGroups;
+            }
+            if (ps == outermost) {
+                for (int k = hiddenBefore; k < hiddenColumns.size(); k++) {
+                    ps.getSelectItems().add(new SelectItem<>(hiddenColumns.get(k),
+                            new net.sf.jsqlparser.expression.Alias(HIDDEN_LABEL + (k + 1))));
+                }
+            }
             if (ps.getGroupBy() != null && ps.getGroupBy().getGroupByExpressionList() != null) {
                 for (Object e : ps.getGroupBy().getGroupByExpressionList()) {
                     outputReference((Expression) e, outs, "GROUP BY", "Group by a blind index or another column");
@@ -1048,7 +1434,11 @@ public final class SqlAnalyzer {
 
         private List<Out> items(List<? extends SelectItem<?>> items, Scope scope) {
             List<Out> outs = new ArrayList<>();
-            for (SelectItem<?> item : items) {
+            @SuppressWarnings("unchecked")
+            List<SelectItem<?>> list = (List<SelectItem<?>>) items;
+            List<SelectItem<?>> expanded = new ArrayList<>();
+            boolean changed = false;
+            for (SelectItem<?> item : List.copyOf(list)) {
                 Expression e = item.getExpression();
                 String alias = item.getAlias() == null ? null : Identifiers.canonical(item.getAlias().getName());
                 if (e instanceof AllTableColumns) {
@@ -1057,11 +1447,52 @@ public final class SqlAnalyzer {
                         outs.add(Out.UNKNOWN);
                     } else {
                         outs.addAll(s.all());
+                        if (hasCompanions(s)) {
+                            changed = true;
+                            for (String c : ((TableSource) s).visible()) {
+                                expanded.add(new SelectItem<>(new Column(((AllTableColumns) e).getTable(),
+                                        Identifiers.quoteIfNeeded(c))));
+                            }
+                            continue;
+                        }
                     }
                 } else if (e instanceof AllColumns) {
+                    boolean any = false;
                     for (Source s : scope.sources) {
                         outs.addAll(s.all());
+                        any |= hasCompanions(s);
                     }
+                    if (any) {
+                        changed = true;
+                        for (Source s : scope.sources) {
+                            Table q = qualifier(s);
+                            if (hasCompanions(s)) {
+                                for (String c : ((TableSource) s).visible()) {
+                                    expanded.add(new SelectItem<>(new Column(q, Identifiers.quoteIfNeeded(c))));
+                                }
+                            } else {
+                                expanded.add(new SelectItem<>(new AllTableColumns(q)));
+                            }
+                        }
+                        continue;
+                    }
+                } else if (e instanceof Column && grouped.stream().anyMatch(g -> {
+                        Hit h = hit((Column) e, scope);
+                        return h != null && h.source() == g.source() && h.column().equals(g.column());
+                    })) {
+                    Column c = (Column) e;
+                    String label = alias != null ? alias : Identifiers.canonical(c.getColumnName());
+                    Expression one;
+                    try {
+                        one = net.sf.jsqlparser.parser.CCJSqlParserUtil.parseExpression("(array_agg(" + c + "))[1]");
+                    } catch (net.sf.jsqlparser.JSQLParserException x) {
+                        throw new IllegalStateException(x);
+                    }
+                    expanded.add(new SelectItem<>(one, new net.sf.jsqlparser.expression.Alias(
+                            item.getAlias() != null ? item.getAlias().getName() : c.getColumnName())));
+                    changed = true;
+                    outs.add(new Out(label, resolve(c, scope)));
+                    continue;
                 } else if (e instanceof Column) {
                     Column c = (Column) e;
                     Target t = resolve(c, scope);
@@ -1078,8 +1509,33 @@ public final class SqlAnalyzer {
                     check(e, scope, "the select list");
                     outs.add(new Out(alias, null));
                 }
+                expanded.add(item);
+            }
+            if (changed) {
+                rewritten = true;
+                list.clear();
+                list.addAll(expanded);
             }
             return outs;
+        }
+
+        private boolean hasCompanions(Source s) {
+            return s instanceof TableSource && !indexesOf((TableSource) s).isEmpty();
+        }
+
+        /** How to qualify a relation's columns in SQL: its alias, else its name as referenced. */
+        private Table qualifier(Source s) {
+            if (s.alias != null) {
+                return new Table(Identifiers.quoteIfNeeded(s.alias));
+            }
+            if (s instanceof TableSource) {
+                TableName n = ((TableSource) s).name;
+                return n.schema() == null ? new Table(Identifiers.quoteIfNeeded(n.name()))
+                        : new Table(Identifiers.quoteIfNeeded(n.schema()), Identifiers.quoteIfNeeded(n.name()));
+            }
+            throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil must list the columns of SELECT * (a table has "
+                    + "blind index columns to hide) but a relation in FROM has no name; give it an alias or list the "
+                    + "columns");
         }
 
         private boolean mergesJoinColumns(List<Join> joins) {
@@ -1185,10 +1641,12 @@ public final class SqlAnalyzer {
                         }
                     }
                 }
-                if (j.getOnExpressions() != null) {
+                if (j.getOnExpressions() != null && !j.getOnExpressions().isEmpty()) {
+                    List<Expression> ons = new ArrayList<>();
                     for (Expression on : j.getOnExpressions()) {
-                        check(on, scope, "JOIN … ON");
+                        ons.add(cond(on, scope, "JOIN … ON", "in a JOIN … ON condition"));
                     }
+                    j.setOnExpressions(ons);
                 }
             }
         }
@@ -1343,10 +1801,26 @@ public final class SqlAnalyzer {
                     return List.of(Out.UNKNOWN);
                 }
                 List<Out> outs = new ArrayList<>(info.columns().size());
-                for (String c : info.columns()) {
+                for (String c : visible()) {
                     outs.add(new Out(c, encrypted(c)));
                 }
                 return outs;
+            }
+
+            /** The table's columns without its blind index companion columns (catalog order). */
+            List<String> visible() {
+                Catalog.TableInfo info = info(name);
+                List<ConfiguredIndex> idx = indexesOf(this);
+                if (info == null || idx.isEmpty()) {
+                    return info == null ? List.of() : info.columns();
+                }
+                List<String> out = new ArrayList<>();
+                for (String c : info.columns()) {
+                    if (idx.stream().noneMatch(i -> i.name().equals(c))) {
+                        out.add(c);
+                    }
+                }
+                return out;
             }
 
             @Override
@@ -1489,6 +1963,26 @@ public final class SqlAnalyzer {
             @Override
             public <S> Void visit(Function f, S context) {
                 String name = f.getName() == null ? "" : f.getName().toLowerCase(Locale.ROOT);
+                if (name.equals("count") && f.isDistinct() && f.getParameters() != null
+                        && f.getParameters().size() == 1 && f.getParameters().get(0) instanceof Column) {
+                    Hit h = encryptedHit((Expression) f.getParameters().get(0), scope);
+                    if (h != null) {
+                        String construct = "function count() with DISTINCT";
+                        TableSource src = indexable(h, construct);
+                        ConfiguredIndex ci = singleIndex(src, h.column());
+                        if (ci == null || !ci.definition().exact()) {
+                            throw refuseUse(h.target(), construct, "Declare an exact blind index (bits of "
+                                    + dev.veil.blindindex.BlindIndexDefinition.EXACT_BITS + " or more) on the column: "
+                                    + "Veil then counts distinct index values");
+                        }
+                        queried.add(indexTarget(src, ci, construct));
+                        rewritten = true;
+                        @SuppressWarnings("unchecked")
+                        ExpressionList<Expression> ps = (ExpressionList<Expression>) f.getParameters();
+                        ps.set(0, indexColumn((Column) ps.get(0), ci));
+                        return null;
+                    }
+                }
                 if (name.equals("count") && !f.isDistinct() && (f.isAllColumns() || f.getParameters() == null
                         || f.getParameters().size() == 1 && (f.getParameters().get(0) instanceof Column
                                 || f.getParameters().get(0) instanceof AllColumns))) {
@@ -1561,6 +2055,485 @@ public final class SqlAnalyzer {
         }
 
         // --------------------------------------------------------------------------------------------------------
+        // blind indexes
+
+        /** A column reference resolved to its relation and, when encrypted, its target. */
+        record Hit(Source source, Target target, String column) {
+        }
+
+        Hit hit(Column c, Scope scope) {
+            String col = Identifiers.canonical(c.getColumnName());
+            Table q = c.getTable();
+            if (q != null && q.getName() != null) {
+                Source src = source(q, scope);
+                return src == null ? null : new Hit(src, src.encrypted(col), col);
+            }
+            for (Scope s = scope; s != null; s = s.parent) {
+                for (Source src : s.sources) {
+                    Target t = src.encrypted(col);
+                    if (t != null) {
+                        return new Hit(src, t, col);
+                    }
+                }
+            }
+            Source only = null;
+            for (Source src : scope.sources) {
+                if (src instanceof TableSource && src.hasColumn(col)) {
+                    if (only != null) {
+                        return null;
+                    }
+                    only = src;
+                }
+            }
+            return only == null ? null : new Hit(only, null, col);
+        }
+
+        List<ConfiguredIndex> indexesOf(TableSource src) {
+            return config.indexesOf(src.name.schema(), src.name.name());
+        }
+
+        /** The single-column index of a column, exact ones first; null when it has none. */
+        ConfiguredIndex singleIndex(TableSource src, String column) {
+            ConfiguredIndex found = null;
+            for (ConfiguredIndex ci : indexesOf(src)) {
+                if (ci.columns().size() == 1 && ci.columns().get(0).equals(column)) {
+                    if (ci.definition().exact()) {
+                        return ci;
+                    }
+                    if (found == null) {
+                        found = ci;
+                    }
+                }
+            }
+            return found;
+        }
+
+        IndexTarget indexTarget(TableSource src, ConfiguredIndex ci, String use) {
+            String key = src.name.qualified() + "." + ci.name();
+            IndexTarget it = indexTargets.get(key);
+            if (it != null) {
+                return it;
+            }
+            touched = true;
+            Catalog.TableInfo info = info(src.name);
+            if (info != null) {
+                String type = info.typeOf(ci.name());
+                if (type == null) {
+                    boolean unique = use.contains("ON CONFLICT");
+                    throw refuse(VeilSqlState.SCHEMA_MISMATCH, "blind index " + ci.qualified() + " (declared by "
+                            + ci.origin() + ") has no companion column in table " + src.name + ", so Veil can neither "
+                            + "fill it nor search through it (" + use + "). Create it: ALTER TABLE " + src.name.sql()
+                            + " ADD COLUMN " + Identifiers.quoteIfNeeded(ci.name()) + " bytea; CREATE "
+                            + (unique ? "UNIQUE " : "") + "INDEX ON " + src.name.sql() + " ("
+                            + Identifiers.quoteIfNeeded(ci.name()) + ");");
+                }
+                if (!type.equalsIgnoreCase("bytea")) {
+                    throw refuse(VeilSqlState.SCHEMA_MISMATCH, "blind index " + ci.qualified() + " is stored in "
+                            + "column " + ci.name() + " of SQL type " + type + "; it must be bytea: ALTER TABLE "
+                            + src.name.sql() + " ALTER COLUMN " + Identifiers.quoteIfNeeded(ci.name())
+                            + " TYPE bytea USING NULL -- then rebuild the index");
+                }
+            }
+            dev.veil.driver.codec.ValueType[] types = new dev.veil.driver.codec.ValueType[ci.columns().size()];
+            for (int i = 0; i < types.length; i++) {
+                EncryptedColumn ec = src.enc.get(ci.columns().get(i));
+                types[i] = ec == null ? null : ec.type();
+            }
+            it = new IndexTarget(ci, indexers.apply(ci), src.name, types);
+            indexTargets.put(key, it);
+            return it;
+        }
+
+        Column indexColumn(Column original, ConfiguredIndex ci) {
+            return new Column(original.getTable(), Identifiers.quoteIfNeeded(ci.name()));
+        }
+
+        /** Not a value Veil can index (an expression, a column, DEFAULT). */
+        private final Object notAValue = new Object();
+
+        /**
+         * Where an index part's value comes from: a parameter (kept in a buffer; {@code drop}: never sent, it is a
+         * compared plaintext), a literal or NULL (a constant), or {@link #notAValue}.
+         */
+        Object valueSource(Expression v, Target t, boolean drop) {
+            if (v instanceof JdbcParameter) {
+                JdbcParameter p = (JdbcParameter) v;
+                if (p.getIndex() == null || p.isUseFixedIndex()) {
+                    return notAValue;
+                }
+                int i = p.getIndex();
+                while (params.size() < i) {
+                    params.add(null);
+                }
+                if (t != null) {
+                    params.set(i - 1, t);
+                }
+                buffered.add(i);
+                if (drop) {
+                    dropped.add(i);
+                }
+                rewritten = true;
+                return new ParameterMap.ParamRef(i);
+            }
+            if (v instanceof NullValue) {
+                return null;
+            }
+            if (isLiteral(v)) {
+                return literal(v, t);
+            }
+            return notAValue;
+        }
+
+        /** The expression carrying an index value: a derived parameter, or a literal slot when all parts are constant. */
+        Expression indexValue(IndexTarget ix, Object[] sources) {
+            rewritten = true;
+            boolean constant = true;
+            for (Object o : sources) {
+                constant &= !(o instanceof ParameterMap.ParamRef);
+            }
+            if (constant) {
+                if (sql.indexOf('\u0001') >= 0) {
+                    throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "the statement contains a U+0001 character and a "
+                            + "literal searched through blind index " + ix.index().qualified() + "; use a ? parameter");
+                }
+                StringValue v = new StringValue("\u0001" + slots.size() + "\u0001");
+                slots.add(new LiteralTemplate.Slot(null, null, ix, sources));
+                return v;
+            }
+            JdbcParameter p = new JdbcParameter();
+            p.setUseFixedIndex(true);
+            p.setIndex(DERIVED_MARK + derived.size());
+            derived.add(sources);
+            derivedIndexes.add(ix);
+            return p;
+        }
+
+        Refusal.Signal refuseTruncated(Target t, IndexTarget ix, String construct, String why) {
+            return refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused the statement: encrypted column "
+                    + t.column().qualified() + " is searched with " + construct + " through blind index "
+                    + ix.index().qualified() + ", which is truncated to " + ix.index().definition().bits()
+                    + " bits and so also matches other values. Veil drops those false positives only in a plain SELECT "
+                    + "(no aggregate, GROUP BY, DISTINCT, LIMIT/OFFSET/FETCH) whose WHERE compares the column with = "
+                    + "or IN as a top-level AND condition; here it is " + why + ". Use an exact index (bits: "
+                    + dev.veil.blindindex.BlindIndexDefinition.EXACT_BITS + " or more) for this statement");
+        }
+
+        /** Registers a post-filter for a truncated index: the column is appended as a hidden result column. */
+        void postFilter(Column c, Target t, IndexTarget ix, int part, Object[] sources) {
+            hiddenColumns.add(new Column(c.getTable(), c.getColumnName()));
+            filters.add(new RowFilter(hiddenColumns.size() - 1, t, ix, part, sources));
+            rewritten = true;
+        }
+
+        /** Why the outermost SELECT's rows cannot be post-filtered, or null when they can. */
+        String postFilterBlock(PlainSelect ps) {
+            if (ps != outermost) {
+                return "inside a subquery";
+            }
+            if (ps.getLimit() != null || ps.getOffset() != null || ps.getFetch() != null || ps.getTop() != null
+                    || ps.getLimitBy() != null) {
+                return "in a query with LIMIT/OFFSET/FETCH";
+            }
+            if (ps.getDistinct() != null) {
+                return "in a query with DISTINCT";
+            }
+            if (ps.getGroupBy() != null || ps.getHaving() != null) {
+                return "in a query with GROUP BY/HAVING";
+            }
+            boolean[] aggregate = {false};
+            for (SelectItem<?> item : ps.getSelectItems()) {
+                item.getExpression().accept(new ExpressionVisitorAdapter<Void>() {
+                    @Override
+                    public <S> Void visit(Function f, S context) {
+                        String n = f.getName() == null ? "" : f.getName().toLowerCase(Locale.ROOT);
+                        if (AGGREGATES.contains(n)) {
+                            aggregate[0] = true;
+                        }
+                        return super.visit(f, context);
+                    }
+
+                    @Override
+                    public <S> Void visit(AnalyticExpression a, S context) {
+                        aggregate[0] = true;
+                        return null;
+                    }
+                }, null);
+            }
+            return aggregate[0] ? "in a query with an aggregate or window function" : null;
+        }
+
+        /**
+         * A search condition (WHERE, JOIN … ON) with equality on encrypted columns rewritten through their blind
+         * indexes; everything else is checked as before.
+         *
+         * @param block why rows cannot be post-filtered here (null: top-level AND of the outermost SELECT)
+         */
+        Expression cond(Expression e, Scope scope, String clause, String block) {
+            if (e == null) {
+                return null;
+            }
+            if (e instanceof AndExpression) {
+                List<Expression> conjuncts = new ArrayList<>();
+                flattenAnd(e, conjuncts);
+                compound(conjuncts, scope, block);
+                Expression out = null;
+                for (Expression c : conjuncts) {
+                    Expression r = cond(c, scope, clause, block);
+                    out = out == null ? r : new AndExpression(out, r);
+                }
+                return out;
+            }
+            if (e instanceof OrExpression || e instanceof XorExpression) {
+                BinaryExpression b = (BinaryExpression) e;
+                String why = e instanceof OrExpression ? "under OR" : "under XOR";
+                b.setLeftExpression(cond(b.getLeftExpression(), scope, clause, why));
+                b.setRightExpression(cond(b.getRightExpression(), scope, clause, why));
+                return b;
+            }
+            if (e instanceof net.sf.jsqlparser.expression.NotExpression) {
+                var n = (net.sf.jsqlparser.expression.NotExpression) e;
+                n.setExpression(cond(n.getExpression(), scope, clause, "under NOT"));
+                return n;
+            }
+            if (e instanceof ParenthesedExpressionList && ((ParenthesedExpressionList<?>) e).size() == 1) {
+                @SuppressWarnings("unchecked")
+                ParenthesedExpressionList<Expression> p = (ParenthesedExpressionList<Expression>) e;
+                p.set(0, cond(p.get(0), scope, clause, block));
+                return p;
+            }
+            if (e instanceof net.sf.jsqlparser.expression.operators.relational.EqualsTo
+                    || e instanceof net.sf.jsqlparser.expression.operators.relational.NotEqualsTo) {
+                Expression r = comparison((BinaryExpression) e, scope, clause, block);
+                if (r != null) {
+                    return r;
+                }
+            } else if (e instanceof InExpression) {
+                Expression r = in((InExpression) e, scope, clause, block);
+                if (r != null) {
+                    return r;
+                }
+            }
+            check(e, scope, clause);
+            return e;
+        }
+
+        private void flattenAnd(Expression e, List<Expression> out) {
+            if (e instanceof AndExpression) {
+                flattenAnd(((AndExpression) e).getLeftExpression(), out);
+                flattenAnd(((AndExpression) e).getRightExpression(), out);
+            } else {
+                out.add(e);
+            }
+        }
+
+        private Hit encryptedHit(Expression e, Scope scope) {
+            if (!(e instanceof Column)) {
+                return null;
+            }
+            Hit h = hit((Column) e, scope);
+            return h == null || h.target() == null ? null : h;
+        }
+
+        private TableSource indexable(Hit h, String construct) {
+            if (!(h.source() instanceof TableSource)) {
+                throw refuseUse(h.target(), construct + " on a column of a subquery or CTE", "Search through the "
+                        + "blind index inside the subquery (compare the column there), where Veil sees the table");
+            }
+            return (TableSource) h.source();
+        }
+
+        private ConfiguredIndex requireIndex(Hit h, TableSource src, String construct) {
+            ConfiguredIndex ci = singleIndex(src, h.column());
+            if (ci == null) {
+                throw refuseUse(h.target(), construct, "Declare a blind index on the column (blind-index: "
+                        + h.column() + "_bidx, or @BlindIndex) to search it by equality; other comparisons cannot "
+                        + "work on encrypted values");
+            }
+            return ci;
+        }
+
+        /** {@code col = v}, {@code v = col}, {@code col <> v}, {@code a.col = b.col}; null when no encrypted column. */
+        private Expression comparison(BinaryExpression b, Scope scope, String clause, String block) {
+            boolean negated = b instanceof net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
+            String construct = "a comparison (" + b.getStringExpression().trim() + ")"
+                    + (clause.equals("WHERE") ? "" : " in " + clause);
+            Hit l = encryptedHit(b.getLeftExpression(), scope);
+            Hit r = encryptedHit(b.getRightExpression(), scope);
+            if (l == null && r == null) {
+                return null;
+            }
+            if (l != null && r != null) {
+                return join(b, l, r, construct);
+            }
+            Hit h = l != null ? l : r;
+            Column col = (Column) (l != null ? b.getLeftExpression() : b.getRightExpression());
+            Expression value = l != null ? b.getRightExpression() : b.getLeftExpression();
+            if (!(value instanceof JdbcParameter || value instanceof NullValue || isLiteral(value))) {
+                return null; // the checker refuses it with the construct's name
+            }
+            TableSource src = indexable(h, construct);
+            ConfiguredIndex ci = requireIndex(h, src, construct);
+            IndexTarget ix = indexTarget(src, ci, construct);
+            queried.add(ix);
+            if (!ix.exact() && (negated || block != null)) {
+                throw refuseTruncated(h.target(), ix, construct, negated ? "a negation (<>)" : block);
+            }
+            Object source = valueSource(value, h.target(), true);
+            Object[] sources = {source};
+            if (!ix.exact()) {
+                postFilter(col, h.target(), ix, 0, sources);
+            }
+            b.setLeftExpression(indexColumn(col, ci));
+            b.setRightExpression(indexValue(ix, sources));
+            return b;
+        }
+
+        /** {@code a.col = b.col}: both through exact indexes sharing a key (one index, or one join domain). */
+        private Expression join(BinaryExpression b, Hit l, Hit r, String construct) {
+            TableSource ls = indexable(l, construct);
+            TableSource rs = indexable(r, construct);
+            ConfiguredIndex li = singleIndex(ls, l.column());
+            ConfiguredIndex ri = singleIndex(rs, r.column());
+            String fix = "Compare two encrypted columns only through exact blind indexes (bits of "
+                    + dev.veil.blindindex.BlindIndexDefinition.EXACT_BITS + " or more) that share a key: give both "
+                    + "indexes the same join domain (domain: …) — " + l.target().column().qualified() + " and "
+                    + r.target().column().qualified();
+            if (li == null || ri == null || !li.definition().exact() || !ri.definition().exact()) {
+                throw refuseUse(l.target(), construct + " with " + r.target().column().qualified(), fix);
+            }
+            boolean sameKey = li.definition().equals(ri.definition()) && li.table().equals(ri.table())
+                    || li.definition().domain().isPresent()
+                    && li.definition().domain().equals(ri.definition().domain());
+            if (!sameKey) {
+                throw refuseUse(l.target(), construct + " with " + r.target().column().qualified()
+                        + " (their blind indexes have different keys)", fix);
+            }
+            queried.add(indexTarget(ls, li, construct));
+            queried.add(indexTarget(rs, ri, construct));
+            rewritten = true;
+            b.setLeftExpression(indexColumn((Column) b.getLeftExpression(), li));
+            b.setRightExpression(indexColumn((Column) b.getRightExpression(), ri));
+            return b;
+        }
+
+        /** {@code col [NOT] IN (v, …)}; null when the left side is no encrypted column or the list holds no values. */
+        private Expression in(InExpression in, Scope scope, String clause, String block) {
+            Hit h = encryptedHit(in.getLeftExpression(), scope);
+            if (h == null || !(in.getRightExpression() instanceof ExpressionList)
+                    || in.getRightExpression() instanceof Select) {
+                return null;
+            }
+            @SuppressWarnings("unchecked")
+            ExpressionList<Expression> list = (ExpressionList<Expression>) in.getRightExpression();
+            for (Expression v : list) {
+                if (!(v instanceof JdbcParameter || v instanceof NullValue || isLiteral(v))) {
+                    return null;
+                }
+            }
+            String construct = (in.isNot() ? "NOT IN" : "an IN list") + (clause.equals("WHERE") ? "" : " in " + clause);
+            TableSource src = indexable(h, construct);
+            ConfiguredIndex ci = requireIndex(h, src, construct);
+            IndexTarget ix = indexTarget(src, ci, construct);
+            queried.add(ix);
+            if (!ix.exact() && (in.isNot() || block != null)) {
+                throw refuseTruncated(h.target(), ix, construct, in.isNot() ? "a negation (NOT IN)" : block);
+            }
+            Object[] all = new Object[list.size()];
+            for (int i = 0; i < list.size(); i++) {
+                Object[] sources = {valueSource(list.get(i), h.target(), true)};
+                all[i] = sources[0];
+                list.set(i, indexValue(ix, sources));
+            }
+            if (!ix.exact()) {
+                postFilter((Column) in.getLeftExpression(), h.target(), ix, 0, all);
+            }
+            in.setLeftExpression(indexColumn((Column) in.getLeftExpression(), ci));
+            return in;
+        }
+
+        /**
+         * Within one AND group: a compound index whose every part is compared with {@code =} to a value becomes
+         * {@code compound = ?}; the encrypted parts' comparisons go (their values are never sent), plain parts'
+         * comparisons stay.
+         */
+        private void compound(List<Expression> conjuncts, Scope scope, String block) {
+            for (Source s : scope.sources) {
+                if (!(s instanceof TableSource)) {
+                    continue;
+                }
+                TableSource ts = (TableSource) s;
+                for (ConfiguredIndex ci : indexesOf(ts)) {
+                    if (ci.columns().size() < 2 || (!ci.definition().exact() && block != null)) {
+                        continue;
+                    }
+                    int n = ci.columns().size();
+                    int[] at = new int[n];
+                    Column[] cols = new Column[n];
+                    Expression[] values = new Expression[n];
+                    Hit[] hits = new Hit[n];
+                    boolean all = true;
+                    for (int k = 0; k < n && all; k++) {
+                        at[k] = -1;
+                        for (int j = 0; j < conjuncts.size() && at[k] < 0; j++) {
+                            Expression c = conjuncts.get(j);
+                            if (!(c instanceof net.sf.jsqlparser.expression.operators.relational.EqualsTo)) {
+                                continue;
+                            }
+                            BinaryExpression b = (BinaryExpression) c;
+                            for (int side = 0; side < 2; side++) {
+                                Expression ce = side == 0 ? b.getLeftExpression() : b.getRightExpression();
+                                Expression ve = side == 0 ? b.getRightExpression() : b.getLeftExpression();
+                                if (!(ce instanceof Column) || !(ve instanceof JdbcParameter || isLiteral(ve))) {
+                                    continue;
+                                }
+                                Hit h = hit((Column) ce, scope);
+                                if (h != null && h.source() == ts && h.column().equals(ci.columns().get(k))) {
+                                    at[k] = j;
+                                    cols[k] = (Column) ce;
+                                    values[k] = ve;
+                                    hits[k] = h;
+                                    break;
+                                }
+                            }
+                        }
+                        all = at[k] >= 0;
+                    }
+                    if (!all) {
+                        continue;
+                    }
+                    IndexTarget ix = indexTarget(ts, ci, "a search on every part of compound index " + ci.qualified());
+                    queried.add(ix);
+                    Object[] sources = new Object[n];
+                    int first = -1;
+                    for (int k = 0; k < n; k++) {
+                        boolean enc = hits[k].target() != null;
+                        sources[k] = valueSource(values[k], hits[k].target(), enc);
+                        if (enc && (first < 0 || at[k] < at[first])) {
+                            first = k;
+                        }
+                    }
+                    if (!ix.exact()) {
+                        for (int k = 0; k < n; k++) {
+                            if (hits[k].target() != null) {
+                                postFilter(cols[k], hits[k].target(), ix, k, new Object[] {sources[k]});
+                            }
+                        }
+                    }
+                    Expression replacement = new net.sf.jsqlparser.expression.operators.relational.EqualsTo(
+                            indexColumn(cols[first], ci), indexValue(ix, sources));
+                    List<Expression> removed = new ArrayList<>();
+                    for (int k = 0; k < n; k++) {
+                        if (hits[k].target() != null && k != first) {
+                            removed.add(conjuncts.get(at[k]));
+                        }
+                    }
+                    conjuncts.set(at[first], replacement);
+                    conjuncts.removeIf(c -> removed.stream().anyMatch(r -> r == c));
+                }
+            }
+        }
+
+        // --------------------------------------------------------------------------------------------------------
         // literals
 
         private boolean isLiteral(Expression e) {
@@ -1622,6 +2595,78 @@ public final class SqlAnalyzer {
             }
             throw new IllegalArgumentException(e.getClass().getName());
         }
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Class<?>, List<java.lang.reflect.Field>> AST_FIELDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Every {@code ?} of a statement, wherever JSqlParser keeps it: a walk over the AST's fields (JSqlParser has no
+     * visitor that reaches every parameter). Only used when Veil rewrites a statement, once per SQL text.
+     */
+    static List<JdbcParameter> jdbcParameters(Object root) {
+        List<JdbcParameter> out = new ArrayList<>();
+        java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            Object o = todo.pop();
+            if (!seen.add(o)) {
+                continue;
+            }
+            if (o instanceof JdbcParameter) {
+                out.add((JdbcParameter) o);
+            } else if (o instanceof java.util.Collection) {
+                for (Object e : (java.util.Collection<?>) o) {
+                    if (e != null) {
+                        todo.push(e);
+                    }
+                }
+            } else if (o instanceof Map) {
+                for (Object e : ((Map<?, ?>) o).values()) {
+                    if (e != null) {
+                        todo.push(e);
+                    }
+                }
+            } else if (o instanceof Object[]) {
+                for (Object e : (Object[]) o) {
+                    if (e != null) {
+                        todo.push(e);
+                    }
+                }
+            } else {
+                String n = o.getClass().getName();
+                if (!n.startsWith("net.sf.jsqlparser.") || n.startsWith("net.sf.jsqlparser.parser.")) {
+                    continue;
+                }
+                for (java.lang.reflect.Field f : AST_FIELDS.computeIfAbsent(o.getClass(), SqlAnalyzer::astFields)) {
+                    try {
+                        Object v = f.get(o);
+                        if (v != null) {
+                            todo.push(v);
+                        }
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<java.lang.reflect.Field> astFields(Class<?> c) {
+        List<java.lang.reflect.Field> out = new ArrayList<>();
+        for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
+            for (java.lang.reflect.Field f : k.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()
+                        || f.getType() == String.class || f.getType().isEnum()) {
+                    continue;
+                }
+                f.setAccessible(true);
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     /** Carries a catalog failure out of the analysis as what it is. */

@@ -22,6 +22,8 @@ public final class StatementPlan {
     private final String sqlToPrepare;
     private final boolean cacheable;
     private boolean schemaChange;
+    private ParameterMap parameterMap;
+    private java.util.List<IndexTarget> queriedIndexes = java.util.List.of();
 
     StatementPlan(Refusal refusal, Target[] parameters, LiteralTemplate literals, ResultShape result,
             Map<String, Target> modifiedTableColumns, String sqlToPrepare, boolean cacheable) {
@@ -43,6 +45,26 @@ public final class StatementPlan {
         StatementPlan p = new StatementPlan(null, new Target[0], null, ResultShape.PLAIN, Map.of(), null, true);
         p.schemaChange = true;
         return p;
+    }
+
+    /** Sets the blind-index parts of a plan; only while building it. */
+    StatementPlan withIndexes(ParameterMap map, java.util.List<IndexTarget> queried) {
+        this.parameterMap = map;
+        this.queriedIndexes = java.util.List.copyOf(queried);
+        return this;
+    }
+
+    /**
+     * How parameters move when Veil rewrote the statement for blind indexes; null when every parameter keeps its
+     * position and no index value is derived (the common case, and the fast path).
+     */
+    public ParameterMap parameterMap() {
+        return parameterMap;
+    }
+
+    /** The blind indexes this statement searches through (checked for a pending backfill before it runs). */
+    public java.util.List<IndexTarget> queriedIndexes() {
+        return queriedIndexes;
     }
 
     /** Whether running this statement changes the shape of an encrypted table. */

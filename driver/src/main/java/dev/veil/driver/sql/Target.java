@@ -8,6 +8,12 @@ import java.sql.SQLException;
  * An encrypted column as a statement reaches it: its cipher and how it stores ciphertext.
  */
 public final class Target {
+
+    /**
+     * Stands for a plain (not encrypted) parameter whose value Veil keeps because a compound blind index is
+     * derived from it; {@link #column()} is null.
+     */
+    public static final Target PLAIN = new Target(null, null, null);
     private final EncryptedColumn column;
     private final ColumnCipher cipher;
     private final ColumnCipher.Storage storage;
@@ -16,6 +22,11 @@ public final class Target {
         this.column = column;
         this.cipher = cipher;
         this.storage = storage;
+    }
+
+    /** Whether this is {@link #PLAIN}: not an encrypted column. */
+    public boolean isPlain() {
+        return column == null;
     }
 
     public EncryptedColumn column() {
@@ -46,6 +57,6 @@ public final class Target {
 
     @Override
     public String toString() {
-        return "Target[" + column.qualified() + ", " + storage + "]";
+        return column == null ? "Target[plain]" : "Target[" + column.qualified() + ", " + storage + "]";
     }
 }

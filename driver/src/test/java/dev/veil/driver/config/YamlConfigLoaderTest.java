@@ -171,9 +171,9 @@ class YamlConfigLoaderTest {
     void unknownKeysAreRefusedAtEveryLevel() {
         assertThat(error(MASTER_KEY + "master-keys: x\n"))
                 .contains("master-keys (line 2)", "unknown key 'master-keys'", "Allowed keys here: master-key, "
-                        + "master-key-options, key-table, allow-legacy-plaintext, key-cache, statement-cache-size, tables");
+                        + "previous-master-keys, master-key-options, key-table, allow-legacy-plaintext, key-cache, statement-cache-size, tables");
         assertThat(error(MASTER_KEY + "key-cache: { tll: PT5M }\n"))
-                .contains("key-cache.tll", "Allowed keys here: ttl, max-staleness");
+                .contains("key-cache.tll", "Allowed keys here: ttl, eager, refresh-ahead, max-staleness");
         assertThat(error(MASTER_KEY + "master-key-options: { regoin: eu-west-1 }\n"))
                 .contains("master-key-options.regoin", "Allowed keys here: region, endpoint, profile, api-call-timeout");
     }
@@ -274,7 +274,7 @@ class YamlConfigLoaderTest {
         assertThat(error("master-key: { uri: x }\n"))
                 .contains("master-key (line 1)", "expected text but found a mapping");
         assertThat(error(MASTER_KEY + "key-cache: PT5M\n"))
-                .contains("key-cache", "expected key-cache but found text", "{ ttl: PT5M, max-staleness: PT1H }");
+                .contains("key-cache", "expected key-cache but found text", "{ ttl: PT5M, max-staleness: PT1H, eager: false }");
     }
 
     @Test

@@ -1,0 +1,102 @@
+package dev.veil.driver.sql;
+
+import java.sql.SQLException;
+import java.util.Arrays;
+
+/**
+ * How the application's {@code ?} parameters map onto the statement Veil sends, when Veil rewrote it for blind
+ * indexes: each original parameter goes to a new position or is not sent at all (a compared encrypted value: only
+ * its index is sent), some are kept (buffered) because index values are derived from them, and derived
+ * parameters carry index values computed just before execution (a compound index needs all its parts).
+ */
+public final class ParameterMap {
+
+    /** A part of a derived value taken from original parameter {@code index} (1-based). */
+    record ParamRef(int index) {
+    }
+
+    /** One parameter Veil adds: its 1-based position in the sent statement, the index and its parts' sources. */
+    record Derived(int position, IndexTarget index, Object[] sources) {
+    }
+
+    /** Marks a buffered parameter the application has not set. */
+    static final Object UNSET = new Object();
+
+    private final int[] positions;
+    private final boolean[] buffered;
+    private final Derived[] derived;
+    private final boolean anyBuffered;
+
+    ParameterMap(int[] positions, boolean[] buffered, Derived[] derived) {
+        this.positions = positions;
+        this.buffered = buffered;
+        this.derived = derived;
+        boolean any = false;
+        for (boolean b : buffered) {
+            any |= b;
+        }
+        this.anyBuffered = any;
+    }
+
+    /** The 1-based position original parameter {@code original} is sent at; 0 when it is not sent. */
+    public int position(int original) {
+        return original >= 1 && original <= positions.length ? positions[original - 1] : Integer.MAX_VALUE;
+    }
+
+    /** Whether the value of original parameter {@code original} must be kept for a derived index value. */
+    public boolean buffered(int original) {
+        return original >= 1 && original <= buffered.length && buffered[original - 1];
+    }
+
+    /** A fresh buffer for the original parameters' values, all unset; null when nothing is buffered. */
+    public Object[] newBuffer() {
+        if (!anyBuffered) {
+            return null;
+        }
+        Object[] b = new Object[positions.length];
+        Arrays.fill(b, UNSET);
+        return b;
+    }
+
+    /** Marks every value of a buffer unset (clearParameters). */
+    public static void clear(Object[] buffer) {
+        if (buffer != null) {
+            Arrays.fill(buffer, UNSET);
+        }
+    }
+
+    public int derivedCount() {
+        return derived.length;
+    }
+
+    public int derivedPosition(int k) {
+        return derived[k].position();
+    }
+
+    /** The index value of derived parameter {@code k} from the buffered values; null for SQL NULL. */
+    public byte[] derivedValue(int k, Object[] buffer) throws SQLException {
+        Derived d = derived[k];
+        Object[] parts = new Object[d.sources().length];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = resolve(d.sources()[i], buffer);
+        }
+        return d.index().compute(parts);
+    }
+
+    static Object resolve(Object source, Object[] buffer) throws SQLException {
+        if (!(source instanceof ParamRef)) {
+            return source;
+        }
+        int i = ((ParamRef) source).index();
+        Object v = buffer == null || i > buffer.length ? UNSET : buffer[i - 1];
+        if (v == UNSET) {
+            throw new SQLException("No value specified for parameter " + i + ".", "22023");
+        }
+        return v;
+    }
+
+    @Override
+    public String toString() {
+        return "ParameterMap" + Arrays.toString(positions) + " + " + derived.length + " derived";
+    }
+}
