@@ -11,17 +11,23 @@ final class VeilFailureAnalyzers {
     private VeilFailureAnalyzers() {
     }
 
-    /** Encrypted columns missing or mistyped: names each problem, lists the DDL to run. */
+    /** Encrypted or blind-index columns missing or mistyped, indexes missing: each problem, and the DDL to run. */
     static final class Schema extends AbstractFailureAnalyzer<VeilSchemaException> {
         @Override
         protected FailureAnalysis analyze(Throwable rootFailure, VeilSchemaException cause) {
+            boolean indexes = cause.problems().stream().anyMatch(p -> p.description().startsWith("blind index")
+                    || p.description().contains("blind-index columns"));
             String description = "Veil's schema validation found " + cause.problems().size()
-                    + (cause.problems().size() == 1 ? " problem" : " problems") + " with encrypted columns:\n"
+                    + (cause.problems().size() == 1 ? " problem" : " problems") + " with encrypted columns"
+                    + (indexes ? " and blind indexes" : "") + ":\n"
                     + cause.problems().stream().map(p -> "  - " + p.description()).collect(Collectors.joining("\n"));
             String action = "Run this DDL (or the equivalent migration), then restart:\n\n"
                     + cause.problems().stream().map(p -> "    " + p.ddl()).collect(Collectors.joining("\n"))
-                    + "\n\nEncrypted columns hold ciphertext: bytea (preferred), or text/varchar long enough. "
-                    + "Set veil.schema.validate=false to skip this check.";
+                    + "\n\nEncrypted columns hold ciphertext: bytea (preferred), or text/varchar long enough."
+                    + (indexes ? " A blind index's companion column is bytea with an index on it (CREATE UNIQUE "
+                            + "INDEX instead for a unique value or ON CONFLICT on the encrypted column); Veil fills "
+                            + "it, the application never maps it." : "")
+                    + " Set veil.schema.validate=false to skip this check.";
             return new FailureAnalysis(description, action, cause);
         }
     }

@@ -1,30 +1,48 @@
 package dev.veil.spring;
 
+import dev.veil.blindindex.LeakageReport;
+import dev.veil.driver.ConfiguredIndex;
 import dev.veil.driver.EncryptedColumn;
 import dev.veil.driver.Identifiers;
+import dev.veil.driver.TableName;
 import dev.veil.driver.VeilConfig;
 import dev.veil.driver.VeilDataSource;
+import dev.veil.driver.VeilRuntime;
 import dev.veil.driver.codec.ValueType;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
  * Checks, once every singleton exists (so after Hibernate's {@code ddl-auto} ran, and before the web server takes
- * requests), that every encrypted column of every Veil DataSource exists with a type that can hold ciphertext:
- * {@code bytea}, {@code text}/{@code citext}, or {@code varchar(n)} long enough. Problems are thrown together as a
- * {@link VeilSchemaException}, which the failure analyzer prints with the DDL that fixes each one.
+ * requests), each Veil DataSource's schema:
+ * <ul>
+ *   <li>every encrypted column exists with a type that can hold ciphertext: {@code bytea}, {@code text}/{@code citext},
+ *       or {@code varchar(n)} long enough;</li>
+ *   <li>every blind index's companion column exists as {@code bytea}, with an index whose first column it is.</li>
+ * </ul>
+ * Problems are thrown together as a {@link VeilSchemaException}, which the failure analyzer prints with the DDL that
+ * fixes each one. When the schema is right it also logs, without failing: a WARNING per blind index that has rows
+ * written before it existed (Veil refuses searches through it with VE013 until they are re-saved; failing start-up
+ * would stop the very application that re-saves them), and at INFO the leakage guidance of each index from
+ * PostgreSQL's statistics (numbers only, never values).
  */
 final class VeilSchemaValidator implements SmartInitializingSingleton {
+
+    private static final System.Logger LOG = System.getLogger(VeilSchemaValidator.class.getName());
 
     private final ObjectProvider<DataSource> dataSources;
 
@@ -35,13 +53,15 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
     @Override
     public void afterSingletonsInstantiated() {
         List<VeilSchemaException.Problem> problems = new ArrayList<>();
+        Map<DataSource, VeilRuntime> checked = new LinkedHashMap<>();
         for (DataSource dataSource : dataSources.orderedStream().toList()) {
             if (!VeilJpaPostProcessor.isVeil(dataSource)) {
                 continue;
             }
             try {
-                VeilConfig config = dataSource.unwrap(VeilDataSource.class).runtime().config();
-                problems.addAll(validate(dataSource, config));
+                VeilRuntime runtime = dataSource.unwrap(VeilDataSource.class).runtime();
+                problems.addAll(validate(dataSource, runtime.config()));
+                checked.put(dataSource, runtime);
             } catch (SQLException e) {
                 throw new IllegalStateException("Veil schema validation could not read the database catalog: "
                         + e.getMessage(), e);
@@ -50,35 +70,56 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
         if (!problems.isEmpty()) {
             throw new VeilSchemaException(problems);
         }
+        checked.forEach((dataSource, runtime) -> {
+            if (!runtime.config().blindIndexes().isEmpty()) {
+                report(dataSource, runtime);
+            }
+        });
     }
 
     static List<VeilSchemaException.Problem> validate(DataSource dataSource, VeilConfig config) throws SQLException {
         List<VeilSchemaException.Problem> problems = new ArrayList<>();
         Map<String, List<EncryptedColumn>> byTable = new LinkedHashMap<>();
+        Map<String, List<ConfiguredIndex>> indexesByTable = new LinkedHashMap<>();
+        Map<String, TableName> tables = new LinkedHashMap<>();
         for (EncryptedColumn c : config.columns()) {
+            tables.putIfAbsent(c.table().qualified(), c.table());
             byTable.computeIfAbsent(c.table().qualified(), k -> new ArrayList<>()).add(c);
+        }
+        for (ConfiguredIndex i : config.blindIndexes()) {
+            tables.putIfAbsent(i.table().qualified(), i.table());
+            indexesByTable.computeIfAbsent(i.table().qualified(), k -> new ArrayList<>()).add(i);
         }
         try (Connection connection = dataSource.getConnection()) {
             DatabaseMetaData meta = connection.getMetaData();
-            for (List<EncryptedColumn> columns : byTable.values()) {
-                EncryptedColumn first = columns.get(0);
-                Map<String, String[]> actual = columnsOf(meta, connection, first.table().schema(), first.table().name());
-                String table = first.table().sql();
+            for (Map.Entry<String, TableName> entry : tables.entrySet()) {
+                TableName name = entry.getValue();
+                List<EncryptedColumn> columns = byTable.getOrDefault(entry.getKey(), List.of());
+                List<ConfiguredIndex> indexes = indexesByTable.getOrDefault(entry.getKey(), List.of());
+                Shape actual = shapeOf(meta, connection, name.schema(), name.name());
+                String table = name.sql();
                 if (actual == null) {
                     StringBuilder defs = new StringBuilder();
                     for (EncryptedColumn c : columns) {
                         defs.append(defs.length() == 0 ? "" : ", ").append(Identifiers.quoteIfNeeded(c.name()))
                                 .append(" bytea");
                     }
-                    problems.add(new VeilSchemaException.Problem(first.table().qualified(), "table " + table
+                    StringBuilder after = new StringBuilder();
+                    for (ConfiguredIndex i : indexes) {
+                        defs.append(defs.length() == 0 ? "" : ", ").append(Identifiers.quoteIfNeeded(i.name()))
+                                .append(" bytea");
+                        after.append(' ').append(createIndex(name, i));
+                    }
+                    problems.add(new VeilSchemaException.Problem(name.qualified(), "table " + table
                             + " does not exist (encrypted columns: " + columns.stream().map(EncryptedColumn::name)
-                                    .toList() + ")",
-                            "CREATE TABLE " + table + " (/* other columns, */ " + defs + ");"));
+                                    .toList() + (indexes.isEmpty() ? "" : ", blind-index columns: "
+                                            + indexes.stream().map(ConfiguredIndex::name).toList()) + ")",
+                            "CREATE TABLE " + table + " (/* other columns, */ " + defs + ");" + after));
                     continue;
                 }
                 for (EncryptedColumn c : columns) {
                     String column = Identifiers.quoteIfNeeded(c.name());
-                    String[] type = actual.get(c.name());
+                    String[] type = actual.columns().get(c.name());
                     if (type == null) {
                         problems.add(new VeilSchemaException.Problem(c.qualified(), "column " + table + "." + column
                                 + " does not exist", "ALTER TABLE " + table + " ADD COLUMN " + column + " bytea;"));
@@ -91,9 +132,82 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
                                 + " TYPE bytea USING NULL; -- after migrating values"));
                     }
                 }
+                if (!indexes.isEmpty()) {
+                    Set<String> indexed = indexedColumns(meta, actual.schema(), name.name());
+                    for (ConfiguredIndex i : indexes) {
+                        problems.addAll(check(name, i, actual.columns().get(i.name()), indexed));
+                    }
+                }
             }
         }
         return problems;
+    }
+
+    /** The problems of one blind index's companion column: missing, not bytea, not indexed. */
+    private static List<VeilSchemaException.Problem> check(TableName name, ConfiguredIndex index, String[] type,
+            Set<String> indexed) {
+        String table = name.sql();
+        String column = Identifiers.quoteIfNeeded(index.name());
+        String what = "blind index " + index.qualified() + " (on " + String.join(", ", index.columns()) + ")";
+        if (type == null) {
+            return List.of(new VeilSchemaException.Problem(index.qualified(), what + ": column " + table + "."
+                    + column + " does not exist", "ALTER TABLE " + table + " ADD COLUMN " + column + " bytea; "
+                            + createIndex(name, index)));
+        }
+        List<VeilSchemaException.Problem> problems = new ArrayList<>();
+        if (!type[0].equalsIgnoreCase("bytea")) {
+            problems.add(new VeilSchemaException.Problem(index.qualified(), what + ": column " + table + "." + column
+                    + " has type " + type[0] + ", but index values are bytea", "ALTER TABLE " + table
+                            + " ALTER COLUMN " + column + " TYPE bytea USING NULL; -- rows are indexed again when "
+                            + "re-saved through Veil"));
+        }
+        if (!indexed.contains(index.name())) {
+            problems.add(new VeilSchemaException.Problem(index.qualified(), what + ": column " + table + "." + column
+                    + " has no index, so every search through it would read the whole table",
+                    createIndex(name, index)));
+        }
+        return problems;
+    }
+
+    /** {@code CREATE INDEX <table>_<companion>_idx ON table (companion);}, as the Hibernate integrator names it. */
+    static String createIndex(TableName table, ConfiguredIndex index) {
+        return "CREATE INDEX " + Identifiers.quoteIfNeeded(VeilHibernateIntegrator.indexName(table.name(), index.name()))
+                + " ON " + table.sql() + " (" + Identifiers.quoteIfNeeded(index.name()) + ");";
+    }
+
+    /** Logs blind indexes with rows that predate them (WARNING) and each index's leakage guidance (INFO). */
+    private static void report(DataSource dataSource, VeilRuntime runtime) {
+        try (Connection connection = dataSource.getConnection()) {
+            for (ConfiguredIndex index : runtime.config().blindIndexes()) {
+                if (backfillPending(connection, index)) {
+                    LOG.log(System.Logger.Level.WARNING, "Veil: blind index " + index.qualified() + " has no value "
+                            + "yet for rows written before it was declared. Searches through it are refused (SQLState "
+                            + "VE013, InvalidDataAccessResourceUsageException) until those rows are re-saved through "
+                            + "Veil (an UPDATE setting " + String.join(", ", index.columns()) + " to their values); "
+                            + "writes keep filling it.");
+                }
+            }
+            Map<String, Optional<LeakageReport>> leakage = runtime.leakage(connection);
+            leakage.forEach((index, report) -> LOG.log(System.Logger.Level.INFO, report
+                    .map(r -> "Veil leakage guidance (from PostgreSQL statistics; numbers only):\n" + r)
+                    .orElse("Veil leakage guidance: blind index " + index + " has no statistics yet; it is printed "
+                            + "here at start-up once the table has been analysed (ANALYZE, or autovacuum)")));
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.INFO, "Veil could not read the backfill state and leakage statistics of its "
+                    + "blind indexes: " + e.getMessage());
+        }
+    }
+
+    /** The runtime's VE013 condition: a row has every source column set but no index value. */
+    static boolean backfillPending(Connection connection, ConfiguredIndex index) throws SQLException {
+        StringBuilder q = new StringBuilder("SELECT 1 FROM ").append(index.table().sql()).append(" WHERE ");
+        for (String c : index.columns()) {
+            q.append(Identifiers.quoteIfNeeded(c)).append(" IS NOT NULL AND ");
+        }
+        q.append(Identifiers.quoteIfNeeded(index.name())).append(" IS NULL LIMIT 1");
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(q.toString())) {
+            return rs.next();
+        }
     }
 
     /** Why a column of this catalog type cannot hold the ciphertext, or null when it can. */
@@ -136,12 +250,16 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
         };
     }
 
+    /** A table as found in the catalog: its schema and column name → {type name, size}. */
+    private record Shape(String schema, Map<String, String[]> columns) {
+    }
+
     /**
-     * Column name → {type name, size} of a table: in its schema when configured with one, else in the connection's
-     * current schema, else in any schema; null when the table is not found.
+     * A table's shape: in its schema when configured with one, else in the connection's current schema, else in
+     * any schema; null when the table is not found.
      */
-    private static Map<String, String[]> columnsOf(DatabaseMetaData meta, Connection connection, String schema,
-            String table) throws SQLException {
+    private static Shape shapeOf(DatabaseMetaData meta, Connection connection, String schema, String table)
+            throws SQLException {
         List<String> schemas = new ArrayList<>();
         if (schema != null) {
             schemas.add(schema);
@@ -154,19 +272,36 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
         }
         for (String s : schemas) {
             Map<String, String[]> out = new LinkedHashMap<>();
+            String found = null;
             try (ResultSet rs = meta.getColumns(null, s == null ? null : escape(s, meta), escape(table, meta), "%")) {
                 while (rs.next()) {
-                    if (rs.getString("TABLE_NAME").equals(table) && (s == null || s.equals(rs.getString("TABLE_SCHEM")))) {
+                    String in = rs.getString("TABLE_SCHEM");
+                    if (rs.getString("TABLE_NAME").equals(table) && (s == null || s.equals(in))
+                            && (found == null || found.equals(in))) {
+                        found = in;
                         out.putIfAbsent(rs.getString("COLUMN_NAME"),
                                 new String[] {rs.getString("TYPE_NAME"), String.valueOf(rs.getInt("COLUMN_SIZE"))});
                     }
                 }
             }
             if (!out.isEmpty()) {
-                return out;
+                return new Shape(found, out);
             }
         }
         return null;
+    }
+
+    /** The columns that lead some index (or primary/unique key) of a table. */
+    private static Set<String> indexedColumns(DatabaseMetaData meta, String schema, String table) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (ResultSet rs = meta.getIndexInfo(null, schema, table, false, true)) {
+            while (rs.next()) {
+                if (rs.getShort("ORDINAL_POSITION") == 1 && rs.getString("COLUMN_NAME") != null) {
+                    out.add(rs.getString("COLUMN_NAME"));
+                }
+            }
+        }
+        return out;
     }
 
     private static String escape(String name, DatabaseMetaData meta) throws SQLException {

@@ -26,7 +26,8 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
  *   <tr><td>VE004</td><td>stored value is not Veil ciphertext</td><td>{@link DataRetrievalFailureException}</td></tr>
  *   <tr><td>VE010</td><td>statement refused</td><td>{@link InvalidDataAccessApiUsageException}</td></tr>
  *   <tr><td>VE011</td><td>statement not analysable</td><td>{@link BadSqlGrammarException}</td></tr>
- *   <tr><td>VE012</td><td>column type cannot hold ciphertext</td><td>{@link InvalidDataAccessResourceUsageException}</td></tr>
+ *   <tr><td>VE012</td><td>column type cannot hold ciphertext, or a blind index's companion column is missing</td><td>{@link InvalidDataAccessResourceUsageException}</td></tr>
+ *   <tr><td>VE013</td><td>blind index not filled yet for older rows</td><td>{@link InvalidDataAccessResourceUsageException}</td></tr>
  *   <tr><td>VE020</td><td>invalid configuration</td><td>{@link DataAccessResourceFailureException}</td></tr>
  * </table>
  */
@@ -59,6 +60,7 @@ public final class VeilSqlExceptionTranslator implements SQLExceptionTranslator 
             case "VE011":
                 return new BadSqlGrammarException(task == null ? "Veil" : task, sql == null ? "" : sql, veil);
             case "VE012":
+            case "VE013":
                 return new InvalidDataAccessResourceUsageException(message, ex);
             case "VE020":
                 return new DataAccessResourceFailureException(message, ex);

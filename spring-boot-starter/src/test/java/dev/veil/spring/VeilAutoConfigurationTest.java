@@ -2,6 +2,8 @@ package dev.veil.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.veil.blindindex.Argon2idCost;
+import dev.veil.blindindex.BlindIndexDefinition;
 import dev.veil.driver.EncryptedColumn;
 import dev.veil.driver.VeilConfig;
 import dev.veil.driver.VeilConfigException;
@@ -62,6 +64,7 @@ class VeilAutoConfigurationTest {
                     assertThat(config.statementCacheSize()).isEqualTo(500);
                     assertThat(config.columns()).extracting(EncryptedColumn::qualified).contains("patients.ssn",
                             "patients.email", "patients.heart_rate", "patients.birth_date", "patients.street");
+                    assertThat(config.blindIndexes()).extracting(i -> i.qualified()).contains("patients.email_bidx");
                     assertThat(context.getBean(VeilProperties.class).getSchema().isValidate()).isTrue();
                     assertThat(context.getBean(VeilProperties.class).isWrapDataSource()).isFalse();
                 });
@@ -76,6 +79,19 @@ class VeilAutoConfigurationTest {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause().isInstanceOf(VeilConfigException.class)
                     .hasMessageContaining("conflicting configuration for encrypted column patients.heart_rate");
+        });
+    }
+
+    @Test
+    void blindIndexesComeFromAnnotationsAndYaml() {
+        runner.withPropertyValues("veil.config=classpath:veil-blind-index.yml").run(context -> {
+            Map<String, BlindIndexDefinition> indexes = new java.util.HashMap<>();
+            context.getBean(VeilConfig.class).blindIndexes().forEach(i -> indexes.put(i.qualified(), i.definition()));
+            assertThat(indexes).containsOnlyKeys("patients.email_bidx", "patients.ssn_bidx", "patients.birth_date_bidx");
+            assertThat(indexes.get("patients.email_bidx").normalizes()).isTrue();
+            assertThat(indexes.get("patients.email_bidx").exact()).isTrue();
+            assertThat(indexes.get("patients.ssn_bidx").slowHash()).contains(Argon2idCost.INSECURE_FOR_TESTS);
+            assertThat(indexes.get("patients.birth_date_bidx").bits()).isEqualTo(16);
         });
     }
 

@@ -39,6 +39,8 @@ class VeilSqlExceptionTranslatorTest {
                 .isInstanceOf(BadSqlGrammarException.class);
         assertThat(translator.translate("t", "s", new SQLNonTransientException("m", "VE012")))
                 .isInstanceOf(InvalidDataAccessResourceUsageException.class);
+        assertThat(translator.translate("t", "s", new SQLNonTransientException("m", "VE013")))
+                .isInstanceOf(InvalidDataAccessResourceUsageException.class);
         assertThat(translator.translate("t", "s", new SQLNonTransientException("m", "VE020")))
                 .isInstanceOf(DataAccessResourceFailureException.class);
     }

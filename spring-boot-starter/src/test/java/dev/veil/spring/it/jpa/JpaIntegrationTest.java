@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.InvalidDataAccessApiUsageException;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
@@ -46,6 +47,7 @@ class JpaIntegrationTest {
         registry.add("spring.jpa.properties.hibernate.jdbc.batch_size", () -> "20");
         registry.add("spring.jpa.properties.hibernate.order_inserts", () -> "true");
         registry.add("veil.master-key", TestKeys::masterKey);
+        registry.add("veil.config", () -> "classpath:veil-blind-index.yml");
     }
 
     @Autowired
@@ -159,15 +161,99 @@ class JpaIntegrationTest {
     @Test
     void unsupportedOperationsOnEncryptedFieldsFailAsInvalidDataAccessApiUsage() {
         patients.save(ada());
-        assertThatThrownBy(() -> patients.findBySsn("123-45-6789"))
-                .isInstanceOf(InvalidDataAccessApiUsageException.class).hasMessageContaining("ssn");
         assertThatThrownBy(() -> patients.findByEmailContaining("example"))
                 .isInstanceOf(InvalidDataAccessApiUsageException.class).hasMessageContaining("email");
         assertThatThrownBy(() -> patients.findAllByOrderByEmail())
                 .isInstanceOf(InvalidDataAccessApiUsageException.class).hasMessageContaining("email");
-        assertThatThrownBy(() -> jdbc.queryForList("SELECT id FROM patients WHERE ssn = ?", "123-45-6789"))
-                .isInstanceOf(InvalidDataAccessApiUsageException.class);
+        assertThatThrownBy(() -> jdbc.queryForList("SELECT id FROM patients WHERE street = ?", "12 St James's Square"))
+                .isInstanceOf(InvalidDataAccessApiUsageException.class).hasMessageContaining("street");
         assertThat(meters.get("veil.statements.refused").tag("sqlstate", "VE010").counter().count()).isGreaterThan(0);
+    }
+
+    @Test
+    void derivedQueriesOnBlindIndexedFieldsWorkUnchanged() {
+        Patient ada = patients.save(ada());
+        Patient bob = patients.save(new Patient("Bob", "bob@example.com", "987-65-4321", 64, LocalDate.of(1990, 5, 1)));
+
+        assertThat(patients.findByEmail("ada@example.com")).map(Patient::getId).contains(ada.getId());
+        assertThat(patients.findByEmail("  ADA@Example.COM ")).map(Patient::getName).contains("Ada"); // normalized
+        assertThat(patients.findByEmail("eve@example.com")).isEmpty();
+        assertThat(patients.findByEmailIn(List.of("ada@example.com", "bob@example.com", "eve@example.com")))
+                .extracting(Patient::getName).containsExactlyInAnyOrder("Ada", "Bob");
+        assertThat(patients.countByEmail("bob@example.com")).isEqualTo(1);
+
+        assertThat(patients.existsBySsn("123-45-6789")).isTrue();
+        assertThat(patients.existsBySsn("123-45-6780")).isFalse();
+        assertThat(patients.findBySsn("987-65-4321")).singleElement().extracting(Patient::getName).isEqualTo("Bob");
+
+        assertThat(patients.deleteByEmail("bob@example.com")).isEqualTo(1);
+        assertThat(patients.findById(bob.getId())).isEmpty();
+        assertThat(patients.countByEmail("bob@example.com")).isZero();
+
+        // JdbcTemplate goes through the same indexes
+        assertThat(jdbc.queryForList("SELECT name FROM patients WHERE ssn = ?", String.class, "123-45-6789"))
+                .containsExactly("Ada");
+    }
+
+    @Test
+    void aTruncatedIndexAnswersPlainSelectsExactlyAndRefusesTheRest() {
+        List<Patient> many = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            many.add(new Patient("T" + i, "t" + i + "@example.com", "222-22-" + (1000 + i), 70,
+                    LocalDate.of(1950, 1, 1).plusDays(i % 100)));
+        }
+        patients.saveAll(many);
+        // 16 bits over 100 distinct dates: rarely a false positive, and any is dropped after decryption
+        assertThat(patients.findByBirthDate(LocalDate.of(1950, 1, 1).plusDays(42))).hasSize(3)
+                .allSatisfy(p -> assertThat(p.getBirthDate()).isEqualTo(LocalDate.of(1950, 2, 12)));
+        assertThatThrownBy(() -> patients.countByBirthDate(LocalDate.of(1950, 2, 12)))
+                .isInstanceOf(InvalidDataAccessApiUsageException.class).hasMessageContaining("truncated to 16 bits");
+    }
+
+    @Test
+    void theUniqueEmailIndexRefusesANormalizedDuplicate() {
+        patients.save(ada());
+        assertThatThrownBy(() -> patients.save(new Patient("Ada 2", " ADA@example.com", "000-00-0000", 60, null)))
+                .isInstanceOf(DataIntegrityViolationException.class);
+    }
+
+    @Test
+    void ddlAutoCreatesBlindIndexColumnsAndTheirIndexes() throws Exception {
+        Map<String, String> types = new HashMap<>();
+        Map<String, String> indexes = new HashMap<>();
+        try (Connection plain = DB.plainConnection(); Statement st = plain.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT column_name, data_type FROM information_schema.columns "
+                    + "WHERE table_name = 'patients'")) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'patients'")) {
+                while (rs.next()) {
+                    indexes.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        assertThat(types).containsEntry("email_bidx", "bytea").containsEntry("ssn_bidx", "bytea")
+                .containsEntry("birth_date_bidx", "bytea");
+        assertThat(indexes.get("patients_email_bidx_idx")).startsWith("CREATE UNIQUE INDEX").endsWith("(email_bidx)");
+        assertThat(indexes.get("patients_ssn_bidx_idx")).startsWith("CREATE INDEX").endsWith("(ssn_bidx)");
+        assertThat(indexes.get("patients_birth_date_bidx_idx")).startsWith("CREATE INDEX").endsWith("(birth_date_bidx)");
+    }
+
+    @Test
+    void companionColumnsHoldIndexValuesAndTheApplicationNeverSeesThem() throws Exception {
+        Patient saved = patients.save(ada());
+        try (Connection plain = DB.plainConnection(); Statement st = plain.createStatement();
+                ResultSet rs = st.executeQuery("SELECT email_bidx, ssn_bidx, birth_date_bidx FROM patients WHERE id = "
+                        + saved.getId())) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBytes("email_bidx")).hasSize(32);
+            assertThat(rs.getBytes("ssn_bidx")).hasSize(32);
+            assertThat(rs.getBytes("birth_date_bidx")).hasSize(2);
+        }
+        assertThat(jdbc.queryForList("SELECT * FROM patients WHERE id = ?", saved.getId()).get(0))
+                .doesNotContainKeys("email_bidx", "ssn_bidx", "birth_date_bidx").containsKey("email");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.veil.spring.it.jpa;
 
+import dev.veil.annotation.BlindIndex;
 import dev.veil.annotation.Encrypted;
+import jakarta.persistence.Column;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -25,15 +27,20 @@ public class Patient {
 
     private String name;
 
+    /** Exact blind index email_bidx; unique, so the integrator makes its index unique (normalized uniqueness). */
     @Encrypted
+    @BlindIndex(normalize = {"trim", "lowercase"})
+    @Column(unique = true)
     private String email;
 
+    /** Slow (Argon2id) blind index ssn_bidx, declared in veil-blind-index.yml with the cheap test cost. */
     @Encrypted
     private String ssn;
 
     @Encrypted
     private Integer heartRate;
 
+    /** Truncated (16-bit) blind index birth_date_bidx, declared in veil-blind-index.yml. */
     @Encrypted
     private LocalDate birthDate;
 
@@ -69,6 +76,10 @@ public class Patient {
 
     public String getEmail() {
         return email;
+    }
+
+    public void setEmail(String email) {
+        this.email = email;
     }
 
     public String getSsn() {
