@@ -1,0 +1,156 @@
+package dev.veil.benchmarks;
+
+import dev.veil.key.local.LocalKeysetGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.Properties;
+
+/**
+ * The PostgreSQL database the benchmarks run against, plus a fresh local master keyset and Veil YAML in a temp
+ * directory. Plain and Veil connections go to the same database.
+ *
+ * <p>The plain URL comes from the system property {@value #URL_PROPERTY}, else the environment variable
+ * {@value #URL_ENV}, else {@value #DEFAULT_URL}; the database is created through the server's {@code postgres}
+ * database when missing. User and password: {@code VEIL_BENCH_USER} (default {@code postgres}) and
+ * {@code VEIL_BENCH_PASSWORD} (default none), unless the URL carries them.
+ */
+final class BenchmarkDatabase implements AutoCloseable {
+
+    static final String URL_PROPERTY = "veil.bench.jdbc-url";
+    static final String URL_ENV = "VEIL_BENCH_JDBC_URL";
+    static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/veil_bench";
+    private static final String PLAIN_PREFIX = "jdbc:postgresql://";
+
+    private final String url;
+    private final Properties properties;
+    private final Path directory;
+    private final String veilUrl;
+
+    private BenchmarkDatabase(String url, Properties properties, Path directory, Path config) {
+        this.url = url;
+        this.properties = properties;
+        this.directory = directory;
+        this.veilUrl = "jdbc:veil:" + url.substring("jdbc:".length()) + (url.contains("?") ? "&" : "?")
+                + "veil.config=" + config;
+    }
+
+    /**
+     * Ensures the database exists and writes a new master keyset and a configuration that encrypts
+     * {@code tablesYaml} (the body of {@code tables:}) into a temp directory.
+     */
+    static BenchmarkDatabase open(String tablesYaml) throws SQLException {
+        String url = configuredUrl();
+        Properties properties = credentials();
+        createIfMissing(url, properties);
+        try {
+            Path dir = Files.createTempDirectory("veil-bench");
+            Path key = dir.resolve("master-keyset.json");
+            LocalKeysetGenerator.generate(key);
+            Path config = dir.resolve("veil.yml");
+            Files.writeString(config, "master-key: local-keyset:" + key + "\n"
+                    + "key-table: " + PatientsSchema.KEY_TABLE + "\n"
+                    + "tables:\n" + tablesYaml, StandardCharsets.UTF_8);
+            return new BenchmarkDatabase(url, properties, dir, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate the local master keyset", e);
+        }
+    }
+
+    /** A pgjdbc connection, bypassing Veil. */
+    Connection plain() throws SQLException {
+        return DriverManager.getConnection(url, properties);
+    }
+
+    /** A connection through Veil ({@code jdbc:veil:postgresql://…}). */
+    Connection veil() throws SQLException {
+        return DriverManager.getConnection(veilUrl, properties);
+    }
+
+    /** Runs DDL or setup SQL on a plain connection. */
+    void execute(String... statements) throws SQLException {
+        try (Connection c = plain(); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+
+    /** Deletes the temp directory (key and configuration); tables stay for inspection until the next run. */
+    @Override
+    public void close() {
+        try (var files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp files only
+        }
+    }
+
+    private static String configuredUrl() {
+        String url = System.getProperty(URL_PROPERTY);
+        if (url == null || url.isBlank()) {
+            url = System.getenv(URL_ENV);
+        }
+        url = url == null || url.isBlank() ? DEFAULT_URL : url.trim();
+        if (!url.startsWith(PLAIN_PREFIX)) {
+            throw new IllegalArgumentException(URL_ENV + " must be a plain " + PLAIN_PREFIX + "host[:port]/database "
+                    + "URL (Veil's prefix is added by the benchmark)");
+        }
+        return url;
+    }
+
+    private static Properties credentials() {
+        Properties p = new Properties();
+        p.setProperty("user", envOr("VEIL_BENCH_USER", "postgres"));
+        String password = System.getenv("VEIL_BENCH_PASSWORD");
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        return p;
+    }
+
+    private static String envOr(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    /** Connects to {@code postgres} on the same server and creates the URL's database if it does not exist. */
+    private static void createIfMissing(String url, Properties properties) throws SQLException {
+        int slash = url.indexOf('/', PLAIN_PREFIX.length());
+        if (slash < 0) {
+            throw new IllegalArgumentException(URL_ENV + " names no database: expected " + PLAIN_PREFIX
+                    + "host[:port]/database");
+        }
+        int query = url.indexOf('?', slash);
+        String database = query < 0 ? url.substring(slash + 1) : url.substring(slash + 1, query);
+        String admin = url.substring(0, slash + 1) + "postgres" + (query < 0 ? "" : url.substring(query));
+        try (Connection c = DriverManager.getConnection(admin, properties);
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"");
+            } catch (SQLException e) {
+                if (!"42P04".equals(e.getSQLState())) { // created concurrently
+                    throw e;
+                }
+            }
+        }
+    }
+}
