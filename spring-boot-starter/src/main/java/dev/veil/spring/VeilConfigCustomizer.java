@@ -5,7 +5,7 @@ import dev.veil.driver.VeilConfig;
 /**
  * Adds to the {@link VeilConfig.Builder} the starter fills from {@code veil.*} properties, the YAML file and the
  * {@code @Encrypted} entity fields, before {@code build()} validates it. Declare beans of this type to add columns
- * programmatically (the blind-index integration will contribute through here). Called in {@code @Order} order,
+ * programmatically, or blind indexes ({@code builder.blindIndex(new BlindIndexSpec(…))}). Called in {@code @Order} order,
  * after the YAML and annotations and before the individual {@code veil.*} settings are applied.
  */
 @FunctionalInterface

@@ -112,6 +112,7 @@ final class VeilHibernateIntegrator implements Integrator {
                 BasicValue value = new BasicValue(context, table);
                 value.setTypeName("binary");
                 value.addColumn(companion);
+                value.resolve();
                 table.addColumn(companion);
             }
             if (!indexed(table, companion)) {

@@ -1,5 +1,6 @@
 package dev.veil.examples.health;
 
+import dev.veil.annotation.BlindIndex;
 import dev.veil.annotation.Encrypted;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -9,7 +10,9 @@ import java.time.LocalDate;
 
 /**
  * Encrypt the heart rate, not the whole database: only the four sensitive fields are encrypted (in the JVM, before
- * they leave); {@code name} stays plain, so it can be searched and sorted in SQL.
+ * they leave); {@code name} stays plain, so it can be searched and sorted in SQL. {@code email} and {@code ssn} can
+ * still be searched by equality through blind indexes: companion columns {@code email_bidx} and {@code ssn_bidx}
+ * ({@code bytea}, indexed) that Veil fills on every write and Hibernate never maps.
  */
 @Entity
 @Table(name = "patients")
@@ -21,10 +24,19 @@ public class Patient {
 
     private String name;
 
-    @Encrypted // equality search on it will come through a blind index (@BlindIndex)
+    /** findByEmail: exact index, " Ada@Example.com" and "ada@example.com" are the same address. */
+    @Encrypted
+    @BlindIndex(normalize = {"trim", "lowercase"})
     private String email;
 
+    /**
+     * existsBySsn: an SSN has few possible values, so its index is slow (Argon2id, ~25 ms per write and lookup)
+     * to make guessing expensive even for someone holding the key. 128 bits keeps it exact, which existsBy/countBy
+     * need (they use LIMIT/count, which a truncated index cannot answer exactly); SSNs are unique per person, so
+     * the full-length index shows little beyond "these values differ" — the start-up leakage guidance says so.
+     */
     @Encrypted
+    @BlindIndex(slow = "argon2id", bits = 128)
     private String ssn;
 
     @Encrypted

@@ -6,6 +6,7 @@ import java.util.List;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -15,7 +16,11 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /patients}, {@code GET /patients/{id}}, {@code GET /patients?page=} (sorted by the plain name). */
+/**
+ * {@code POST /patients} (409 when the SSN is already registered), {@code GET /patients/{id}},
+ * {@code GET /patients?email=} (search by e-mail, case-insensitive) and {@code GET /patients?page=} (sorted by the
+ * plain name).
+ */
 @RestController
 @RequestMapping("/patients")
 class PatientController {
@@ -38,6 +43,9 @@ class PatientController {
 
     @PostMapping
     ResponseEntity<PatientView> create(@RequestBody PatientView body) {
+        if (body.ssn() != null && patients.existsBySsn(body.ssn())) {
+            return ResponseEntity.status(HttpStatus.CONFLICT).build();
+        }
         Patient saved = patients.save(new Patient(body.name(), body.email(), body.ssn(), body.heartRate(),
                 body.birthDate()));
         return ResponseEntity.created(URI.create("/patients/" + saved.getId())).body(PatientView.of(saved));
@@ -47,6 +55,11 @@ class PatientController {
     ResponseEntity<PatientView> get(@PathVariable("id") long id) {
         return patients.findById(id).map(PatientView::of).map(ResponseEntity::ok)
                 .orElse(ResponseEntity.notFound().build());
+    }
+
+    @GetMapping(params = "email")
+    List<PatientView> byEmail(@RequestParam("email") String email) {
+        return patients.findByEmail(email).map(PatientView::of).stream().toList();
     }
 
     @GetMapping

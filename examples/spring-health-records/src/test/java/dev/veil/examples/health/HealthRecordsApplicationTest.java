@@ -62,6 +62,15 @@ class HealthRecordsApplicationTest {
                 .contains("\"birthDate\":\"1815-12-10\"");
         HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/patients?page=0")));
         assertThat(page.body()).contains("\"totalElements\":1").contains("ada@example.com");
+        HttpResponse<String> found = send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/patients?email=%20ADA@Example.com")));
+        assertThat(found.body()).contains("\"name\":\"Ada\"").contains("\"ssn\":\"123-45-6789\"");
+        assertThat(send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/patients?email=eve@example.com")))
+                .body()).isEqualTo("[]");
+        HttpResponse<String> duplicate = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/patients"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Ada again\",\"email\":\"ada2@example.com\","
+                        + "\"ssn\":\"123-45-6789\"}")));
+        assertThat(duplicate.statusCode()).isEqualTo(409);
         HttpResponse<String> health = send(HttpRequest.newBuilder(
                 URI.create("http://localhost:" + port + "/actuator/health")));
         assertThat(health.body()).contains("\"veil\"");
@@ -72,6 +81,13 @@ class HealthRecordsApplicationTest {
             assertThat(rs.getString("name")).isEqualTo("Ada");
             assertThat(rs.getBytes("ssn")[0]).isEqualTo((byte) 0x56);
             assertThat(rs.getBytes("heart_rate")[0]).isEqualTo((byte) 0x56);
+            assertThat(rs.next()).isFalse(); // the duplicate SSN was refused
+        }
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT email_bidx, ssn_bidx FROM patients")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBytes("email_bidx")).hasSize(32);
+            assertThat(rs.getBytes("ssn_bidx")).hasSize(16);
         }
     }
 }

@@ -181,6 +181,7 @@ class JpaIntegrationTest {
         assertThat(patients.findByEmailIn(List.of("ada@example.com", "bob@example.com", "eve@example.com")))
                 .extracting(Patient::getName).containsExactlyInAnyOrder("Ada", "Bob");
         assertThat(patients.countByEmail("bob@example.com")).isEqualTo(1);
+        assertThat(patients.findByEmailNot("ADA@example.com")).extracting(Patient::getName).containsExactly("Bob");
 
         assertThat(patients.existsBySsn("123-45-6789")).isTrue();
         assertThat(patients.existsBySsn("123-45-6780")).isFalse();
@@ -208,6 +209,11 @@ class JpaIntegrationTest {
                 .allSatisfy(p -> assertThat(p.getBirthDate()).isEqualTo(LocalDate.of(1950, 2, 12)));
         assertThatThrownBy(() -> patients.countByBirthDate(LocalDate.of(1950, 2, 12)))
                 .isInstanceOf(InvalidDataAccessApiUsageException.class).hasMessageContaining("truncated to 16 bits");
+        assertThatThrownBy(() -> patients.existsByBirthDate(LocalDate.of(1950, 2, 12))) // LIMIT
+                .isInstanceOf(InvalidDataAccessApiUsageException.class).hasMessageContaining("truncated to 16 bits");
+        // a derived delete selects (post-filtered), then deletes by id
+        assertThat(patients.deleteByBirthDate(LocalDate.of(1950, 2, 12))).isEqualTo(3);
+        assertThat(patients.count()).isEqualTo(297);
     }
 
     @Test

@@ -22,6 +22,8 @@ public interface PatientRepository extends JpaRepository<Patient, Long> {
 
     long countByEmail(String email);
 
+    List<Patient> findByEmailNot(String email);
+
     @Transactional
     long deleteByEmail(String email);
 
@@ -34,6 +36,11 @@ public interface PatientRepository extends JpaRepository<Patient, Long> {
     List<Patient> findByBirthDate(LocalDate birthDate);
 
     long countByBirthDate(LocalDate birthDate);
+
+    boolean existsByBirthDate(LocalDate birthDate);
+
+    @Transactional
+    long deleteByBirthDate(LocalDate birthDate);
 
     // refused: no blind index answers LIKE or ORDER BY
     List<Patient> findByEmailContaining(String part);
