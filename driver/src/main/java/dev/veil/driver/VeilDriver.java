@@ -199,8 +199,11 @@ public final class VeilDriver implements Driver {
         return second < 0 ? "jdbc:" : url.substring(0, second + 1);
     }
 
-    /** The database name of a {@code jdbc:x://host:port/db?…} URL, or empty. */
-    static String databaseName(String url) {
+    /**
+     * The database name of a {@code jdbc:x://host:port/db?…} URL, or empty: what the KMS encryption context names.
+     * Frameworks that wrap a DataSource use the same rule so their keys are shared with URL-based connections.
+     */
+    public static String databaseName(String url) {
         int hosts = url.indexOf("//");
         if (hosts < 0) {
             return "";

@@ -160,24 +160,9 @@ final class VeilDataSourcePostProcessor implements DestructionAwareBeanPostProce
         return databaseName(url);
     }
 
-    /** The database name of a {@code jdbc:x://host:port/db?…} URL, or empty (same rule as VeilDriver). */
+    /** The database name of a URL, by the same rule the driver uses for its key context. */
     static String databaseName(String url) {
-        int hosts = url.indexOf("//");
-        if (hosts < 0) {
-            return "";
-        }
-        int slash = url.indexOf('/', hosts + 2);
-        if (slash < 0) {
-            return "";
-        }
-        int end = url.length();
-        for (char c : new char[] {'?', ';', '&'}) {
-            int i = url.indexOf(c, slash);
-            if (i >= 0 && i < end) {
-                end = i;
-            }
-        }
-        return url.substring(slash + 1, end);
+        return dev.veil.driver.VeilDriver.databaseName(url);
     }
 
     /**
