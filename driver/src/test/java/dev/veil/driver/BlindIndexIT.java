@@ -537,8 +537,8 @@ class BlindIndexIT {
         SQLException e = catchThrowableOfType(SQLException.class,
                 () -> veil.prepareStatement("INSERT INTO orphans (id, secret) VALUES (?, ?)"));
         assertThat(e.getSQLState()).isEqualTo("VE012");
-        assertThat(e.getMessage()).contains("ALTER TABLE orphans ADD COLUMN secret_bidx bytea; CREATE INDEX ON orphans "
-                + "(secret_bidx);");
+        assertThat(e.getMessage()).contains("ALTER TABLE orphans ADD COLUMN secret_bidx bytea; CREATE INDEX orphans_secret_bidx_idx ON "
+                + "orphans (secret_bidx);");
     }
 
     @Test

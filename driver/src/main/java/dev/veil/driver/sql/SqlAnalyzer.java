@@ -2124,7 +2124,9 @@ public final class SqlAnalyzer {
                             + ci.origin() + ") has no companion column in table " + src.name + ", so Veil can neither "
                             + "fill it nor search through it (" + use + "). Create it: ALTER TABLE " + src.name.sql()
                             + " ADD COLUMN " + Identifiers.quoteIfNeeded(ci.name()) + " bytea; CREATE "
-                            + (unique ? "UNIQUE " : "") + "INDEX ON " + src.name.sql() + " ("
+                            + (unique ? "UNIQUE " : "") + "INDEX "
+                            + Identifiers.quoteIfNeeded(src.name.name() + "_" + ci.name() + "_idx") + " ON "
+                            + src.name.sql() + " ("
                             + Identifiers.quoteIfNeeded(ci.name()) + ");");
                 }
                 if (!type.equalsIgnoreCase("bytea")) {

@@ -190,7 +190,7 @@ class BlindIndexRewriteTest {
         catalog.table("staff", "id int4", "mail bytea");
         SQLException e = refusal("SELECT id FROM staff WHERE mail = ?");
         assertThat(e.getSQLState()).isEqualTo("VE012");
-        assertThat(e.getMessage()).contains("ALTER TABLE staff ADD COLUMN mail_bidx bytea; CREATE INDEX ON staff "
+        assertThat(e.getMessage()).contains("ALTER TABLE staff ADD COLUMN mail_bidx bytea; CREATE INDEX staff_mail_bidx_idx ON staff "
                 + "(mail_bidx);");
         assertThat(refusal("INSERT INTO staff (id, mail) VALUES (1, ?) ON CONFLICT (mail) DO NOTHING").getMessage())
                 .contains("CREATE UNIQUE INDEX");
