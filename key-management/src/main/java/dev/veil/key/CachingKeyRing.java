@@ -82,12 +82,25 @@ final class CachingKeyRing implements KeyRing {
     private final ConcurrentHashMap<KeyScope, Failure> failures = new ConcurrentHashMap<>();
     private final LongAdder staleServes = new LongAdder();
     private final Function<KeyScope, CachedKey> loader = this::loadForCache;
+    private final EncryptionBudgets budgets;
     private volatile boolean closed;
 
     CachingKeyRing(DataKeyStore store, Ticker ticker, KeyRingListener listener, Duration ttl, Duration refreshAhead,
             Duration maxStaleness, Duration retryBackoff, long maximumSize, Executor refresher,
-            ExecutorService ownedRefresher, Runnable onClose) {
+            ExecutorService ownedRefresher, Runnable onClose, EncryptionBudgets budgets) {
         this.store = store;
+        this.budgets = budgets;
+        budgets.attach(new EncryptionBudgets.Reloader() {
+            @Override
+            public void invalidate(KeyScope scope) {
+                CachingKeyRing.this.invalidate(scope);
+            }
+
+            @Override
+            public Object primitive(KeyScope scope) throws KeyException {
+                return CachingKeyRing.this.primitive(scope);
+            }
+        });
         this.ticker = ticker;
         this.listener = listener;
         this.ttlNanos = ttl.toNanos();
@@ -211,6 +224,9 @@ final class CachingKeyRing implements KeyRing {
         try {
             loaded = store.loadOrCreate(scope);
             primitive = DataKeyStore.primitive(scope, loaded.handle());
+            if (scope.purpose() == KeyPurpose.ENCRYPTION) {
+                primitive = budgets.wrap(scope, loaded.handle(), (Aead) primitive);
+            }
         } catch (KeyException e) {
             String m = e.getMessage();
             throw m != null && m.contains(scope.toString()) ? e : repeat(e, "data key for " + scope + ": " + m);

@@ -133,6 +133,53 @@ final class DataKeyStore {
         return purpose == KeyPurpose.ENCRYPTION ? template.parameters() : PredefinedPrfParameters.HMAC_SHA256_PRF;
     }
 
+    /** {@code handle} plus a fresh version of the current template, made primary. */
+    KeysetHandle withNewPrimary(KeyPurpose purpose, KeysetHandle handle) throws GeneralSecurityException {
+        KeysetHandle.Builder b = KeysetHandle.newBuilder(handle);
+        b.addEntry(KeysetHandle.generateEntryFromParameters(newVersionParameters(purpose)).withRandomId()
+                .makePrimary());
+        return b.build();
+    }
+
+    /**
+     * Rolls an exhausted encryption key: if the scope's primary is still {@code exhaustedVersion}, adds a new
+     * primary version (as {@link KeyAdministration#addVersion} does) whose reservation count starts at
+     * {@code firstBlock} — the caller's first block under it — in one transaction holding the row lock.
+     *
+     * @return the new primary version, or {@code -1} when another ring or process had already changed the
+     *     primary (then nothing was changed and nothing was reserved: reload the keyset)
+     */
+    long roll(KeyScope scope, long exhaustedVersion, long firstBlock) throws KeyException {
+        try (java.sql.Connection c = table.open()) {
+            c.setAutoCommit(false);
+            try {
+                DataKeyTable.Row row = table.read(c, scope, true).orElseThrow(() ->
+                        new KeyException("data key for " + scope + " disappeared from " + table.name()));
+                if (row.primaryVersion() != exhaustedVersion) {
+                    c.commit();
+                    return -1;
+                }
+                KeysetHandle changed;
+                try {
+                    changed = withNewPrimary(scope.purpose(), unwrap(row));
+                } catch (GeneralSecurityException e) {
+                    throw new KeyException("cannot add a version to the keyset of " + scope + ": " + e.getMessage(), e);
+                }
+                long version = primaryVersion(changed);
+                if (!table.update(c, row, primary.id(), seal(scope, changed, primary), version, firstBlock)) {
+                    throw new KeyException("data key for " + scope + " changed while rolling it; retry");
+                }
+                c.commit();
+                return version;
+            } catch (KeyException | java.sql.SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (java.sql.SQLException e) {
+            throw table.failure("cannot roll the data key", scope, e);
+        }
+    }
+
     static long primaryVersion(KeysetHandle handle) {
         return Integer.toUnsignedLong(handle.getPrimary().getId());
     }

@@ -49,6 +49,7 @@ final class DataKeyTable {
                 + "  format          smallint    NOT NULL,\n"
                 + "  primary_version bigint      NOT NULL,\n"
                 + "  revision        bigint      NOT NULL DEFAULT 1,\n"
+                + "  encryptions_reserved bigint NOT NULL DEFAULT 0,  -- under primary_version; reset when it changes\n"
                 + "  created_at      timestamptz NOT NULL DEFAULT now(),\n"
                 + "  updated_at      timestamptz NOT NULL DEFAULT now(),\n"
                 + "  PRIMARY KEY (table_name, key_name, purpose)\n"
@@ -101,9 +102,32 @@ final class DataKeyTable {
                     }
                 }
             }
+            c.setAutoCommit(true);
+            upgrade(c);
             exists = true;
         } finally {
             c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * Tables created by an earlier Veil lack {@code encryptions_reserved}: add it (only when missing, so a table
+     * created by a DBA with the column needs no ALTER privilege). Existing AES-GCM primaries start counting at 0.
+     */
+    private void upgrade(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_attribute"
+                + " WHERE attrelid = to_regclass(?) AND attname = 'encryptions_reserved' AND NOT attisdropped")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) == 1) {
+                    return;
+                }
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE " + table
+                    + " ADD COLUMN IF NOT EXISTS encryptions_reserved bigint NOT NULL DEFAULT 0");
         }
     }
 
@@ -172,22 +196,75 @@ final class DataKeyTable {
         }
     }
 
-    /** Optimistic update: only when the row still has {@code old.revision()}. */
-    boolean update(Connection c, Row old, String masterKeyId, byte[] envelope, long primaryVersion)
-            throws SQLException {
+    /**
+     * Optimistic update: only when the row still has {@code old.revision()}. When the primary version changes,
+     * {@code encryptions_reserved} restarts at {@code reservedIfNewPrimary}; otherwise it is kept.
+     */
+    boolean update(Connection c, Row old, String masterKeyId, byte[] envelope, long primaryVersion,
+            long reservedIfNewPrimary) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
                 + " SET master_key_id = ?, wrapped_keyset = ?, format = ?, primary_version = ?,"
+                + " encryptions_reserved = CASE WHEN primary_version = ? THEN encryptions_reserved ELSE ? END,"
                 + " revision = revision + 1, updated_at = now()"
                 + " WHERE table_name = ? AND key_name = ? AND purpose = ? AND revision = ?")) {
             ps.setString(1, masterKeyId);
             ps.setBytes(2, envelope);
             ps.setInt(3, KeysetEnvelope.FORMAT);
             ps.setLong(4, primaryVersion);
-            ps.setString(5, old.scope().table());
-            ps.setString(6, old.scope().name());
-            ps.setString(7, purpose(old.scope().purpose()));
-            ps.setLong(8, old.revision());
+            ps.setLong(5, primaryVersion);
+            ps.setLong(6, reservedIfNewPrimary);
+            ps.setString(7, old.scope().table());
+            ps.setString(8, old.scope().name());
+            ps.setString(9, purpose(old.scope().purpose()));
+            ps.setLong(10, old.revision());
             return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** The outcome of one reservation attempt. */
+    record Reservation(boolean granted, long primaryVersion, long reserved) { }
+
+    /**
+     * Reserves {@code block} encryptions under {@code version}, in one auto-commit statement: granted only while
+     * {@code version} is still the primary and the total stays within {@code limit}. Row locks serialise
+     * concurrent reservers (PostgreSQL re-checks the condition on the latest row), so the granted total for a
+     * version never exceeds {@code limit}. When refused, reports the row's current primary and total.
+     */
+    Reservation reserve(KeyScope scope, long version, long block, long limit) throws KeyException {
+        try (Connection c = open()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
+                    + " SET encryptions_reserved = encryptions_reserved + ?"
+                    + " WHERE table_name = ? AND key_name = ? AND purpose = ? AND primary_version = ?"
+                    + " AND encryptions_reserved <= ? - ? RETURNING encryptions_reserved")) {
+                ps.setLong(1, block);
+                ps.setString(2, scope.table());
+                ps.setString(3, scope.name());
+                ps.setString(4, purpose(scope.purpose()));
+                ps.setLong(5, version);
+                ps.setLong(6, limit);
+                ps.setLong(7, block);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return new Reservation(true, version, rs.getLong(1));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT primary_version, encryptions_reserved FROM " + table
+                    + " WHERE table_name = ? AND key_name = ? AND purpose = ?")) {
+                ps.setString(1, scope.table());
+                ps.setString(2, scope.name());
+                ps.setString(3, purpose(scope.purpose()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new KeyException("data key for " + scope + " disappeared from " + table
+                                + " while reserving encryptions; check who deletes rows");
+                    }
+                    return new Reservation(false, rs.getLong(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("cannot reserve encryptions", scope, e);
         }
     }
 

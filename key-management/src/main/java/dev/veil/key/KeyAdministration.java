@@ -56,7 +56,7 @@ public final class KeyAdministration implements AutoCloseable {
                     MasterKey from = store.masterKeyFor(row);
                     byte[] envelope = KeysetEnvelope.rewrap(row.envelope(), store.context(row.scope()), from,
                             newMasterKey);
-                    if (!table.update(c, row, newMasterKey.id(), envelope, row.primaryVersion())) {
+                    if (!table.update(c, row, newMasterKey.id(), envelope, row.primaryVersion(), 0)) {
                         throw new KeyException("data key for " + row.scope() + " changed during the re-wrap; run it again");
                     }
                     n++;
@@ -84,15 +84,11 @@ public final class KeyAdministration implements AutoCloseable {
 
     /**
      * Adds a new key version to the scope's keyset and makes it primary: new values use it, values written
-     * with older enabled versions still decrypt. Creates the scope's keyset first when it has none.
+     * with older enabled versions still decrypt. Creates the scope's keyset first when it has none. The new
+     * version's encryption count ({@code encryptions_reserved}) starts at 0.
      */
     public KeyVersion addVersion(KeyScope scope) throws KeyException {
-        return modify(scope, handle -> {
-            KeysetHandle.Builder b = KeysetHandle.newBuilder(handle);
-            b.addEntry(KeysetHandle.generateEntryFromParameters(store.newVersionParameters(scope.purpose()))
-                    .withRandomId().makePrimary());
-            return b.build();
-        });
+        return modify(scope, handle -> store.withNewPrimary(scope.purpose(), handle));
     }
 
     /**
@@ -171,7 +167,7 @@ public final class KeyAdministration implements AutoCloseable {
                     throw new KeyException("cannot change the keyset of " + scope + ": " + e.getMessage(), e);
                 }
                 byte[] envelope = store.seal(scope, changed, store.primary());
-                table.update(c, row, store.primary().id(), envelope, DataKeyStore.primaryVersion(changed));
+                table.update(c, row, store.primary().id(), envelope, DataKeyStore.primaryVersion(changed), 0);
                 c.commit();
                 LOG.log(Level.INFO, () -> "changed the keyset of " + scope + "; primary version now "
                         + DataKeyStore.primaryVersion(changed));

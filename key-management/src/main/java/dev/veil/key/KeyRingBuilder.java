@@ -40,6 +40,10 @@ public final class KeyRingBuilder {
     public static final Duration DEFAULT_MAX_STALENESS = Duration.ofHours(1);
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
     public static final long DEFAULT_CACHE_MAXIMUM_SIZE = 10_000;
+    /** Encryptions one AES-GCM key version may perform, over all processes: 2^31, half of NIST's 2^32. */
+    public static final long DEFAULT_MAX_ENCRYPTIONS_PER_KEY_VERSION = 1L << 31;
+    /** Encryptions reserved in the key table at a time: 2^20. */
+    public static final long DEFAULT_ENCRYPTION_RESERVATION_BLOCK = 1L << 20;
 
     private static final Pattern TABLE_NAME =
             Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}(\\.[A-Za-z_][A-Za-z0-9_$]{0,62})?");
@@ -61,7 +65,9 @@ public final class KeyRingBuilder {
     private Ticker ticker = Ticker.systemTicker();
     private KeyRingListener listener = KeyRingListener.NO_OP;
     private List<KeyScope> eager = List.of();
-    private EncryptionTemplate encryptionTemplate = EncryptionTemplate.XAES_256_GCM;
+    private EncryptionTemplate encryptionTemplate = EncryptionTemplate.AES256_GCM;
+    private long maxEncryptionsPerKeyVersion = DEFAULT_MAX_ENCRYPTIONS_PER_KEY_VERSION;
+    private long encryptionReservationBlock = DEFAULT_ENCRYPTION_RESERVATION_BLOCK;
     private Executor refreshExecutor;
 
     KeyRingBuilder() {
@@ -180,11 +186,34 @@ public final class KeyRingBuilder {
     }
 
     /**
-     * Key type of new encryption keysets. Default {@link EncryptionTemplate#XAES_256_GCM}; {@code AES256_GCM}
-     * exists for benchmarks and compatibility only.
+     * Key type of new encryption keysets and of new versions (rolls, {@link KeyAdministration#addVersion}).
+     * Default {@link EncryptionTemplate#AES256_GCM}, whose versions are rolled automatically before
+     * {@link #maxEncryptionsPerKeyVersion}; {@link EncryptionTemplate#XAES_256_GCM} needs no rolling but costs
+     * a key derivation per message.
      */
     public KeyRingBuilder encryptionTemplate(EncryptionTemplate template) {
         this.encryptionTemplate = template;
+        return this;
+    }
+
+    /**
+     * How many encryptions one AES-GCM key version may perform, summed over every ring and process sharing the
+     * key table; the ring that finds a version exhausted adds a new primary version. Give every process the same
+     * value: the enforced bound is the largest one configured. Default 2^31 (NIST's limit for random 96-bit
+     * nonces is 2^32). Tests use tiny values.
+     */
+    public KeyRingBuilder maxEncryptionsPerKeyVersion(long limit) {
+        this.maxEncryptionsPerKeyVersion = limit;
+        return this;
+    }
+
+    /**
+     * How many encryptions a ring reserves in the key table at a time (one short UPDATE per block per scope);
+     * at most {@link #maxEncryptionsPerKeyVersion}. Unused units of a block are lost when the process stops.
+     * Default 2^20.
+     */
+    public KeyRingBuilder encryptionReservationBlock(long block) {
+        this.encryptionReservationBlock = block;
         return this;
     }
 
@@ -206,7 +235,8 @@ public final class KeyRingBuilder {
             ExecutorService ownedExecutor = refreshExecutor == null ? refreshThreads() : null;
             CachingKeyRing ring = new CachingKeyRing(store, ticker, listener, cacheTtl, refreshAhead, maxStaleness,
                     retryBackoff, cacheMaximumSize, ownedExecutor != null ? ownedExecutor : refreshExecutor,
-                    ownedExecutor, () -> owned.forEach(MasterKey::close));
+                    ownedExecutor, () -> owned.forEach(MasterKey::close),
+                    new EncryptionBudgets(store, listener, encryptionReservationBlock, maxEncryptionsPerKeyVersion));
             owned.clear(); // now the ring's
             try {
                 for (KeyScope scope : eager) {
@@ -299,6 +329,14 @@ public final class KeyRingBuilder {
         Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(encryptionTemplate, "encryptionTemplate");
+        if (maxEncryptionsPerKeyVersion < 1 || maxEncryptionsPerKeyVersion > (1L << 32)) {
+            throw new KeyException("maxEncryptionsPerKeyVersion must be between 1 and 2^32 (was "
+                    + maxEncryptionsPerKeyVersion + "); default 2^31");
+        }
+        if (encryptionReservationBlock < 1 || encryptionReservationBlock > maxEncryptionsPerKeyVersion) {
+            throw new KeyException("encryptionReservationBlock must be between 1 and maxEncryptionsPerKeyVersion ("
+                    + maxEncryptionsPerKeyVersion + ") (was " + encryptionReservationBlock + "); default 2^20");
+        }
         for (KeyScope s : eager) {
             Objects.requireNonNull(s, "eager scope");
         }

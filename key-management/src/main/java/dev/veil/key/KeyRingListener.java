@@ -48,4 +48,18 @@ public interface KeyRingListener {
      * @param operation {@code wrap} or {@code unwrap}
      */
     default void masterKeyCall(String masterKeyId, String operation, Duration duration, Outcome outcome) { }
+
+    /**
+     * A ring reserved {@code block} encryptions under an AES-GCM key version in the key table (once per block,
+     * default every 1,048,576 encryptions per scope).
+     *
+     * @param reservedTotal encryptions reserved under {@code version} so far, by all rings and processes
+     */
+    default void encryptionsReserved(KeyScope scope, long version, long block, long reservedTotal) { }
+
+    /**
+     * This ring rolled an AES-GCM data key whose version reached its encryption limit: {@code newVersion} is the
+     * new primary; {@code oldVersion} still decrypts.
+     */
+    default void keyRolled(KeyScope scope, long oldVersion, long newVersion) { }
 }

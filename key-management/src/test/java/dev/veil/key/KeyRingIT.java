@@ -78,19 +78,20 @@ class KeyRingIT {
             assertThat(KeyAdministrationVersions.types(builder(), KeyScope.blindIndex("public.people", "email")))
                     .containsExactly("HmacPrfKey");
             assertThat(KeyAdministrationVersions.types(builder(), KeyScope.encryption("public.people", "email")))
-                    .containsExactly("XAesGcmKey");
+                    .containsExactly("AesGcmKey");
             assertThatThrownBy(() -> ring.aead(KeyScope.blindIndex("public.people", "email")))
                     .isInstanceOf(KeyException.class).hasMessageContaining("use prf()");
         }
     }
 
     @Test
-    void aes256GcmTemplateIsAvailableForBenchmarks() throws Exception {
+    void xaes256GcmTemplateIsAvailable() throws Exception {
         KeyScope scope = KeyScope.encryption("public.bench", "v");
-        try (KeyRing ring = builder().encryptionTemplate(EncryptionTemplate.AES256_GCM).build()) {
-            ring.aead(scope);
+        try (KeyRing ring = builder().encryptionTemplate(EncryptionTemplate.XAES_256_GCM).build()) {
+            byte[] ct = ring.aead(scope).encrypt(new byte[32], new byte[0]);
+            assertThat(ct).as("prefix 5 + salt 12 + nonce 12 + 32 + tag 16").hasSize(77);
         }
-        assertThat(KeyAdministrationVersions.types(builder(), scope)).containsExactly("AesGcmKey");
+        assertThat(KeyAdministrationVersions.types(builder(), scope)).containsExactly("XAesGcmKey");
     }
 
     @Test
@@ -118,5 +119,10 @@ class KeyRingIT {
                 .isInstanceOf(KeyException.class).hasMessageContaining("region");
         assertThatThrownBy(() -> builder().masterKey("local-keyset:" + dir.resolve("missing.json")).build())
                 .isInstanceOf(KeyException.class).hasMessageContaining("LocalKeysetGenerator");
+        assertThatThrownBy(() -> builder().maxEncryptionsPerKeyVersion(0).build())
+                .isInstanceOf(KeyException.class).hasMessageContaining("maxEncryptionsPerKeyVersion");
+        assertThatThrownBy(() -> builder().maxEncryptionsPerKeyVersion(10).encryptionReservationBlock(11).build())
+                .isInstanceOf(KeyException.class).hasMessageContaining("encryptionReservationBlock")
+                .hasMessageContaining("11");
     }
 }
