@@ -65,7 +65,9 @@ public final class VeilRuntime implements AutoCloseable {
                     .keyTable(config.keyTable())
                     .cacheTtl(config.keyCacheTtl())
                     .refreshAhead(config.keyRefreshAhead())
-                    .maxStaleness(config.keyMaxStaleness());
+                    .maxStaleness(config.keyMaxStaleness())
+                    .encryptionTemplate(config.encryption() == VeilConfig.Encryption.XAES_256_GCM
+                            ? dev.veil.key.EncryptionTemplate.XAES_256_GCM : dev.veil.key.EncryptionTemplate.AES256_GCM);
             for (String previous : config.previousMasterKeys()) {
                 builder.previousMasterKey(previous);
             }
@@ -83,9 +85,7 @@ public final class VeilRuntime implements AutoCloseable {
     private static java.util.List<dev.veil.key.KeyScope> scopes(VeilConfig config) {
         java.util.List<dev.veil.key.KeyScope> scopes = new java.util.ArrayList<>();
         for (EncryptedColumn c : config.columns()) {
-            int dot = c.boundName().lastIndexOf('.');
-            dev.veil.key.KeyScope s = dev.veil.key.KeyScope.encryption(c.boundName().substring(0, dot),
-                    c.boundName().substring(dot + 1));
+            dev.veil.key.KeyScope s = ColumnCipher.scopeOf(c.boundName()); // one data key per bound table
             if (!scopes.contains(s)) {
                 scopes.add(s);
             }
@@ -295,6 +295,20 @@ public final class VeilRuntime implements AutoCloseable {
         public void staleServed(dev.veil.key.KeyScope scope, java.time.Duration pastTimeToLive) {
             for (KeyRingListener l : keys) {
                 l.staleServed(scope, pastTimeToLive);
+            }
+        }
+
+        @Override
+        public void encryptionsReserved(dev.veil.key.KeyScope scope, long version, long block, long reservedTotal) {
+            for (KeyRingListener l : keys) {
+                l.encryptionsReserved(scope, version, block, reservedTotal);
+            }
+        }
+
+        @Override
+        public void keyRolled(dev.veil.key.KeyScope scope, long oldVersion, long newVersion) {
+            for (KeyRingListener l : keys) {
+                l.keyRolled(scope, oldVersion, newVersion);
             }
         }
 

@@ -11,7 +11,7 @@ import java.security.GeneralSecurityException;
 public final class KeyReservationException extends GeneralSecurityException {
     private static final long serialVersionUID = 1L;
 
-    KeyReservationException(KeyException cause) {
+    public KeyReservationException(KeyException cause) {
         super(cause.getMessage(), cause);
     }
 

@@ -4,9 +4,11 @@ import com.google.crypto.tink.Aead;
 import dev.veil.driver.VeilSqlState;
 import dev.veil.key.KeyAccessDeniedException;
 import dev.veil.key.KeyException;
+import dev.veil.key.KeyReservationException;
 import dev.veil.key.KeyRing;
 import dev.veil.key.KeyScope;
 import dev.veil.key.KeyUnavailableException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
@@ -15,7 +17,8 @@ import java.util.Base64;
 /**
  * Encrypts and decrypts the values of one column. Binary storage ({@code bytea}) holds
  * {@code 'V' 0x01 || tink-ciphertext}; text storage holds {@code "veil1:" || base64(tink-ciphertext)} without
- * padding. The associated data is {@code "veil/1:" || bound table.column}, so a ciphertext moved to another
+ * padding. The data key is the bound table's ({@link KeyScope#tableEncryption}, one per table, shared by its
+ * columns); the associated data is {@code "veil/1:" || bound table.column}, so a ciphertext moved to another
  * column fails to decrypt. See {@code docs/design.md}.
  */
 public final class ColumnCipher {
@@ -55,7 +58,7 @@ public final class ColumnCipher {
 
     /**
      * @param column {@code table.column} for messages
-     * @param boundName {@code table.column} the ciphertext is bound to (associated data and key scope)
+     * @param boundName {@code table.column} the ciphertext is bound to (associated data; its table selects the key)
      */
     public ColumnCipher(String column, String boundName, ValueType declaredType, KeyRing keys,
             boolean allowLegacyPlaintext) {
@@ -65,13 +68,17 @@ public final class ColumnCipher {
     public ColumnCipher(String column, String boundName, ValueType declaredType, KeyRing keys,
             boolean allowLegacyPlaintext, Events events) {
         this.column = column;
-        int dot = boundName.lastIndexOf('.');
-        this.scope = KeyScope.encryption(boundName.substring(0, dot), boundName.substring(dot + 1));
+        this.scope = scopeOf(boundName);
         this.associatedData = ("veil/1:" + boundName).getBytes(StandardCharsets.UTF_8);
         this.declaredType = declaredType;
         this.keys = keys;
         this.allowLegacyPlaintext = allowLegacyPlaintext;
         this.events = events;
+    }
+
+    /** The data key of a bound name {@code table.column}: the table's ({@code table.*}). */
+    public static KeyScope scopeOf(String boundName) {
+        return KeyScope.tableEncryption(boundName.substring(0, boundName.lastIndexOf('.')));
     }
 
     public String column() {
@@ -117,6 +124,8 @@ public final class ColumnCipher {
             byte[] ct = aead().encrypt(plain, associatedData);
             events.encrypted(column);
             return ct;
+        } catch (KeyReservationException e) {
+            throw keyFailure(e.keyException());
         } catch (GeneralSecurityException e) {
             throw VeilSqlState.DECRYPTION_FAILED.exception("encryption failed for " + column, e);
         } finally {
@@ -150,7 +159,12 @@ public final class ColumnCipher {
                 return legacy(stored);
             }
             try {
-                ct = B64D.decode(s.substring(TEXT_PREFIX.length()));
+                // decode straight from the ASCII bytes past the prefix: no substring copy
+                byte[] ascii = s.getBytes(StandardCharsets.ISO_8859_1);
+                ByteBuffer decoded = B64D.decode(ByteBuffer.wrap(ascii, TEXT_PREFIX.length(),
+                        ascii.length - TEXT_PREFIX.length()));
+                ct = decoded.remaining() == decoded.array().length ? decoded.array()
+                        : java.util.Arrays.copyOf(decoded.array(), decoded.remaining());
             } catch (IllegalArgumentException e) {
                 throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
                         + ": the stored text is not valid base64 (truncated or altered)");
@@ -194,16 +208,22 @@ public final class ColumnCipher {
     private Aead aead() throws SQLException {
         try {
             return keys.aead(scope);
-        } catch (KeyUnavailableException e) {
-            throw VeilSqlState.KEY_UNAVAILABLE.exception("data key for " + column + " is unavailable: "
-                    + e.getMessage() + ". Retry later", e);
-        } catch (KeyAccessDeniedException e) {
-            throw VeilSqlState.KEY_ACCESS_DENIED.exception("access to the data key for " + column + " was denied: "
-                    + e.getMessage(), e);
         } catch (KeyException e) {
-            throw VeilSqlState.DECRYPTION_FAILED.exception("data key for " + column + " cannot be used: "
+            throw keyFailure(e);
+        }
+    }
+
+    private SQLException keyFailure(KeyException e) {
+        if (e instanceof KeyUnavailableException) {
+            return VeilSqlState.KEY_UNAVAILABLE.exception("data key for " + column + " is unavailable: "
+                    + e.getMessage() + ". Retry later", e);
+        }
+        if (e instanceof KeyAccessDeniedException) {
+            return VeilSqlState.KEY_ACCESS_DENIED.exception("access to the data key for " + column + " was denied: "
                     + e.getMessage(), e);
         }
+        return VeilSqlState.DECRYPTION_FAILED.exception("data key for " + column + " cannot be used: "
+                + e.getMessage(), e);
     }
 
     @Override

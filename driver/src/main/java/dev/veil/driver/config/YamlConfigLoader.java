@@ -132,6 +132,7 @@ public final class YamlConfigLoader {
                     .forEach(b::previousMasterKey))
             .key("master-key-options", MASTER_KEY_OPTIONS::apply)
             .key("key-table", (v, b) -> b.keyTable(v.string()))
+            .key("encryption", (v, b) -> b.encryption(v.string()))
             .key("allow-legacy-plaintext", (v, b) -> b.allowLegacyPlaintext(v.bool()))
             .key("key-cache", KEY_CACHE::apply)
             .key("statement-cache-size", (v, b) -> b.statementCacheSize(v.longValue()))

@@ -30,15 +30,17 @@ import org.junit.jupiter.api.Test;
 /** Known-answer and format tests of the column envelope with a fixed keyset (no database). */
 class ColumnCipherTest {
 
-    /** A fixed X-AES-GCM keyset, test-only. */
-    static final String KEYSET = "{\"primaryKeyId\":2650218003,\"key\":[{\"keyData\":{\"typeUrl\":"
-            + "\"type.googleapis.com/google.crypto.tink.XAesGcmKey\",\"value\":"
-            + "\"EgIIDBogQZpLqPy7JXSznIdeaz9ALvg9xIGq4LKPu03IYhc9xrU=\",\"keyMaterialType\":\"SYMMETRIC\"},"
-            + "\"status\":\"ENABLED\",\"keyId\":2650218003,\"outputPrefixType\":\"TINK\"}]}";
+    /** A fixed AES-256-GCM keyset (Tink prefix), test-only. */
+    static final String KEYSET = "{\"primaryKeyId\":2528245010,\"key\":[{\"keyData\":{\"typeUrl\":"
+            + "\"type.googleapis.com/google.crypto.tink.AesGcmKey\",\"value\":"
+            + "\"GiAs/Iui4PGcb/epG47BNBImm/taHI+clbd5AuAYP/tuAQ==\",\"keyMaterialType\":\"SYMMETRIC\"},"
+            + "\"status\":\"ENABLED\",\"keyId\":2528245010,\"outputPrefixType\":\"TINK\"}]}";
 
-    /** Tink ciphertext of the STRING "hi" ({@code 01 68 69}) under associated data {@code veil/1:patients.ssn}. */
-    static final String KNOWN_CIPHERTEXT = "019df71e1315ba8e5e3aae37ab05cb4f39604ba9813461f6354447d63a39e60a954b4759"
-            + "ed8807d52a30fa57dadd96fa";
+    /**
+     * Tink ciphertext of the STRING "hi" ({@code 01 68 69}) under associated data {@code veil/1:patients.ssn}:
+     * {@code 01 | key id 96b1f512 | nonce (12) | 3 bytes | tag (16)}.
+     */
+    static final String KNOWN_CIPHERTEXT = "0196b1f512c073b8894596cc037037354d4cdb7368c1fe6c6127d5d1e16c87ba4f85b521";
 
     static Aead aead;
 
@@ -95,10 +97,59 @@ class ColumnCipherTest {
     @Test
     void sizesAreAsDocumented() throws SQLException {
         ColumnCipher c = cipher("patients.ssn", null);
-        // bytea: 'V' 0x01 + 5-byte Tink prefix + 12 salt + 12 nonce + (1 tag + n) + 16 GCM tag = n + 48
-        assertThat(((byte[]) c.encrypt("123-45-6789", ColumnCipher.Storage.BINARY))).hasSize(11 + 48);
+        // bytea: 'V' 0x01 + 5-byte Tink prefix + 12 nonce + (1 type tag + n) + 16 GCM tag = n + 36
+        assertThat(((byte[]) c.encrypt("123-45-6789", ColumnCipher.Storage.BINARY))).hasSize(11 + 36);
         String text = (String) c.encrypt("123-45-6789", ColumnCipher.Storage.TEXT);
-        assertThat(text).startsWith("veil1:").hasSize(6 + (int) Math.ceil((11 + 46) * 4 / 3.0));
+        assertThat(text).startsWith("veil1:").hasSize(6 + (int) Math.ceil((11 + 34) * 4 / 3.0)).hasSize(66);
+        assertThat(((byte[]) cipher("t.c", ValueType.INT).encrypt(7, ColumnCipher.Storage.BINARY))).hasSize(40);
+    }
+
+    @Test
+    void theColumnsOfATableShareItsDataKeyWhileTheAssociatedDataSeparatesThem() throws SQLException {
+        assertThat(cipher("patients.ssn", null).scope()).isEqualTo(KeyScope.tableEncryption("patients"))
+                .isEqualTo(cipher("patients.email", null).scope()).isEqualTo(KeyScope.encryption("patients", "*"));
+        assertThat(cipher("clinic.visits.notes", null).scope()).isEqualTo(KeyScope.tableEncryption("clinic.visits"));
+        Object ssn = cipher("patients.ssn", null).encrypt("123-45-6789", ColumnCipher.Storage.BINARY);
+        assertThatThrownBy(() -> cipher("patients.email", null).decrypt(ssn))
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("VE001"));
+        ColumnCipher renamed = new ColumnCipher("people.ssn", "patients.ssn", null, ring(), false);
+        assertThat(renamed.scope()).as("renamed-from: the bound table selects the key")
+                .isEqualTo(KeyScope.tableEncryption("patients"));
+        assertThat(renamed.decrypt(ssn)).isEqualTo("123-45-6789");
+    }
+
+    @Test
+    void aReservationFailureIsRetryableAndEncryptsNothing() {
+        KeyRing down = new KeyRing() {
+            @Override
+            public Aead aead(KeyScope scope) {
+                return new Aead() {
+                    @Override
+                    public byte[] encrypt(byte[] plaintext, byte[] ad) throws java.security.GeneralSecurityException {
+                        throw new dev.veil.key.KeyReservationException(
+                                new dev.veil.key.KeyUnavailableException("key table unreachable"));
+                    }
+
+                    @Override
+                    public byte[] decrypt(byte[] ciphertext, byte[] ad) throws java.security.GeneralSecurityException {
+                        return aead.decrypt(ciphertext, ad);
+                    }
+                };
+            }
+
+            @Override
+            public PrfSet prf(KeyScope scope) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        assertThatThrownBy(() -> new ColumnCipher("t.c", "t.c", null, down, false).encrypt("x",
+                ColumnCipher.Storage.BINARY))
+                .hasMessageContaining("t.c").hasMessageContaining("key table unreachable")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("VE002"));
     }
 
     @Test

@@ -168,10 +168,23 @@ class YamlConfigLoaderTest {
     }
 
     @Test
+    void encryptionDefaultsToAesGcmAndAcceptsXaes() {
+        assertThat(load(MASTER_KEY).build().encryption()).isEqualTo(VeilConfig.Encryption.AES_256_GCM);
+        assertThat(load(MASTER_KEY + "encryption: xaes-256-gcm\n").build().encryption())
+                .isEqualTo(VeilConfig.Encryption.XAES_256_GCM);
+        assertThat(load(MASTER_KEY + "encryption: aes-256-gcm\n").build().encryption())
+                .isEqualTo(VeilConfig.Encryption.AES_256_GCM);
+        VeilConfig.Builder bad = load(MASTER_KEY + "encryption: aes-128-gcm\n");
+        assertThatThrownBy(bad::build).isInstanceOf(VeilConfigException.class)
+                .hasMessageStartingWith(dir.resolve("config.yml").toString())
+                .hasMessageContaining("encryption 'aes-128-gcm'").hasMessageContaining("xaes-256-gcm");
+    }
+
+    @Test
     void unknownKeysAreRefusedAtEveryLevel() {
         assertThat(error(MASTER_KEY + "master-keys: x\n"))
                 .contains("master-keys (line 2)", "unknown key 'master-keys'", "Allowed keys here: master-key, "
-                        + "previous-master-keys, master-key-options, key-table, allow-legacy-plaintext, key-cache, statement-cache-size, tables");
+                        + "previous-master-keys, master-key-options, key-table, encryption, allow-legacy-plaintext, key-cache, statement-cache-size, tables");
         assertThat(error(MASTER_KEY + "key-cache: { tll: PT5M }\n"))
                 .contains("key-cache.tll", "Allowed keys here: ttl, eager, refresh-ahead, max-staleness");
         assertThat(error(MASTER_KEY + "master-key-options: { regoin: eu-west-1 }\n"))
