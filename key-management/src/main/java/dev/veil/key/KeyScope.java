@@ -19,6 +19,18 @@ public record KeyScope(String table, String name, KeyPurpose purpose) {
         }
     }
 
+    /**
+     * The name of a table-wide encryption key: Veil keeps one data key per table, shared by its encrypted columns
+     * (associated data still binds each value to its column). A SQL column cannot be called {@code *} unquoted,
+     * so the name never collides with a real column's.
+     */
+    public static final String TABLE_KEY = "*";
+
+    /** The encryption scope of the table-wide data key of {@code table}: {@code (table, "*", ENCRYPTION)}. */
+    public static KeyScope tableEncryption(String table) {
+        return new KeyScope(table, TABLE_KEY, KeyPurpose.ENCRYPTION);
+    }
+
     public static KeyScope encryption(String table, String column) {
         return new KeyScope(table, column, KeyPurpose.ENCRYPTION);
     }
