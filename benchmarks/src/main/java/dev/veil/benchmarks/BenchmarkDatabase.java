@@ -1,5 +1,7 @@
 package dev.veil.benchmarks;
 
+import dev.veil.driver.VeilDriver;
+import dev.veil.driver.VeilRuntime;
 import dev.veil.key.local.LocalKeysetGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +19,8 @@ import java.util.Comparator;
 import java.util.Properties;
 
 /**
- * The PostgreSQL database the benchmarks run against, plus a fresh local master keyset and Veil YAML in a temp
- * directory. Plain and Veil connections go to the same database.
+ * The PostgreSQL database the benchmarks run against, plus Veil YAML (and, unless another master key is given, a
+ * fresh local master keyset) in a temp directory. Plain and Veil connections go to the same database.
  *
  * <p>The plain URL comes from the system property {@value #URL_PROPERTY}, else the environment variable
  * {@value #URL_ENV}, else {@value #DEFAULT_URL}; the database is created through the server's {@code postgres}
@@ -46,19 +48,30 @@ final class BenchmarkDatabase implements AutoCloseable {
     }
 
     /**
-     * Ensures the database exists and writes a new master keyset and a configuration that encrypts
+     * Ensures the database exists and writes a new local master keyset and a configuration that encrypts
      * {@code tablesYaml} (the body of {@code tables:}) into a temp directory.
      */
     static BenchmarkDatabase open(String tablesYaml) throws SQLException {
+        return open(null, tablesYaml);
+    }
+
+    /**
+     * Like {@link #open(String)}, with the master key given by {@code masterKeyYaml} (the {@code master-key:} line
+     * and any {@code master-key-options:}); {@code null} means a new local keyset in the temp directory.
+     */
+    static BenchmarkDatabase open(String masterKeyYaml, String tablesYaml) throws SQLException {
         String url = configuredUrl();
         Properties properties = credentials();
         createIfMissing(url, properties);
         try {
             Path dir = Files.createTempDirectory("veil-bench");
-            Path key = dir.resolve("master-keyset.json");
-            LocalKeysetGenerator.generate(key);
+            if (masterKeyYaml == null) {
+                Path key = dir.resolve("master-keyset.json");
+                LocalKeysetGenerator.generate(key);
+                masterKeyYaml = "master-key: local-keyset:" + key + "\n";
+            }
             Path config = dir.resolve("veil.yml");
-            Files.writeString(config, "master-key: local-keyset:" + key + "\n"
+            Files.writeString(config, masterKeyYaml
                     + "key-table: " + PatientsSchema.KEY_TABLE + "\n"
                     + "tables:\n" + tablesYaml, StandardCharsets.UTF_8);
             return new BenchmarkDatabase(url, properties, dir, config);
@@ -77,6 +90,14 @@ final class BenchmarkDatabase implements AutoCloseable {
     /** A connection through Veil ({@code jdbc:veil:postgresql://…}). */
     Connection veil() throws SQLException {
         return DriverManager.getConnection(veilUrl, properties);
+    }
+
+    /**
+     * The Veil runtime behind {@link #veil()} connections (the same instance the driver uses for them), e.g. to
+     * attach a {@link dev.veil.key.KeyRingListener}; created, without connecting, if no connection exists yet.
+     */
+    VeilRuntime veilRuntime() throws SQLException {
+        return VeilDriver.instance().runtime(veilUrl, properties);
     }
 
     /** Runs DDL or setup SQL on a plain connection. */

@@ -75,7 +75,12 @@ final class PatientsSchema {
      * on a plain connection (Veil refuses maintenance statements that name an encrypted table).
      */
     static void seed(BenchmarkDatabase db, Connection connection, String table) throws SQLException {
-        Patient[] pool = Patient.pool(SEED_ROWS);
+        seed(db, connection, table, SEED_ROWS);
+    }
+
+    /** Like {@link #seed(BenchmarkDatabase, Connection, String)} with the first {@code rows} patients of the pool. */
+    static void seed(BenchmarkDatabase db, Connection connection, String table, int rows) throws SQLException {
+        Patient[] pool = Patient.pool(rows);
         try (PreparedStatement ps = connection.prepareStatement(insertSql(table))) {
             for (int i = 0; i < pool.length; i++) {
                 bind(ps, pool[i]);
