@@ -95,12 +95,12 @@ public final class VeilRuntime implements AutoCloseable {
 
     /** Adds a listener for driver events (encryptions, decryptions, refusals). */
     public void addListener(VeilListener listener) {
-        listeners.veil.add(listener);
+        listeners.add(listener);
     }
 
     /** Adds a listener for key events (KMS calls, cache hits, misses, loads, stale serves). */
     public void addKeyRingListener(KeyRingListener listener) {
-        listeners.keys.add(listener);
+        listeners.add(listener);
     }
 
     /** Called when a statement is refused, for the listeners. */
@@ -246,8 +246,21 @@ public final class VeilRuntime implements AutoCloseable {
 
     /** Fans events out to the registered listeners; empty lists cost one array read. */
     static final class Listeners implements KeyRingListener, ColumnCipher.Events {
-        final java.util.List<VeilListener> veil = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final java.util.List<KeyRingListener> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // copy-on-write arrays: the hot path (one event per value) loops over a plain array, no iterator
+        volatile VeilListener[] veil = new VeilListener[0];
+        volatile KeyRingListener[] keys = new KeyRingListener[0];
+
+        synchronized void add(VeilListener l) {
+            VeilListener[] next = java.util.Arrays.copyOf(veil, veil.length + 1);
+            next[veil.length] = l;
+            veil = next;
+        }
+
+        synchronized void add(KeyRingListener l) {
+            KeyRingListener[] next = java.util.Arrays.copyOf(keys, keys.length + 1);
+            next[keys.length] = l;
+            keys = next;
+        }
 
         @Override
         public void encrypted(String column) {
