@@ -44,6 +44,9 @@ public final class ColumnCipher {
     private final KeyRing keys;
     private final boolean allowLegacyPlaintext;
     private final Events events;
+    /** When this column last reloaded its keys after an unreadable value ({@link System#nanoTime()}, 0 = never). */
+    private volatile long lastReload;
+    static final long RELOAD_INTERVAL_NANOS = 1_000_000_000L;
 
     /** Told of each encryption and decryption (for metrics); names the column only. */
     public interface Events {
@@ -174,8 +177,7 @@ public final class ColumnCipher {
         try {
             plain = aead().decrypt(ct, associatedData);
         } catch (GeneralSecurityException e) {
-            throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
-                    + ": the value was altered, truncated, copied from another column, or its key version is gone");
+            plain = retryWithFreshKeys(ct);
         }
         events.decrypted(column);
         try {
@@ -203,6 +205,28 @@ public final class ColumnCipher {
             throw VeilSqlState.CONVERSION.exception("legacy plaintext in " + column + " does not convert to its "
                     + "declared type " + declaredType.configName());
         }
+    }
+
+    /**
+     * A value this JVM cannot decrypt may carry a key version another JVM added since this one cached the keyset
+     * (a rotation, or an automatic roll): reload the keyset once and retry. Reloads are limited to one per
+     * {@link #RELOAD_INTERVAL_NANOS} per column, so unreadable data cannot turn every read into a key-table and KMS
+     * round trip.
+     */
+    private byte[] retryWithFreshKeys(byte[] ct) throws SQLException {
+        long now = System.nanoTime();
+        long last = lastReload;
+        if (now - last >= RELOAD_INTERVAL_NANOS || last == 0) {
+            lastReload = now == 0 ? 1 : now;
+            keys.invalidate(scope);
+            try {
+                return aead().decrypt(ct, associatedData);
+            } catch (GeneralSecurityException ignored) {
+                // fall through: genuinely unreadable
+            }
+        }
+        throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
+                + ": the value was altered, truncated, copied from another column, or its key version is gone");
     }
 
     private Aead aead() throws SQLException {
