@@ -138,6 +138,40 @@ public final class ColumnCipher {
 
     /** Decrypts what the column stored ({@code byte[]} or {@code String}) into the value that was written. */
     public Object decrypt(Object stored) throws SQLException {
+        return decrypt(stored, null);
+    }
+
+    /**
+     * A decrypting view for reading one result: it looks the column's key up once and keeps it for the life of the
+     * result, instead of asking the key ring for every value. Not thread-safe (a ResultSet is not).
+     */
+    public Reader reader() {
+        return new Reader();
+    }
+
+    /** See {@link #reader()}. */
+    public final class Reader {
+        private Aead aead;
+
+        private Reader() {
+        }
+
+        /** As {@link ColumnCipher#decrypt(Object)}. */
+        public Object decrypt(Object stored) throws SQLException {
+            return ColumnCipher.this.decrypt(stored, this);
+        }
+
+        Aead aead() throws SQLException {
+            Aead a = aead;
+            if (a == null) {
+                a = ColumnCipher.this.aead();
+                aead = a;
+            }
+            return a;
+        }
+    }
+
+    private Object decrypt(Object stored, Reader reader) throws SQLException {
         if (stored == null) {
             return null;
         }
@@ -175,8 +209,11 @@ public final class ColumnCipher {
         }
         byte[] plain;
         try {
-            plain = aead().decrypt(ct, associatedData);
+            plain = (reader == null ? aead() : reader.aead()).decrypt(ct, associatedData);
         } catch (GeneralSecurityException e) {
+            if (reader != null) {
+                reader.aead = null; // look the key up again after a reload
+            }
             plain = retryWithFreshKeys(ct);
         }
         events.decrypted(column);

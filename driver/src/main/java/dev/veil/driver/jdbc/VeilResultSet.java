@@ -43,6 +43,8 @@ import javax.sql.rowset.serial.SerialClob;
 public class VeilResultSet extends DelegatingResultSet {
 
     private final Target[] targets;
+    /** Per encrypted column, the key kept for this result (created on first read). */
+    private final dev.veil.driver.codec.ColumnCipher.Reader[] readers;
     private final SQLException broken;
     private boolean gated;
     /** Columns the application sees; trailing ones beyond hold Veil's row-filter values. -1: all. */
@@ -66,6 +68,7 @@ public class VeilResultSet extends DelegatingResultSet {
             int visible, RowFilter[] filters, Object[] parameters) {
         super(statement, delegate);
         this.targets = targets;
+        this.readers = new dev.veil.driver.codec.ColumnCipher.Reader[targets.length];
         this.broken = broken;
         this.visible = visible;
         this.filters = filters;
@@ -139,7 +142,16 @@ public class VeilResultSet extends DelegatingResultSet {
         gate();
         Object stored = t.storage() == dev.veil.driver.codec.ColumnCipher.Storage.BINARY
                 ? delegate.getBytes(column) : delegate.getString(column);
-        return stored == null ? null : t.decrypt(stored);
+        if (stored == null) {
+            return null;
+        }
+        // one key lookup per column per result, not per value
+        dev.veil.driver.codec.ColumnCipher.Reader r = readers[column - 1];
+        if (r == null) {
+            r = t.reader();
+            readers[column - 1] = r;
+        }
+        return r.decrypt(stored);
     }
 
     private <T> T as(int column, Object v, Class<T> type) throws SQLException {

@@ -50,6 +50,11 @@ public final class Target {
         return cipher.decrypt(stored);
     }
 
+    /** A reader that keeps the column's key for the life of one result; see {@link ColumnCipher#reader()}. */
+    public ColumnCipher.Reader reader() {
+        return cipher.reader();
+    }
+
     /** Same key and associated data: a ciphertext of one is valid in the other. */
     public boolean sameBinding(Target other) {
         return other != null && column.boundName().equals(other.column.boundName());
