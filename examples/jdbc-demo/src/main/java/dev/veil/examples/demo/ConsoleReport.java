@@ -41,6 +41,11 @@ final class ConsoleReport {
                     lines.add(List.of(column, app.get(column), shorten(db.get(column))));
                 }
             }
+            for (String column : db.keySet()) {
+                if (!app.containsKey(column)) {
+                    lines.add(List.of(column, "(never shown to it)", shorten(db.get(column))));
+                }
+            }
             out.append('\n');
             table(out, lines, false);
         }
@@ -53,8 +58,14 @@ final class ConsoleReport {
         }
         table(out, all, true);
 
+        DemoReport.Search search = report.search();
+        out.append("\n4. Equality search through the blind index email_bidx (the database sees only the index)\n\n");
+        out.append("    ").append(search.sql()).append("   with ? = '").append(search.value()).append("'\n");
+        out.append("    -> ").append(search.found().isEmpty() ? "nothing" : String.join(", ", search.found()))
+                .append(" (normalized: trim, lowercase)\n");
+
         DemoReport.Refusal refusal = report.refusal();
-        out.append("\n4. A statement Veil refuses (the database cannot compare ciphertexts)\n\n");
+        out.append("\n5. A statement Veil refuses (ssn has no blind index; the database cannot compare ciphertexts)\n\n");
         out.append("    ").append(refusal.sql()).append('\n');
         out.append("    -> ").append(refusal.exceptionType()).append(", SQLState ").append(refusal.sqlState())
                 .append('\n');

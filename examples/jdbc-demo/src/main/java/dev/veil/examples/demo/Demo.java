@@ -37,7 +37,7 @@ public final class Demo {
             tables:
               patients:
                 ssn: {}
-                email: {}
+                email: { blind-index: { name: email_bidx, normalize: [trim, lowercase] } }
                 heart_rate: { type: int }
                 birth_date: { type: local-date }
             """;
@@ -45,6 +45,10 @@ public final class Demo {
     static final List<String> ENCRYPTED = List.of("ssn", "email", "heart_rate", "birth_date");
 
     static final String REFUSED_SQL = "SELECT * FROM patients WHERE ssn = ?";
+
+    /** Answered through the blind index email_bidx; the value is normalized (trim, lowercase) like the index. */
+    static final String SEARCH_SQL = "SELECT name FROM patients WHERE email = ?";
+    static final String SEARCH_VALUE = "  ADA@Example.COM ";
 
     /** Sample rows (fictitious people and numbers). */
     record Patient(String name, String ssn, String email, int heartRate, LocalDate birthDate) {
@@ -83,6 +87,7 @@ public final class Demo {
         // 3. The application's only change: jdbc:postgresql:// becomes jdbc:veil:postgresql://.
         String veilUrl = VeilUrls.veil(database.url(), config);
         List<Map<String, String>> application;
+        DemoReport.Search search;
         DemoReport.Refusal refusal;
         int written = 0;
         try (Connection veil = DriverManager.getConnection(veilUrl, database.properties())) {
@@ -98,6 +103,7 @@ public final class Demo {
                 }
             }
             application = selectAll(veil);
+            search = search(veil);
             refusal = refused(veil);
         }
 
@@ -107,7 +113,7 @@ public final class Demo {
             stored = selectAll(plain);
         }
         return new DemoReport(database.description(), VeilUrls.display(veilUrl), masterKey, config, configText,
-                written, application, stored, ENCRYPTED, refusal);
+                written, application, stored, ENCRYPTED, search, refusal);
     }
 
     /**
@@ -143,7 +149,8 @@ public final class Demo {
                         + String.join(", ", existing) + ") or point the demo at another database");
             }
             st.execute("CREATE TABLE patients (id serial PRIMARY KEY, name text, ssn text, email bytea, "
-                    + "heart_rate bytea, birth_date bytea)");
+                    + "email_bidx bytea, heart_rate bytea, birth_date bytea)");
+            st.execute("CREATE INDEX patients_email_bidx_idx ON patients (email_bidx)");
             created = true;
         }
     }
@@ -166,7 +173,21 @@ public final class Demo {
         return rows;
     }
 
-    /** An equality test on an encrypted column cannot be answered by the database; Veil refuses it. */
+    /** Equality on an encrypted column with a blind index: Veil sends the index of the value, never the value. */
+    private static DemoReport.Search search(Connection veil) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement ps = veil.prepareStatement(SEARCH_SQL)) {
+            ps.setString(1, SEARCH_VALUE);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+        }
+        return new DemoReport.Search(SEARCH_SQL, SEARCH_VALUE, found);
+    }
+
+    /** An equality test on an encrypted column without a blind index cannot be answered; Veil refuses it. */
     private static DemoReport.Refusal refused(Connection veil) throws SQLException {
         try (PreparedStatement ps = veil.prepareStatement(REFUSED_SQL)) {
             ps.setString(1, PATIENTS.get(0).ssn());

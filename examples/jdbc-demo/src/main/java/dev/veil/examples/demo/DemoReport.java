@@ -19,11 +19,12 @@ import java.util.Map;
  * @param application every row as the application reads it through Veil, column name to value, in id order
  * @param stored the same rows as a plain pgjdbc connection reads them: what the database holds
  * @param encryptedColumns the columns Veil encrypts
+ * @param search an equality search answered through a blind index
  * @param refusal the statement Veil refused, and why
  */
 public record DemoReport(String database, String veilUrl, Path masterKey, Path config, String configText,
         int written, List<Map<String, String>> application, List<Map<String, String>> stored,
-        List<String> encryptedColumns, Refusal refusal) {
+        List<String> encryptedColumns, Search search, Refusal refusal) {
 
     public DemoReport {
         application = List.copyOf(application);
@@ -55,6 +56,19 @@ public record DemoReport(String database, String veilUrl, Path masterKey, Path c
 
     private static String hex(String text) {
         return HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An equality search on an encrypted column, answered through its blind index.
+     *
+     * @param sql the statement the application ran
+     * @param value the search value it bound (the plaintext; the database only sees its blind index)
+     * @param found the names of the rows found
+     */
+    public record Search(String sql, String value, List<String> found) {
+        public Search {
+            found = List.copyOf(found);
+        }
     }
 
     /**

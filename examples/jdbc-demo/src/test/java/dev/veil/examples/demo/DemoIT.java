@@ -63,6 +63,9 @@ class DemoIT {
                     .doesNotContain(p.ssn(), p.email(), p.birthDate().toString(), hex(p.email()));
         }
         assertThat(report.plaintextInDatabase()).isEmpty();
+        assertThat(report.search().found()).containsExactly("Ada Lovelace");
+        assertThat(report.stored().get(0).get("email_bidx")).startsWith("\\x");
+        assertThat(report.application().get(0)).doesNotContainKey("email_bidx");
         assertThat(report.refusal().sqlState()).isEqualTo("VE010");
         assertThat(report.refusal().exceptionType()).isEqualTo("SQLFeatureNotSupportedException");
         assertThat(report.refusal().message()).contains("patients.ssn");
