@@ -88,6 +88,14 @@ public final class KeyAdministration implements AutoCloseable {
      * version's encryption count ({@code encryptions_reserved}) starts at 0.
      */
     public KeyVersion addVersion(KeyScope scope) throws KeyException {
+        if (scope.purpose() == KeyPurpose.BLIND_INDEX) {
+            // a new primary PRF key changes every index value: searches would silently miss the rows indexed
+            // under the old key until all of them are re-indexed
+            throw new KeyException("refusing to add a version to blind-index key " + scope + ": new index values "
+                    + "would no longer match rows indexed with the current key, so searches would silently miss "
+                    + "them. Rotating an index key needs a re-index of every row (a later veil CLI command); "
+                    + "re-wrapping it under a new master key (rewrap) is safe");
+        }
         return modify(scope, handle -> store.withNewPrimary(scope.purpose(), handle));
     }
 

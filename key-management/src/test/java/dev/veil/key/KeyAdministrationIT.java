@@ -52,6 +52,19 @@ class KeyAdministrationIT {
     }
 
     @Test
+    void addingAVersionToABlindIndexKeyIsRefusedBecauseSearchesWouldMissOldRows() throws Exception {
+        String table = "admin_" + TABLES.incrementAndGet();
+        KeyScope scope = KeyScope.blindIndex("public.patients", "email_bidx");
+        try (KeyRing ring = builder(table, new FakeTicker()).build();
+                KeyAdministration admin = builder(table, new FakeTicker()).buildAdministration()) {
+            ring.prf(scope);
+            assertThatThrownBy(() -> admin.addVersion(scope))
+                    .isInstanceOf(KeyException.class).hasMessageContaining("re-index");
+            assertThat(admin.versions(scope)).hasSize(1);
+        }
+    }
+
+    @Test
     void newPrimaryVersionIsUsedAfterRefreshAndOldValuesStillDecrypt() throws Exception {
         String table = "admin_" + TABLES.incrementAndGet();
         FakeTicker ticker = new FakeTicker();
