@@ -57,7 +57,7 @@ try (Connection c = DriverManager.getConnection(url, "app", password);
         try {
             fx.plainExecute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app') THEN "
                     + "CREATE ROLE app LOGIN; END IF; END $$", "GRANT ALL ON ALL TABLES IN SCHEMA public TO app",
-                    "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO app");
+                    "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO app", "GRANT CREATE ON SCHEMA public TO app");
             quickStart(fx.veilUrl(), "");
         } catch (SQLException e) {
             org.junit.jupiter.api.Assumptions.assumeTrue(e.getSQLState() == null
