@@ -36,6 +36,16 @@ final class BlindIndexSchema {
         return "SELECT id, name, ssn, email, heart_rate FROM " + table + " WHERE email = ?";
     }
 
+    /** One lookup with a prepared {@link #selectByEmailSql}: bind, execute, read all five columns of the row. */
+    static void selectByEmail(PreparedStatement selectByEmail, String email, org.openjdk.jmh.infra.Blackhole bh)
+            throws SQLException {
+        selectByEmail.setString(1, email);
+        try (ResultSet rs = selectByEmail.executeQuery()) {
+            rs.next();
+            PatientsSchema.read(rs, bh);
+        }
+    }
+
     /** Drops and creates both tables, their email indexes and Veil's key table. */
     static void create(BenchmarkDatabase db) throws SQLException {
         String plain = PatientsSchema.PLAIN_TABLE;
