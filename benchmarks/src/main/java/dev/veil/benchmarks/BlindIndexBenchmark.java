@@ -3,7 +3,6 @@ package dev.veil.benchmarks;
 import dev.veil.benchmarks.PatientsSchema.Patient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
