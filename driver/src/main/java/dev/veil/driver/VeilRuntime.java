@@ -9,6 +9,7 @@ import dev.veil.blindindex.LeakageReport;
 import dev.veil.driver.codec.ColumnCipher;
 import dev.veil.driver.sql.IndexTarget;
 import dev.veil.driver.sql.Catalog;
+import dev.veil.driver.sql.Inheritance;
 import dev.veil.driver.sql.JdbcCatalog;
 import dev.veil.driver.sql.SqlAnalyzer;
 import dev.veil.driver.sql.StatementPlan;
@@ -38,6 +39,9 @@ public final class VeilRuntime implements AutoCloseable {
     private final Map<ConfiguredIndex, BlindIndexer> indexers = new ConcurrentHashMap<>();
     /** Indexes (table as referenced + index name) found to have no rows waiting for a backfill. */
     private final java.util.Set<String> backfilled = ConcurrentHashMap.newKeySet();
+    private static final long INHERITANCE_REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    private volatile boolean inheritanceKnown;
+    private volatile long inheritanceReadAt;
 
     VeilRuntime(VeilConfig config, KeyRing keys, Listeners listeners) {
         this.config = config;
@@ -135,11 +139,55 @@ public final class VeilRuntime implements AutoCloseable {
      * have no index value yet.
      */
     public StatementPlan plan(String sql, Connection connection) throws SQLException {
+        readInheritanceIfDue(connection);
         StatementPlan plan = cachedOrAnalysed(sql, connection);
         if (!plan.queriedIndexes().isEmpty()) {
             checkBackfill(plan, connection);
         }
         return plan;
+    }
+
+    /**
+     * The plan for a SQL text on a connection where {@code standard_conforming_strings} is off: there backslashes
+     * in ordinary strings are escapes, so Veil refuses every statement that may name an encrypted table rather
+     * than read it differently from the server; others pass through.
+     */
+    public StatementPlan planWithoutStandardStrings(String sql) {
+        if (!analyzer.mayTouchEncrypted(sql)) {
+            return StatementPlan.PASS_THROUGH;
+        }
+        return StatementPlan.refused(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a statement that may name an "
+                + "encrypted table because standard_conforming_strings is off on this connection, so PostgreSQL "
+                + "reads backslashes in strings as escapes. Run SET standard_conforming_strings = on (the default) "
+                + "before using encrypted tables, and remove the setting from the role, database or pool "
+                + "configuration that turned it off");
+    }
+
+    /**
+     * Reads the child tables and partitions of encrypted tables from the catalog: before the first plan, after
+     * DDL through Veil, and at most once a minute otherwise (children created around Veil are seen within that
+     * minute; the CHECK constraint of docs/server-side-code.md, inherited by every child, covers the gap).
+     */
+    private void readInheritanceIfDue(Connection connection) throws SQLException {
+        long now = System.nanoTime();
+        long at = inheritanceReadAt;
+        if (inheritanceKnown && now - at < INHERITANCE_REFRESH_NANOS) {
+            return;
+        }
+        synchronized (this) {
+            if (inheritanceKnown && now - inheritanceReadAt < INHERITANCE_REFRESH_NANOS) {
+                return;
+            }
+            Inheritance next = Inheritance.read(connection,
+                    t -> !config.columnsOf(t.schema(), t.name()).isEmpty());
+            if (!next.equals(analyzer.inheritance())) {
+                analyzer.inheritance(next);
+                catalogCache.clear();
+                plans.invalidateAll();
+            }
+            inheritanceReadAt = now;
+            inheritanceKnown = true;
+        }
     }
 
     private void checkBackfill(StatementPlan plan, Connection connection) throws SQLException {
@@ -224,6 +272,7 @@ public final class VeilRuntime implements AutoCloseable {
 
     /** Forgets cached plans and table shapes, e.g. after DDL on an encrypted table. */
     public void invalidateSchema() {
+        inheritanceKnown = false;
         catalogCache.clear();
         plans.invalidateAll();
     }

@@ -265,12 +265,34 @@ class CorpusIT {
                         + "on p1_0.id=v1_0.patient_id where v1_0.patient_id=?", 1),
                 okP("hibernate left join", "select p1_0.id,p1_0.email,v1_0.id,v1_0.note from patients p1_0 left join "
                         + "visits v1_0 on p1_0.id=v1_0.patient_id where p1_0.clinic_id=?", 1),
-                okP("hibernate count", "select count(p1_0.ssn) from patients p1_0 where p1_0.clinic_id=?", 2));
+                okP("hibernate count", "select count(p1_0.ssn) from patients p1_0 where p1_0.clinic_id=?", 2),
+                // PostgreSQL's lexical forms, read as the server reads them (see PgLexer)
+                ok("E-string hiding a quote", "INSERT INTO patients (name, ssn) VALUES (E'\\', NULL) --', "
+                        + "'555-77-0001')"),
+                okP("E-string before a parameter", "INSERT INTO patients (name, ssn) VALUES (E'\\', ?) --', ?)",
+                        "555-77-0002"),
+                ok("Unicode-escaped table", "INSERT INTO U&\"\\0070atients\" (name, ssn) VALUES ('Uni', '555-77-0003')"),
+                ok("Unicode-escaped table and column with UESCAPE", "SELECT U&\"!0073sn\" UESCAPE '!' FROM "
+                        + "U&\"\\0070atients\" ORDER BY id"),
+                ok("dollar-quoted literals", "INSERT INTO patients (name, ssn) VALUES ($$Dol$$, $q$555-77-0004$q$)"),
+                ok("nested comment", "SELECT /* a /* b */ ssn FROM patients */ id, ssn FROM patients ORDER BY id"),
+                ok("alias column list on a subquery", "SELECT x.b FROM (SELECT id, ssn FROM patients) AS x(a, b) "
+                        + "ORDER BY x.a"));
     }
 
     static Stream<Case> refusals() {
         String ve10 = "VE010";
         return Stream.of(
+                refused("alias column list on an encrypted table", "SELECT p.c FROM patients AS p(a, b, c)", ve10,
+                        "patients.ssn", "column alias list"),
+                refused("alias column list in a join", "SELECT q.c FROM clinics c JOIN patients AS q(a, b, c) ON "
+                        + "q.a = c.id", ve10, "patients.ssn", "column alias list"),
+                refused("INSERT … DEFAULT VALUES", "INSERT INTO patients DEFAULT VALUES", ve10, "patients.ssn",
+                        "DEFAULT VALUES"),
+                refused("DO block naming an encrypted table", "DO $$ BEGIN UPDATE patients SET ssn = 'x'; END $$",
+                        ve10, "patients", "DO block"),
+                refused("CREATE FUNCTION naming an encrypted table", "CREATE FUNCTION f() RETURNS void LANGUAGE sql "
+                        + "AS $$ UPDATE patients SET ssn = 'x' $$", ve10, "patients", "CREATE FUNCTION"),
                 refusedP("WHERE ssn = ?", "SELECT * FROM patients WHERE ssn = ?", ve10, "patients.ssn", "comparison",
                         "111-11-1111"),
                 refused("WHERE ssn = literal", "SELECT * FROM patients WHERE ssn = '123-45-6789'", ve10,

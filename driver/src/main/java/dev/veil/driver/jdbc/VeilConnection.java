@@ -19,10 +19,12 @@ import java.sql.Statement;
 public class VeilConnection extends DelegatingConnection {
 
     private final VeilRuntime runtime;
+    private final LexicalSettings lexical;
 
     public VeilConnection(Connection delegate, VeilRuntime runtime) {
         super(delegate);
         this.runtime = runtime;
+        this.lexical = LexicalSettings.of(delegate);
     }
 
     /** The shared runtime (configuration, keys, plans) this connection uses. */
@@ -31,7 +33,8 @@ public class VeilConnection extends DelegatingConnection {
     }
 
     StatementPlan plan(String sql) throws SQLException {
-        StatementPlan plan = runtime.plan(sql, delegate);
+        StatementPlan plan = lexical.standardConformingStrings() ? runtime.plan(sql, delegate)
+                : runtime.planWithoutStandardStrings(sql);
         if (plan.isRefused()) {
             try {
                 plan.checkAllowed();

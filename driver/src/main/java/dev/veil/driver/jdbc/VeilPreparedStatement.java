@@ -42,8 +42,11 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     /** Values kept for derived blind index values (original positions); null when none are. */
     private final Object[] buffer;
 
+    private final VeilConnection veil;
+
     VeilPreparedStatement(VeilConnection connection, PreparedStatement delegate, StatementPlan plan) {
         super(connection, delegate);
+        this.veil = connection;
         this.plan = plan;
         this.map = plan.parameterMap();
         this.buffer = map == null ? null : map.newBuffer();
@@ -116,7 +119,16 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public int executeUpdate() throws SQLException {
         derive();
-        return preparedDelegate.executeUpdate();
+        int n = preparedDelegate.executeUpdate();
+        afterSchemaChange();
+        return n;
+    }
+
+    /** DDL on an encrypted table (or a child of one) prepared through Veil: re-read table shapes afterwards. */
+    private void afterSchemaChange() {
+        if (plan.isSchemaChange()) {
+            veil.runtime().invalidateSchema();
+        }
     }
 
     @Override
@@ -128,7 +140,9 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public boolean execute() throws SQLException {
         derive();
-        return preparedDelegate.execute();
+        boolean r = preparedDelegate.execute();
+        afterSchemaChange();
+        return r;
     }
 
     @Override

@@ -116,7 +116,10 @@ public final class SqlAnalyzer {
     private final VeilConfig config;
     private final java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers;
     private final java.util.function.Function<ConfiguredIndex, BlindIndexer> indexers;
-    private final String[] tableNeedles;
+    private final String[] configuredNeedles;
+    /** Configured table names and the names of their child tables and partitions (lower case). */
+    private volatile String[] tableNeedles;
+    private volatile Inheritance inheritance = Inheritance.NONE;
 
     public SqlAnalyzer(VeilConfig config, java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers) {
         this(config, ciphers, i -> null);
@@ -137,24 +140,72 @@ public final class SqlAnalyzer {
                 needles.add(n);
             }
         }
+        this.configuredNeedles = needles.toArray(new String[0]);
+        this.tableNeedles = configuredNeedles;
+    }
+
+    /**
+     * The child tables and partitions of encrypted tables, read from the catalog: they are encrypted like their
+     * parent (same columns, keys and binding), so rows read back through either are decrypted.
+     */
+    public void inheritance(Inheritance children) {
+        List<String> needles = new ArrayList<>(List.of(configuredNeedles));
+        for (String child : children.childNames()) {
+            String n = child.toLowerCase(Locale.ROOT);
+            if (!needles.contains(n)) {
+                needles.add(n);
+            }
+        }
+        this.inheritance = children;
         this.tableNeedles = needles.toArray(new String[0]);
+    }
+
+    public Inheritance inheritance() {
+        return inheritance;
+    }
+
+    /** The encrypted columns of a table as referenced, its own or (for a child table or partition) its parent's. */
+    Map<String, EncryptedColumn> columnsOf(String schema, String table) {
+        Map<String, EncryptedColumn> own = config.columnsOf(schema, table);
+        if (!own.isEmpty()) {
+            return own;
+        }
+        TableName parent = inheritance.parentOf(schema, table);
+        return parent == null ? own : config.columnsOf(parent.schema(), parent.name());
+    }
+
+    /** The blind indexes of a table as referenced, its own or its parent's (see {@link #columnsOf}). */
+    List<ConfiguredIndex> indexesOf(String schema, String table) {
+        if (!config.columnsOf(schema, table).isEmpty()) {
+            return config.indexesOf(schema, table);
+        }
+        TableName parent = inheritance.parentOf(schema, table);
+        return config.indexesOf(parent == null ? schema : parent.schema(), parent == null ? table : parent.name());
     }
 
     /**
      * A cheap scan: false means the text cannot reference a configured table (no identifier equal to one of
-     * their names), so the statement passes through without parsing.
+     * their names, and no Unicode-escaped identifier that could spell one), so the statement passes through
+     * without parsing. It can only widen: anything that might be a name is analysed in full.
      */
     public boolean mayTouchEncrypted(String sql) {
         String lower = sql.toLowerCase(Locale.ROOT);
+        return namesTable(lower) || lower.contains("u&");
+    }
+
+    private boolean namesTable(String lower) {
         for (String needle : tableNeedles) {
             int from = 0;
+            // PostgreSQL truncates identifiers to 63 bytes: a longer word starting with a 63-byte name is that name
+            boolean atLimit = needle.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    >= PgLexer.MAX_IDENTIFIER_BYTES;
             while (true) {
                 int i = lower.indexOf(needle, from);
                 if (i < 0) {
                     break;
                 }
                 int end = i + needle.length();
-                if ((i == 0 || !identifierChar(lower.charAt(i - 1))) && (end == lower.length()
+                if ((i == 0 || !identifierChar(lower.charAt(i - 1))) && (atLimit || end == lower.length()
                         || !identifierChar(lower.charAt(end)))) {
                     return true;
                 }
@@ -173,10 +224,67 @@ public final class SqlAnalyzer {
      *
      * @throws SQLException only when reading the catalog fails
      */
-    public StatementPlan analyze(String sql, Catalog catalog) throws SQLException {
-        if (!mayTouchEncrypted(sql)) {
+    public StatementPlan analyze(String original, Catalog catalog) throws SQLException {
+        if (!mayTouchEncrypted(original)) {
             return StatementPlan.PASS_THROUGH;
         }
+        PgLexer.Lexed lexed;
+        try {
+            lexed = PgLexer.lex(original);
+        } catch (PgLexer.LexException e) {
+            return StatementPlan.refused(new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil refused a statement "
+                    + "that may name an encrypted table (" + mentionedTables(original) + ") because PostgreSQL would "
+                    + "not read its text either (" + e.getMessage() + "). Fix the statement's quoting"), true);
+        }
+        String sql = lexed.canonical();
+        if (!namesTable(original.toLowerCase(Locale.ROOT)) && !namesTable(sql.toLowerCase(Locale.ROOT))) {
+            return StatementPlan.PASS_THROUGH;
+        }
+        Refusal lexical = lexicalRefusal(original, lexed);
+        if (lexical != null) {
+            return StatementPlan.refused(lexical, true);
+        }
+        StatementPlan plan = analyzeCanonical(sql, lexed, catalog);
+        return lexed.changed(original) ? plan.sending(sql) : plan;
+    }
+
+    /**
+     * Refuses texts whose reading could differ between Veil and PostgreSQL: a lexical setting changed inside a
+     * multi-statement text, server-side code ({@code DO}) naming an encrypted table, and any disagreement with
+     * pgjdbc's own parse.
+     */
+    private Refusal lexicalRefusal(String original, PgLexer.Lexed lexed) {
+        String lower = original.toLowerCase(Locale.ROOT);
+        if (lexed.statements() > 1 && (lower.contains("standard_conforming_strings")
+                || lower.contains("backslash_quote"))) {
+            return new Refusal(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a text with several statements "
+                    + "that changes how PostgreSQL reads strings (standard_conforming_strings / backslash_quote) and "
+                    + "names an encrypted table (" + mentionedTables(original) + "): the statements after the change "
+                    + "would be read differently from how Veil read them. Send the setting change on its own");
+        }
+        if (lexed.firstWord().equals("do")) {
+            return serverSideCode(original, "a DO block");
+        }
+        String disagreement = PgjdbcCrossCheck.disagreement(original, lexed.placeholders(), lexed.statements());
+        if (disagreement != null) {
+            return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil refused a statement that names an "
+                    + "encrypted table (" + mentionedTables(original) + ") because its reading of the text differs "
+                    + "from the PostgreSQL driver's (" + disagreement + "). Write the statement in plain SQL with ? "
+                    + "parameters");
+        }
+        return null;
+    }
+
+    private Refusal serverSideCode(String sql, String construct) {
+        return new Refusal(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused " + construct + " whose body names "
+                + "encrypted table " + mentionedTables(sql) + ": code that runs inside the server is invisible to "
+                + "Veil, so it could store plaintext in an encrypted column or copy ciphertext elsewhere. Do the "
+                + "work in SQL statements sent through Veil; if the code must exist, review it and create it on a "
+                + "connection unwrapped from Veil — the CHECK constraint of docs/server-side-code.md stops plaintext "
+                + "it might write");
+    }
+
+    private StatementPlan analyzeCanonical(String sql, PgLexer.Lexed lexed, Catalog catalog) throws SQLException {
         Statements statements;
         try {
             statements = parse(sql);
@@ -189,6 +297,16 @@ public final class SqlAnalyzer {
                             + "standard SQL, or run it on an unwrapped connection (unwrap(Connection.class) is the "
                             + "Veil wrapper; unwrap(PGConnection.class) bypasses Veil) if it carries no encrypted value"),
                     true);
+        }
+        int parsedParameters = 0;
+        for (Statement st : statements) {
+            parsedParameters += jdbcParameters(st).size();
+        }
+        if (parsedParameters != lexed.placeholders()) {
+            return StatementPlan.refused(new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil refused a statement "
+                    + "that names an encrypted table (" + mentionedTables(sql) + ") because its SQL parser found "
+                    + parsedParameters + " parameter(s) where PostgreSQL's lexical rules give "
+                    + lexed.placeholders() + ". Write the statement in plain SQL with ? parameters"), true);
         }
         Run run = new Run(sql, catalog);
         try {
@@ -607,8 +725,12 @@ public final class SqlAnalyzer {
                 if (ct.getSelect() != null) {
                     refuseCopy(select(ct.getSelect(), null), "CREATE TABLE … AS SELECT");
                 }
-                schemaChange = mentionsEncryptedTable(st);
+                schemaChange = true; // names an encrypted table or child (why it is analysed): re-read shapes
                 return null;
+            } else if (st instanceof net.sf.jsqlparser.statement.CreateFunctionalStatement) {
+                // function and procedure bodies are strings to Veil: it cannot see what they do
+                touched = true;
+                throw new Refusal.Signal(serverSideCode(sql, "CREATE FUNCTION/PROCEDURE"), true);
             } else if (st instanceof CreateView) {
                 CreateView cv = (CreateView) st;
                 List<Out> outs = select(cv.getSelect(), null);
@@ -621,7 +743,7 @@ public final class SqlAnalyzer {
                 return null;
             } else if (st instanceof Alter || st instanceof Drop || st instanceof Truncate || st instanceof CreateIndex
                     || st instanceof Comment) {
-                schemaChange = (st instanceof Alter || st instanceof Drop) && mentionsEncryptedTable(st);
+                schemaChange = st instanceof Alter || st instanceof Drop; // e.g. ATTACH PARTITION, INHERIT
                 return null;
             }
             // any other statement kind that names an encrypted table: refuse, it may move values around Veil
@@ -641,7 +763,7 @@ public final class SqlAnalyzer {
                 net.sf.jsqlparser.util.TablesNamesFinder<Void> finder = new net.sf.jsqlparser.util.TablesNamesFinder<>();
                 for (String name : finder.getTables(st)) {
                     TableName tn = TableName.parse(name);
-                    if (!config.columnsOf(tn.schema(), tn.name()).isEmpty()) {
+                    if (!columnsOf(tn.schema(), tn.name()).isEmpty()) {
                         return true;
                     }
                 }
@@ -673,6 +795,13 @@ public final class SqlAnalyzer {
             if (!enc.isEmpty()) {
                 touched = true;
                 modified = modifiedTargets(target);
+                if (insert.isOnlyDefaultValues()) {
+                    EncryptedColumn first = enc.values().iterator().next();
+                    throw refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused INSERT … DEFAULT VALUES into "
+                            + "encrypted table " + target.name + " (column " + first.qualified() + "): a column "
+                            + "default is computed by the server and would be stored unencrypted. Name the columns "
+                            + "and bind their values (NULL for none)");
+                }
             }
             List<String> columns = new ArrayList<>();
             if (insert.getColumns() != null && !insert.getColumns().isEmpty()) {
@@ -719,7 +848,7 @@ public final class SqlAnalyzer {
                     r.addAll(added);
                 }
                 for (ConfiguredIndex ci : writes) {
-                    insert.getColumns().add(new Column(Identifiers.quoteIfNeeded(ci.name())));
+                    insert.getColumns().add(own(new Column(Identifiers.quoteIfNeeded(ci.name()))));
                 }
             } else if (source != null) {
                 if (!writes.isEmpty()) {
@@ -988,7 +1117,7 @@ public final class SqlAnalyzer {
             }
             List<UpdateSet> added = new ArrayList<>();
             for (ConfiguredIndex ci : writes) {
-                added.add(new UpdateSet(new Column(Identifiers.quoteIfNeeded(ci.name())),
+                added.add(new UpdateSet(own(new Column(Identifiers.quoteIfNeeded(ci.name()))),
                         setIndexValue(ci, assigned, target, scope)));
             }
             updateValues(sets, target, scope);
@@ -1035,7 +1164,7 @@ public final class SqlAnalyzer {
                 sources[k] = src;
             }
             if (copies == sources.length) {
-                return new Column(copiedFrom, Identifiers.quoteIfNeeded(ci.name()));
+                return own(new Column(copiedFrom, Identifiers.quoteIfNeeded(ci.name())));
             }
             if (copies > 0) {
                 throw refuseUse(target(target.enc.get(firstEncryptedPart(ci, target)), target.name), "SET mixing "
@@ -1495,6 +1624,7 @@ public final class SqlAnalyzer {
                     continue;
                 } else if (e instanceof Column) {
                     Column c = (Column) e;
+                    refuseCompanion(c, scope);
                     Target t = resolve(c, scope);
                     Target row = t == null ? wholeRow(c, scope) : null;
                     if (row != null) {
@@ -1517,6 +1647,46 @@ public final class SqlAnalyzer {
                 list.addAll(expanded);
             }
             return outs;
+        }
+
+        /** Columns Veil wrote into the statement (companion columns of its rewrites), by identity. */
+        private final java.util.Set<Column> generated = java.util.Collections.newSetFromMap(
+                new java.util.IdentityHashMap<>());
+
+        private Column own(Column c) {
+            generated.add(c);
+            return c;
+        }
+
+        /**
+         * Refuses a reference the application wrote to a blind index's companion column: its values are Veil's
+         * keyed index, never data to hand out (nor to compare with values computed elsewhere).
+         */
+        private void refuseCompanion(Column c, Scope scope) {
+            if (generated.contains(c)) {
+                return;
+            }
+            String col = Identifiers.canonical(c.getColumnName());
+            Table q = c.getTable();
+            for (Scope s = scope; s != null; s = s.parent) {
+                for (Source src : s.sources) {
+                    if (!(src instanceof TableSource) || (q != null && q.getName() != null && !src.matches(
+                            q.getSchemaName() == null ? null : Identifiers.canonical(q.getSchemaName()),
+                            Identifiers.canonical(q.getName())))) {
+                        continue;
+                    }
+                    for (ConfiguredIndex ci : indexesOf((TableSource) src)) {
+                        if (ci.name().equals(col)) {
+                            touched = true;
+                            throw refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a reference to "
+                                    + ((TableSource) src).name + "." + col + ", the companion column of blind index "
+                                    + ci.qualified() + ": its values are Veil's keyed index of "
+                                    + String.join(", ", ci.columns()) + ", never data for the application. Search by "
+                                    + "the indexed column (WHERE " + ci.columns().get(0) + " = ?) and Veil uses it");
+                        }
+                    }
+                }
+            }
         }
 
         private boolean hasCompanions(Source s) {
@@ -1659,22 +1829,24 @@ public final class SqlAnalyzer {
                     List<Out> cte = scope.cte(Identifiers.canonical(t.getName()));
                     if (cte != null) {
                         scope.sources.add(new DerivedSource(alias != null ? Identifiers.canonical(alias)
-                                : Identifiers.canonical(t.getName()), cte));
+                                : Identifiers.canonical(t.getName()), renamed(cte, item)));
                         return;
                     }
                 }
-                scope.sources.add(tableSource(t, scope, alias));
-            } else if (item instanceof ParenthesedSelect) {
-                List<Out> outs = select((ParenthesedSelect) item, scope.parent);
-                if (item.getAlias() != null && item.getAlias().getAliasColumns() != null) {
-                    List<Out> renamed = new ArrayList<>();
-                    var cols = item.getAlias().getAliasColumns();
-                    for (int i = 0; i < outs.size(); i++) {
-                        String label = i < cols.size() ? Identifiers.canonical(cols.get(i).name) : outs.get(i).label();
-                        renamed.add(outs.get(i).unknownWidth() ? outs.get(i) : new Out(label, outs.get(i).target()));
-                    }
-                    outs = renamed;
+                TableSource source = tableSource(t, scope, alias);
+                if (item.getAlias() != null && item.getAlias().getAliasColumns() != null
+                        && (!source.enc.isEmpty() || hasCompanions(source))) {
+                    EncryptedColumn first = source.enc.values().iterator().next();
+                    touched = true;
+                    throw refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a column alias list on encrypted "
+                            + "table " + source.name + " (" + item.getAlias().getName() + "(…) renames "
+                            + first.qualified() + " and the table's other columns by position): the renamed columns "
+                            + "would bypass decryption and blind-index rewriting. Alias the table without a column "
+                            + "list and rename columns in the select list (" + first.name() + " AS …)");
                 }
+                scope.sources.add(source);
+            } else if (item instanceof ParenthesedSelect) {
+                List<Out> outs = renamed(select((ParenthesedSelect) item, scope.parent), item);
                 scope.sources.add(new DerivedSource(alias == null ? null : Identifiers.canonical(alias), outs));
             } else if (item instanceof ParenthesedFromItem) {
                 ParenthesedFromItem p = (ParenthesedFromItem) item;
@@ -1699,10 +1871,38 @@ public final class SqlAnalyzer {
             }
         }
 
+        /**
+         * The outputs of a subquery or CTE under an alias column list ({@code AS a(c1, c2, …)}): renamed by
+         * position. A * of unknown width before an encrypted output makes the positions unknowable: refused.
+         */
+        private List<Out> renamed(List<Out> outs, FromItem item) {
+            if (item.getAlias() == null || item.getAlias().getAliasColumns() == null) {
+                return outs;
+            }
+            var cols = item.getAlias().getAliasColumns();
+            List<Out> renamed = new ArrayList<>();
+            boolean unknownBefore = false;
+            for (int i = 0; i < outs.size(); i++) {
+                Out o = outs.get(i);
+                if (o.unknownWidth()) {
+                    unknownBefore = true;
+                    renamed.add(o);
+                    continue;
+                }
+                if (unknownBefore && o.target() != null) {
+                    throw refuseUse(o.target(), "a column alias list after a * of unknown width", "List the "
+                            + "subquery's columns instead of *");
+                }
+                String label = i < cols.size() ? Identifiers.canonical(cols.get(i).name) : o.label();
+                renamed.add(new Out(label, o.target()));
+            }
+            return renamed;
+        }
+
         private TableSource tableSource(Table t, Scope scope, String alias) {
             TableName name = new TableName(t.getSchemaName() == null ? null : Identifiers.canonical(t.getSchemaName()),
                     Identifiers.canonical(t.getName()));
-            Map<String, EncryptedColumn> enc = config.columnsOf(name.schema(), name.name());
+            Map<String, EncryptedColumn> enc = columnsOf(name.schema(), name.name());
             return new TableSource(name, enc, alias == null ? null : Identifiers.canonical(alias));
         }
 
@@ -1908,6 +2108,7 @@ public final class SqlAnalyzer {
 
             @Override
             public <S> Void visit(Column column, S context) {
+                refuseCompanion(column, scope);
                 Target t = resolve(column, scope);
                 String inner = String.valueOf(context);
                 if (t != null) {
@@ -1951,6 +2152,7 @@ public final class SqlAnalyzer {
             @Override
             public <S> Void visit(IsNullExpression expr, S context) {
                 if (expr.getLeftExpression() instanceof Column) {
+                    refuseCompanion((Column) expr.getLeftExpression(), scope);
                     Target t = resolve((Column) expr.getLeftExpression(), scope);
                     if (t != null) {
                         touched = true;
@@ -2089,7 +2291,7 @@ public final class SqlAnalyzer {
         }
 
         List<ConfiguredIndex> indexesOf(TableSource src) {
-            return config.indexesOf(src.name.schema(), src.name.name());
+            return SqlAnalyzer.this.indexesOf(src.name.schema(), src.name.name());
         }
 
         /** The single-column index of a column, exact ones first; null when it has none. */
@@ -2147,7 +2349,7 @@ public final class SqlAnalyzer {
         }
 
         Column indexColumn(Column original, ConfiguredIndex ci) {
-            return new Column(original.getTable(), Identifiers.quoteIfNeeded(ci.name()));
+            return own(new Column(original.getTable(), Identifiers.quoteIfNeeded(ci.name())));
         }
 
         /** Not a value Veil can index (an expression, a column, DEFAULT). */

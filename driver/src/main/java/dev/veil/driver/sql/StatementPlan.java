@@ -36,6 +36,11 @@ public final class StatementPlan {
         this.cacheable = cacheable;
     }
 
+    /** A refusal raised outside the analysis (e.g. for the connection's settings); not cached. */
+    public static StatementPlan refused(dev.veil.driver.VeilSqlState state, String message) {
+        return refused(new Refusal(state, message), false);
+    }
+
     static StatementPlan refused(Refusal refusal, boolean cacheable) {
         return new StatementPlan(refusal, new Target[0], null, ResultShape.PLAIN, Map.of(), null, cacheable);
     }
@@ -44,6 +49,21 @@ public final class StatementPlan {
     static StatementPlan schemaChange() {
         StatementPlan p = new StatementPlan(null, new Target[0], null, ResultShape.PLAIN, Map.of(), null, true);
         p.schemaChange = true;
+        return p;
+    }
+
+    /**
+     * This plan, sending {@code canonical} instead of the application's text when it would have sent that text
+     * unchanged: the analysis read the canonical form (see {@code PgLexer}), so that is what must run.
+     */
+    StatementPlan sending(String canonical) {
+        if (this == PASS_THROUGH || refusal != null || schemaChange || literals != null || sqlToPrepare != null) {
+            return this;
+        }
+        StatementPlan p = new StatementPlan(null, parameters, null, result, modifiedTableColumns, canonical,
+                cacheable);
+        p.parameterMap = parameterMap;
+        p.queriedIndexes = queriedIndexes;
         return p;
     }
 
