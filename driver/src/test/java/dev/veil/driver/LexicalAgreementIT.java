@@ -358,6 +358,36 @@ class LexicalAgreementIT {
         assertNotLogged(c);
     }
 
+    @Test
+    void generatedKeysNeverCarryCompanionColumns() throws Exception {
+        String c = canary();
+        try (PreparedStatement ps = veil.prepareStatement("INSERT INTO users (id, email) VALUES (141, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, c);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                assertThat(keys.next()).isTrue();
+                for (int i = 1; i <= keys.getMetaData().getColumnCount(); i++) {
+                    assertThat(keys.getMetaData().getColumnLabel(i)).isNotEqualTo("email_bidx");
+                }
+                assertThat(keys.getString("email")).isEqualTo(c);
+                assertThat((Object) catchThrowableOfType(SQLException.class, () -> keys.getString("email_bidx"))).isNotNull();
+            }
+        }
+        try (Statement st = veil.createStatement()) {
+            st.executeUpdate("INSERT INTO users (id, name) VALUES (142, 'k')", Statement.RETURN_GENERATED_KEYS);
+            try (ResultSet keys = st.getGeneratedKeys()) {
+                assertThat(keys.next()).isTrue();
+                assertThat((Object) catchThrowableOfType(SQLException.class, () -> keys.getString("email_bidx"))).isNotNull();
+            }
+            assertRefused(() -> st.executeUpdate("INSERT INTO users (id, name) VALUES (143, 'k')",
+                    new String[] {"id", "email_bidx"}), c);
+        }
+        assertRefused(() -> veil.prepareStatement("INSERT INTO users (id, email) VALUES (144, ?)",
+                new String[] {"email_bidx"}), c);
+        assertNotLogged(c);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static String canary() {

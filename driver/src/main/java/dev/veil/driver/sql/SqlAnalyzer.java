@@ -614,10 +614,19 @@ public final class SqlAnalyzer {
             }
             StatementPlan plan = new StatementPlan(null, params.toArray(new Target[0]), template, shape, modified,
                     template == null ? rewrittenText : null, cacheable);
+            if (modifiedSource != null && hasCompanions(modifiedSource)) {
+                List<String> companions = new ArrayList<>();
+                for (ConfiguredIndex ci : indexesOf(modifiedSource)) {
+                    companions.add(ci.name());
+                }
+                plan.withGeneratedKeys(modifiedSource.visible(), companions);
+            }
             return map != null || !queried.isEmpty() ? plan.withIndexes(map, queried) : plan;
         }
 
         private ParameterMap parameterMap;
+        /** The table an INSERT/UPDATE/DELETE/MERGE modifies, when it has encrypted columns. */
+        private TableSource modifiedSource;
 
         /**
          * Deparses the rewritten statement with every {@code ?} numbered (originals by their index, derived ones by
@@ -795,6 +804,7 @@ public final class SqlAnalyzer {
             if (!enc.isEmpty()) {
                 touched = true;
                 modified = modifiedTargets(target);
+                modifiedSource = target;
                 if (insert.isOnlyDefaultValues()) {
                     EncryptedColumn first = enc.values().iterator().next();
                     throw refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused INSERT … DEFAULT VALUES into "
@@ -1231,6 +1241,7 @@ public final class SqlAnalyzer {
             if (!target.enc.isEmpty()) {
                 touched = true;
                 modified = modifiedTargets(target);
+                modifiedSource = target;
             }
             if (merge.getFromItem() == null || merge.getOutputClause() != null) {
                 throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil does not understand this form of MERGE on "
@@ -1298,6 +1309,7 @@ public final class SqlAnalyzer {
             if (!target.enc.isEmpty()) {
                 touched = true;
                 modified = modifiedTargets(target);
+                modifiedSource = target;
             }
             scope.sources.add(target);
             fromItems(update.getStartJoins(), scope);
@@ -1322,6 +1334,7 @@ public final class SqlAnalyzer {
             if (!target.enc.isEmpty()) {
                 touched = true;
                 modified = modifiedTargets(target);
+                modifiedSource = target;
             }
             scope.sources.add(target);
             if (delete.getUsingFromItemList() != null) {

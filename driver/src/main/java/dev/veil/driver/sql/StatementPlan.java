@@ -24,6 +24,8 @@ public final class StatementPlan {
     private boolean schemaChange;
     private ParameterMap parameterMap;
     private java.util.List<IndexTarget> queriedIndexes = java.util.List.of();
+    private java.util.List<String> visibleColumns;
+    private java.util.List<String> companionColumns = java.util.List.of();
 
     StatementPlan(Refusal refusal, Target[] parameters, LiteralTemplate literals, ResultShape result,
             Map<String, Target> modifiedTableColumns, String sqlToPrepare, boolean cacheable) {
@@ -64,7 +66,29 @@ public final class StatementPlan {
                 cacheable);
         p.parameterMap = parameterMap;
         p.queriedIndexes = queriedIndexes;
+        p.visibleColumns = visibleColumns;
+        p.companionColumns = companionColumns;
         return p;
+    }
+
+    /** Sets the modified table's visible and companion columns; only while building the plan. */
+    StatementPlan withGeneratedKeys(java.util.List<String> visible, java.util.List<String> companions) {
+        this.visibleColumns = java.util.List.copyOf(visible);
+        this.companionColumns = java.util.List.copyOf(companions);
+        return this;
+    }
+
+    /**
+     * The columns {@code RETURN_GENERATED_KEYS} must return — the modified table's columns without its blind-index
+     * companion columns — or null when the table has none (the driver's own {@code RETURNING *} is then right).
+     */
+    public String[] generatedKeyColumns() {
+        return visibleColumns == null ? null : visibleColumns.toArray(new String[0]);
+    }
+
+    /** The modified table's blind-index companion columns (never returned to the application). */
+    public java.util.List<String> companionColumns() {
+        return companionColumns;
     }
 
     /** Sets the blind-index parts of a plan; only while building it. */
