@@ -97,7 +97,7 @@ class KmsEndToEndIT {
     }
 
     @BeforeEach
-    void startKms() throws IOException {
+    void startKms() throws Exception {
         kms = FakeKmsServer.start(); // a server per test: its counts see only this test's runtimes
         kms.warmUp(); // the AWS SDK's cold start is paid here, not inside a test's first (timed) KMS call
         arn = kms.createKey();
