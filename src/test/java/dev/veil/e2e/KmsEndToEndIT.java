@@ -468,7 +468,7 @@ class KmsEndToEndIT {
                     }
                     Collections.shuffle(order, new Random(thread));
                     try (Connection c = veil(url)) {
-                        start.await(RECOVERY.toSeconds(), TimeUnit.SECONDS); // generous: 16 connections on a busy machine
+                        start.await(RECOVERY.toSeconds(), TimeUnit.SECONDS); // generous: 16 connects, busy machine
                         work.run(thread, c, order);
                     }
                     return null;

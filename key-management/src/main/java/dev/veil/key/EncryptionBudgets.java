@@ -38,10 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * rolled it, an administrator added a version) and a statement aborted by lock contention (serialization
  * failure, deadlock, lock timeout — possible when the key table's connections run at REPEATABLE READ or
  * SERIALIZABLE, or with a {@code lock_timeout}) are tried again, the first time at once, then after a jittered
- * exponential backoff (1 ms doubling to 100 ms), until the encryption's deadline ({@code reservationTimeout},
- * counted from the call, lock wait included). Each lost attempt means another reserver made progress, so at
- * production limits (a roll every 2^31 encryptions) the first retry succeeds; the deadline only bounds a caller's
- * wait. Connection failures are not retried here: they fail the encryption at once (the driver's VE002).
+ * exponential backoff (1 ms doubling to 100 ms), until the encryption's deadline
+ * ({@code encryptionReservationTimeout}, counted from the call, lock wait included). Each lost attempt means
+ * another reserver made progress, so at production limits (a roll every 2^31 encryptions) the first retry
+ * succeeds; the deadline only bounds a caller's wait. Connection failures are not retried here: they fail the encryption at once (the driver's VE002).
  */
 final class EncryptionBudgets {
 
