@@ -41,7 +41,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * exponential backoff (1 ms doubling to 100 ms), until the encryption's deadline
  * ({@code encryptionReservationTimeout}, counted from the call, lock wait included). Each lost attempt means
  * another reserver made progress, so at production limits (a roll every 2^31 encryptions) the first retry
- * succeeds; the deadline only bounds a caller's wait. Connection failures are not retried here: they fail the encryption at once (the driver's VE002).
+ * succeeds; the deadline only bounds a caller's wait. Connection failures are not retried here: they fail the
+ * encryption at once (the driver's VE002).
  */
 final class EncryptionBudgets {
 
