@@ -82,6 +82,9 @@ class KeyVersionPickupIT {
         }
     }
 
+    /** ColumnCipher's limit on key reloads after unreadable values. */
+    private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(1);
+
     @Test
     void unreadableValuesReloadTheKeysAtMostOncePerInterval() throws Exception {
         try (VeilRuntime rt = runtime()) {
@@ -100,11 +103,16 @@ class KeyVersionPickupIT {
                         + "from length(body)) FROM notes WHERE id = 10");
             }
             int before = loads.get();
+            long start = System.nanoTime();
             for (int i = 0; i < 20; i++) {
                 assertThatThrownBy(() -> read(rt, 11))
                         .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("VE001"));
             }
-            assertThat(loads.get() - before).as("key reloads for 20 unreadable reads within a second").isLessThanOrEqualTo(1);
+            // at most one reload per interval (ColumnCipher: 1 s) of the time the reads took — usually one; a busy
+            // machine that needs longer for the 20 reads may see one more per second it took, never one per read
+            long intervals = 1 + (System.nanoTime() - start) / RELOAD_INTERVAL.toNanos();
+            assertThat((long) loads.get() - before).as("key reloads for 20 unreadable reads")
+                    .isLessThanOrEqualTo(intervals);
             assertThat(read(rt, 10)).isEqualTo("good");
         }
     }

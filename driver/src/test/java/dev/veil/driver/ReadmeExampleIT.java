@@ -23,7 +23,17 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeExampleIT {
 
+    /**
+     * The README connects as {@code app}. Roles are server-wide, so the test must not create (or drop) a role
+     * called {@code app}: the server may be a developer's own, with a real {@code app}, and other runs of this
+     * test may use it at the same time. It creates a role of its own with exactly the privileges the README asks
+     * for, drops it afterwards, and points the quick start's connection at it with the URL's {@code user}
+     * parameter, which pgjdbc prefers to the user name passed to {@code getConnection}.
+     */
+    static final String APP_ROLE = "veil_app_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
     static VeilFixture fx;
+    static boolean roleCreated;
 
     @BeforeAll
     static void setUp() throws SQLException {
@@ -34,8 +44,14 @@ class ReadmeExampleIT {
     }
 
     @AfterAll
-    static void tearDown() {
-        fx.close();
+    static void tearDown() throws SQLException {
+        try {
+            if (roleCreated) { // the key table it created and its grants live in the test database: drop them first
+                fx.plainExecute("DROP OWNED BY " + APP_ROLE, "DROP ROLE " + APP_ROLE);
+            }
+        } finally {
+            fx.close();
+        }
     }
 
     // README: begin
@@ -52,18 +68,27 @@ try (Connection c = DriverManager.getConnection(url, "app", password);
 
     @Test
     void theQuickStartRunsAndStoresCiphertext() throws SQLException {
-        // the README connects as "app"; on a server where the test user may create roles and "app" needs no password
-        // (trust auth, as on the local CI server) that is what runs, otherwise the test is skipped
+        // the README connects as "app" (here: APP_ROLE, same privileges); on a server where the test user may create
+        // roles and the role needs no password (trust auth, as on the local CI server) that is what runs, otherwise
+        // the test is skipped
         try {
-            fx.plainExecute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app') THEN "
-                    + "CREATE ROLE app LOGIN; END IF; END $$", "GRANT ALL ON ALL TABLES IN SCHEMA public TO app",
-                    "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO app", "GRANT CREATE ON SCHEMA public TO app");
-            quickStart(fx.veilUrl(), "");
+            fx.plainExecute("CREATE ROLE " + APP_ROLE + " LOGIN");
+            roleCreated = true;
+            fx.plainExecute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + APP_ROLE,
+                    "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO " + APP_ROLE,
+                    "GRANT CREATE ON SCHEMA public TO " + APP_ROLE);
+            quickStart(fx.veilUrl() + "&user=" + APP_ROLE, "");
         } catch (SQLException e) {
             org.junit.jupiter.api.Assumptions.assumeTrue(e.getSQLState() == null
                     || !(e.getSQLState().startsWith("28") || e.getSQLState().equals("42501")),
                     "cannot connect as role app here: " + e.getSQLState());
             throw e;
+        }
+        try (Connection c = fx.plain(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT tableowner FROM pg_tables WHERE tablename = 'veil_data_keys'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("the quick start ran as the app role: it created the key table")
+                    .isEqualTo(APP_ROLE);
         }
         try (Connection c = fx.veil(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT name, ssn, heart_rate FROM patients")) {

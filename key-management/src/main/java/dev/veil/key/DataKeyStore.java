@@ -167,7 +167,8 @@ final class DataKeyStore {
                 }
                 long version = primaryVersion(changed);
                 if (!table.update(c, row, primary.id(), seal(scope, changed, primary), version, firstBlock)) {
-                    throw new KeyException("data key for " + scope + " changed while rolling it; retry");
+                    c.rollback();
+                    return -1; // changed under the row lock (cannot happen at READ COMMITTED): as if rolled by another
                 }
                 c.commit();
                 return version;

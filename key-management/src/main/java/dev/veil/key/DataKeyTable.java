@@ -284,11 +284,17 @@ final class DataKeyTable {
         return p.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Connection trouble is retryable ({@link KeyUnavailableException}); anything else is not. */
+    /**
+     * Connection trouble and lock contention (serialization failure, deadlock, lock timeout) are retryable
+     * ({@link KeyUnavailableException}); anything else is not.
+     */
     KeyException failure(String what, KeyScope scope, SQLException e) {
         String state = e.getSQLState();
         String message = "key table " + table + ": " + what + (scope == null ? "" : " for " + scope)
                 + " (SQLState " + state + ": " + e.getMessage() + ")";
+        if (EncryptionBudgets.contention(e) != null) {
+            return new KeyUnavailableException(message + "; lost a race for a key-table lock, retry", e);
+        }
         if (e instanceof SQLTransientException || (state != null && state.startsWith("08"))
                 || (state != null && (state.startsWith("53") || state.startsWith("57")))) {
             return new KeyUnavailableException(message + "; retry when the database is reachable", e);

@@ -5,7 +5,12 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.aead.AesGcmKey;
 import java.lang.System.Logger.Level;
 import java.security.GeneralSecurityException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -28,11 +33,43 @@ import java.util.concurrent.locks.ReentrantLock;
  * A reservation that cannot be made fails the encryption ({@link KeyReservationException}); nothing is ever
  * encrypted unreserved. Reservations are serialised per scope per ring; other threads of the ring wait only while
  * one of them reserves.
+ *
+ * <p>Contention is retried, not reported: a reservation refused because the key changed meanwhile (another ring
+ * rolled it, an administrator added a version) and a statement aborted by lock contention (serialization
+ * failure, deadlock, lock timeout — possible when the key table's connections run at REPEATABLE READ or
+ * SERIALIZABLE, or with a {@code lock_timeout}) are tried again, the first time at once, then after a jittered
+ * exponential backoff (1 ms doubling to 100 ms), until the encryption's deadline
+ * ({@code encryptionReservationTimeout}, counted from the call, lock wait included). Each lost attempt means
+ * another reserver made progress, so at production limits (a roll every 2^31 encryptions) the first retry
+ * succeeds; the deadline only bounds a caller's wait. Connection failures are not retried here: they fail the
+ * encryption at once (the driver's VE002).
  */
 final class EncryptionBudgets {
 
     private static final System.Logger LOG = System.getLogger(KeyRing.class.getName());
-    private static final int ATTEMPTS = 4;
+    private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** serialization_failure, deadlock_detected, lock_not_available: the statement lost a race for a lock. */
+    private static final Set<String> CONTENTION = Set.of("40001", "40P01", "55P03");
+
+    /** Time and waiting for the reservation retries; tests pass a fake that moves only when waited on. */
+    interface RetryClock {
+        RetryClock SYSTEM = new RetryClock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleep(long nanos) throws InterruptedException {
+                TimeUnit.NANOSECONDS.sleep(nanos);
+            }
+        };
+
+        long nanoTime();
+
+        void sleep(long nanos) throws InterruptedException;
+    }
 
     /** Units left of one granted block of one version; {@code remaining} may go negative (exhausted). */
     static final class Block {
@@ -61,14 +98,19 @@ final class EncryptionBudgets {
     private final KeyRingListener listener;
     private final long block;
     private final long limit;
+    private final Duration timeout;
+    private final RetryClock clock;
     private final ConcurrentHashMap<KeyScope, Budget> budgets = new ConcurrentHashMap<>();
     private volatile Reloader ring;
 
-    EncryptionBudgets(DataKeyStore store, KeyRingListener listener, long block, long limit) {
+    EncryptionBudgets(DataKeyStore store, KeyRingListener listener, long block, long limit, Duration timeout,
+            RetryClock clock) {
         this.store = store;
         this.listener = listener;
         this.block = block;
         this.limit = limit;
+        this.timeout = timeout;
+        this.clock = clock;
     }
 
     void attach(Reloader reloader) {
@@ -84,13 +126,21 @@ final class EncryptionBudgets {
                 budgets.computeIfAbsent(scope, s -> new Budget()), this);
     }
 
-    /** The slow path of {@link ReservingAead#encrypt}: reserve, roll or reload, then encrypt. */
+    /**
+     * The slow path of {@link ReservingAead#encrypt}: reserve, roll or reload, then encrypt; contention is retried
+     * until the deadline (class comment).
+     */
     byte[] encryptReserving(ReservingAead first, byte[] plaintext, byte[] associatedData)
             throws GeneralSecurityException {
         KeyScope scope = first.scope;
         Budget budget = first.budget;
+        long deadline = clock.nanoTime() + timeout.toNanos();
         try {
-            budget.lock.lockInterruptibly();
+            if (!budget.lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new KeyReservationException(new KeyUnavailableException("another thread of this ring has been "
+                        + "reserving encryptions for " + scope + " for longer than the reservation timeout " + timeout
+                        + "; nothing was encrypted, retry"));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KeyReservationException(new KeyUnavailableException("interrupted while waiting for another "
@@ -98,29 +148,55 @@ final class EncryptionBudgets {
         }
         try {
             ReservingAead current = first;
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            for (int attempt = 1; ; attempt++) {
                 Block b = budget.block;
                 if (b.version == current.version && b.remaining.getAndDecrement() > 0) {
-                    return current.delegate.encrypt(plaintext, associatedData); // another thread reserved
+                    return current.delegate.encrypt(plaintext, associatedData); // reserved by another thread or a roll
                 }
-                DataKeyTable.Reservation r = store.table().reserve(scope, current.version, block, limit);
-                if (r.granted()) {
-                    long v = current.version;
-                    budget.block = new Block(v, block - 1); // this call takes the first unit
-                    notify(() -> listener.encryptionsReserved(scope, v, block, r.reserved()));
-                    return current.delegate.encrypt(plaintext, associatedData);
+                String lost;
+                try {
+                    DataKeyTable.Reservation r = store.table().reserve(scope, current.version, block, limit);
+                    if (r.granted()) {
+                        long v = current.version;
+                        budget.block = new Block(v, block - 1); // this call takes the first unit
+                        notify(() -> listener.encryptionsReserved(scope, v, block, r.reserved()));
+                        return current.delegate.encrypt(plaintext, associatedData);
+                    }
+                    boolean exhausted = r.primaryVersion() == current.version;
+                    long rolled = exhausted ? roll(scope, budget, current.version, r.reserved()) : -1;
+                    Object next = reload(scope);
+                    if (!(next instanceof ReservingAead)) {
+                        return ((Aead) next).encrypt(plaintext, associatedData); // primary is no longer AES-GCM
+                    }
+                    current = (ReservingAead) next;
+                    if (rolled >= 0) {
+                        continue; // this ring rolled: its first block under the new version is waiting
+                    }
+                    lost = exhausted ? "another ring rolled the exhausted key first"
+                            : "the key changed (another ring rolled it or an administrator added a version)";
+                } catch (KeyException e) {
+                    String state = contention(e);
+                    if (state == null) {
+                        throw e;
+                    }
+                    lost = "lock contention in the key table (SQLState " + state + ")";
                 }
-                if (r.primaryVersion() == current.version) {
-                    roll(scope, budget, current.version, r.reserved());
+                long pause = backoff(attempt);
+                if (clock.nanoTime() + pause - deadline >= 0) {
+                    String last = lost;
+                    int attempts = attempt;
+                    throw new KeyUnavailableException("could not reserve encryptions for " + scope + " within the "
+                            + "reservation timeout " + timeout + " (" + attempts + " attempts, the last lost because "
+                            + last + "); nothing was encrypted, retry");
                 }
-                Object next = reload(scope);
-                if (!(next instanceof ReservingAead)) {
-                    return ((Aead) next).encrypt(plaintext, associatedData); // primary is no longer AES-GCM
+                if (pause > 0) {
+                    clock.sleep(pause);
                 }
-                current = (ReservingAead) next;
             }
-            throw new KeyUnavailableException("could not reserve encryptions for " + scope + " after " + ATTEMPTS
-                    + " attempts: its key changed under every attempt; nothing was encrypted, retry");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeyReservationException(new KeyUnavailableException("interrupted while retrying to reserve "
+                    + "encryptions for " + scope + "; nothing was encrypted"));
         } catch (KeyException e) {
             throw new KeyReservationException(e.getMessage() != null && e.getMessage().contains(scope.toString())
                     ? e : CachingKeyRing.repeat(e, "reserving encryptions for " + scope + ": " + e.getMessage()));
@@ -129,16 +205,41 @@ final class EncryptionBudgets {
         }
     }
 
-    private void roll(KeyScope scope, Budget budget, long exhausted, long reserved) throws KeyException {
+    /** No wait before the first retry; then a random wait in [d/2, d], d = 1 ms doubling up to 100 ms. */
+    static long backoff(int attempt) {
+        if (attempt <= 1) {
+            return 0;
+        }
+        long d = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(attempt - 2, 20));
+        return d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
+    }
+
+    /** The SQLState when {@code e} was caused by lock contention (retry), else null. */
+    static String contention(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException s = sql; s != null; s = s.getNextException()) {
+                    if (s.getSQLState() != null && CONTENTION.contains(s.getSQLState())) {
+                        return s.getSQLState();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** @return the new primary version, or -1 when another ring or process rolled it first */
+    private long roll(KeyScope scope, Budget budget, long exhausted, long reserved) throws KeyException {
         long version = store.roll(scope, exhausted, block);
         if (version < 0) {
-            return; // another ring or process rolled it first
+            return -1;
         }
         budget.block = new Block(version, block);
         LOG.log(Level.INFO, () -> "rolled the data key " + scope + ": version " + exhausted + " reached its limit of "
                 + limit + " encryptions (" + reserved + " reserved); new primary version " + version
                 + ", older versions still decrypt");
         notify(() -> listener.keyRolled(scope, exhausted, version));
+        return version;
     }
 
     private Object reload(KeyScope scope) throws KeyException {

@@ -44,6 +44,8 @@ public final class KeyRingBuilder {
     public static final long DEFAULT_MAX_ENCRYPTIONS_PER_KEY_VERSION = 1L << 31;
     /** Encryptions reserved in the key table at a time: 2^20. */
     public static final long DEFAULT_ENCRYPTION_RESERVATION_BLOCK = 1L << 20;
+    /** How long one encryption may retry a contended reservation: 10 s. */
+    public static final Duration DEFAULT_ENCRYPTION_RESERVATION_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Pattern TABLE_NAME =
             Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}(\\.[A-Za-z_][A-Za-z0-9_$]{0,62})?");
@@ -68,6 +70,8 @@ public final class KeyRingBuilder {
     private EncryptionTemplate encryptionTemplate = EncryptionTemplate.AES256_GCM;
     private long maxEncryptionsPerKeyVersion = DEFAULT_MAX_ENCRYPTIONS_PER_KEY_VERSION;
     private long encryptionReservationBlock = DEFAULT_ENCRYPTION_RESERVATION_BLOCK;
+    private Duration encryptionReservationTimeout = DEFAULT_ENCRYPTION_RESERVATION_TIMEOUT;
+    private EncryptionBudgets.RetryClock reservationClock = EncryptionBudgets.RetryClock.SYSTEM;
     private Executor refreshExecutor;
 
     KeyRingBuilder() {
@@ -218,6 +222,23 @@ public final class KeyRingBuilder {
     }
 
     /**
+     * How long one encryption that needs a reservation may spend retrying it while the key table is contended
+     * (the key changed under it because another ring rolled it, or a statement lost a race for a row lock),
+     * waiting for another thread of the ring that is reserving included. Connection failures are not retried.
+     * Default 10 s.
+     */
+    public KeyRingBuilder encryptionReservationTimeout(Duration timeout) {
+        this.encryptionReservationTimeout = timeout;
+        return this;
+    }
+
+    /** Tests: the clock and the waiting of reservation retries. */
+    KeyRingBuilder reservationClock(EncryptionBudgets.RetryClock clock) {
+        this.reservationClock = clock;
+        return this;
+    }
+
+    /**
      * Runs background refreshes (tests pass {@code Runnable::run}). Default: two daemon threads owned and
      * stopped by the ring.
      */
@@ -236,7 +257,8 @@ public final class KeyRingBuilder {
             CachingKeyRing ring = new CachingKeyRing(store, ticker, listener, cacheTtl, refreshAhead, maxStaleness,
                     retryBackoff, cacheMaximumSize, ownedExecutor != null ? ownedExecutor : refreshExecutor,
                     ownedExecutor, () -> owned.forEach(MasterKey::close),
-                    new EncryptionBudgets(store, listener, encryptionReservationBlock, maxEncryptionsPerKeyVersion));
+                    new EncryptionBudgets(store, listener, encryptionReservationBlock, maxEncryptionsPerKeyVersion,
+                            encryptionReservationTimeout, reservationClock));
             owned.clear(); // now the ring's
             try {
                 for (KeyScope scope : eager) {
@@ -337,6 +359,8 @@ public final class KeyRingBuilder {
             throw new KeyException("encryptionReservationBlock must be between 1 and maxEncryptionsPerKeyVersion ("
                     + maxEncryptionsPerKeyVersion + ") (was " + encryptionReservationBlock + "); default 2^20");
         }
+        positive("encryptionReservationTimeout", encryptionReservationTimeout, "e.g. Duration.ofSeconds(10)");
+        Objects.requireNonNull(reservationClock, "reservationClock");
         for (KeyScope s : eager) {
             Objects.requireNonNull(s, "eager scope");
         }

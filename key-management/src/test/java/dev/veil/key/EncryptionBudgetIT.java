@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -102,10 +106,12 @@ class EncryptionBudgetIT {
         Events eventsB = new Events();
         List<byte[]> ciphertexts = new CopyOnWriteArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
+        // not a test of the reservation timeout: a generous one, so a busy machine slows it down but cannot fail it
+        Duration generous = Duration.ofMinutes(2);
         try (KeyRing a = builder().maxEncryptionsPerKeyVersion(limit).encryptionReservationBlock(block)
-                        .listener(eventsA).build();
+                        .encryptionReservationTimeout(generous).listener(eventsA).build();
                 KeyRing b = builder().maxEncryptionsPerKeyVersion(limit).encryptionReservationBlock(block)
-                        .listener(eventsB).build()) {
+                        .encryptionReservationTimeout(generous).listener(eventsB).build()) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
@@ -157,6 +163,147 @@ class EncryptionBudgetIT {
             }
             assertThat(plain).hasSize(100);
         }
+    }
+
+    /** Moves only when waited on; records every wait. */
+    static final class FakeRetryClock implements EncryptionBudgets.RetryClock {
+        final AtomicLong now = new AtomicLong();
+        final List<Long> waits = new CopyOnWriteArrayList<>();
+
+        @Override
+        public long nanoTime() {
+            return now.get();
+        }
+
+        @Override
+        public void sleep(long nanos) {
+            waits.add(nanos);
+            now.addAndGet(nanos);
+        }
+    }
+
+    /**
+     * Fault injection: while {@code changesLeft} is positive, every connection the ring opens first lets "another
+     * process" add a primary version of {@code scope} (as a concurrent roll or an administrator would), so the
+     * ring's next reservation under the version it just loaded is refused.
+     */
+    private ConnectionFactory keyChangingUnderEveryConnection(KeyScope scope, AtomicInteger changesLeft,
+            KeyAdministration other) {
+        return () -> {
+            if (changesLeft.getAndDecrement() > 0) {
+                try {
+                    other.addVersion(scope);
+                } catch (KeyException e) {
+                    throw new SQLException(e);
+                }
+            }
+            return db.plainConnection();
+        };
+    }
+
+    @Test
+    void aKeyThatChangesUnderManyAttemptsIsRetriedUntilTheReservationIsGranted() throws Exception {
+        KeyScope scope = KeyScope.encryption("public.contended", "*");
+        AtomicInteger changesLeft = new AtomicInteger();
+        FakeRetryClock clock = new FakeRetryClock();
+        try (KeyAdministration other = builder().buildAdministration();
+                KeyRing ring = builder(keyChangingUnderEveryConnection(scope, changesLeft, other))
+                        .encryptionReservationBlock(2).reservationClock(clock).build()) {
+            Aead aead = ring.aead(scope);
+            aead.encrypt(utf8("1"), AD);
+            aead.encrypt(utf8("2"), AD); // the block of 2 is used up
+            changesLeft.set(12); // each attempt: one change before the reservation, one before the reload
+            byte[] ct = aead.encrypt(utf8("3"), AD);
+
+            assertThat(changesLeft.get()).as("every injected change was met").isNegative();
+            assertThat(clock.waits).as("more retries than the 4 attempts that used to be the limit").hasSize(5);
+            long[] row = row(scope);
+            assertThat(keyId(ct)).as("encrypted under the version finally reserved").isEqualTo(row[0]);
+            assertThat(row[1]).as("one block under it, nothing unreserved").isEqualTo(2);
+            assertThat(ring.aead(scope).decrypt(ct, AD)).isEqualTo(utf8("3"));
+        }
+    }
+
+    @Test
+    void contentionOutlastingTheReservationTimeoutFailsTheEncryptionRetryablyAndEncryptsNothing() throws Exception {
+        KeyScope scope = KeyScope.encryption("public.starved", "*");
+        AtomicInteger changesLeft = new AtomicInteger();
+        FakeRetryClock clock = new FakeRetryClock();
+        Duration timeout = Duration.ofSeconds(1);
+        try (KeyAdministration other = builder().buildAdministration();
+                KeyRing ring = builder(keyChangingUnderEveryConnection(scope, changesLeft, other))
+                        .encryptionReservationBlock(1).encryptionReservationTimeout(timeout).reservationClock(clock)
+                        .build()) {
+            Aead aead = ring.aead(scope);
+            aead.encrypt(utf8("1"), AD);
+            changesLeft.set(Integer.MAX_VALUE); // the key changes under every attempt, for ever
+            assertThatThrownBy(() -> aead.encrypt(utf8("2"), AD))
+                    .isInstanceOfSatisfying(KeyReservationException.class, e -> assertThat(e.keyException())
+                            .isInstanceOf(KeyUnavailableException.class))
+                    .hasMessageContaining(scope.toString())
+                    .hasMessageContaining("within the reservation timeout PT1S")
+                    .hasMessageContaining("nothing was encrypted");
+            changesLeft.set(0);
+        }
+        assertThat(clock.waits).as("backoff waits, each at most 100 ms").isNotEmpty()
+                .allMatch(w -> w > 0 && w <= TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(Duration.ofNanos(clock.now.get())).as("gave up before the deadline, never past it")
+                .isLessThan(timeout);
+        assertThat(row(scope)[1]).as("nothing reserved under the current primary").isZero();
+    }
+
+    @Test
+    void aReservationAbortedByASerializationFailureIsRetried() throws Exception {
+        KeyScope scope = KeyScope.encryption("public.serializable", "*");
+        AtomicInteger opens = new AtomicInteger();
+        ConnectionFactory serializable = () -> { // as with default_transaction_isolation = serializable
+            Connection c = db.plainConnection();
+            try (Statement st = c.createStatement()) {
+                st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+            }
+            opens.incrementAndGet();
+            return c;
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (KeyRing ring = builder(serializable).encryptionReservationBlock(1).build();
+                Connection blocker = db.plainConnection()) {
+            Aead aead = ring.aead(scope);
+            aead.encrypt(utf8("1"), AD);
+            blocker.setAutoCommit(false);
+            try (Statement st = blocker.createStatement()) { // another transaction holds the row lock
+                st.executeUpdate("UPDATE veil_data_keys SET updated_at = now() WHERE table_name = '" + scope.table()
+                        + "'");
+            }
+            opens.set(0);
+            Future<byte[]> encrypted = pool.submit(() -> aead.encrypt(utf8("2"), AD));
+            awaitLockWaiter();
+            blocker.commit(); // the waiting serializable UPDATE now fails with 40001
+            byte[] ct = encrypted.get(60, TimeUnit.SECONDS);
+
+            assertThat(opens.get()).as("the aborted reservation and its retry").isEqualTo(2);
+            assertThat(row(scope)[1]).isEqualTo(2);
+            assertThat(aead.decrypt(ct, AD)).isEqualTo(utf8("2"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Waits (generously: this is a condition, not a race) until a backend of this database waits for a lock. */
+    private void awaitLockWaiter() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+            while (System.nanoTime() - deadline < 0) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '"
+                        + db.name() + "' AND wait_event_type = 'Lock'")) {
+                    rs.next();
+                    if (rs.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(10);
+            }
+        }
+        throw new AssertionError("the reservation never waited for the row lock");
     }
 
     @Test

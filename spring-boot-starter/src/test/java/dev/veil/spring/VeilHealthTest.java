@@ -31,10 +31,17 @@ class VeilHealthTest {
         DB.drop();
     }
 
+    /**
+     * The key ring reports degraded while a key's latest master-key attempt failed within the last TTL, so the TTL
+     * is also the time the checks below have after the failing call: generous (2 s, not 300 ms), so a busy machine
+     * cannot let the failure age out before {@code check()} looks.
+     */
+    static final Duration TTL = Duration.ofSeconds(2);
+
     @Test
     void upDegradedDown() throws Exception {
         VeilConfig.Builder builder = VeilConfig.builder().masterKey(FakeKmsServer.uri(kms.createKey()))
-                .keyCacheTtl(Duration.ofMillis(300)).keyMaxStaleness(Duration.ofMinutes(5))
+                .keyCacheTtl(TTL).keyMaxStaleness(Duration.ofMinutes(5))
                 .encrypt("t", "a").encrypt("t", "b");
         kms.options().forEach(builder::masterKeyOption);
         try (VeilRuntime runtime = VeilRuntime.create(builder.build(),
@@ -46,7 +53,7 @@ class VeilHealthTest {
             assertThat(health.check().details()).containsEntry("degraded", false).containsEntry("runtimes", 1);
 
             kms.fault(FakeKmsServer.Fault.INTERNAL_ERROR);
-            Thread.sleep(400);
+            Thread.sleep(TTL.plusMillis(100).toMillis()); // the runtime's clock is the system's: let the TTL pass
             runtime.keys().aead(KeyScope.encryption("public.t", "a")); // served stale
             VeilHealth.Result degraded = health.check();
             assertThat(degraded.status()).isEqualTo("DEGRADED");

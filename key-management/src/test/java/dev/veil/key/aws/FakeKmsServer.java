@@ -40,7 +40,8 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * <p>Keys can be created, aliased, disabled and deleted; calls are counted per operation; faults can be
  * injected ({@link Fault}) for all calls or the next few, and {@link #stop()} / {@link #restart()} make the
  * port refuse connections and come back. Point a real {@code KmsClient} at {@link #endpoint()} with
- * {@link #options()} (region, endpoint, short timeouts) and {@link #useFakeCredentials()}.
+ * {@link #options()} (region, endpoint, generous timeouts) or, in tests about timeouts, {@link #timeoutOptions()},
+ * and {@link #useFakeCredentials()}; {@link #warmUp()} pays the SDK's cold start once per JVM.
  *
  * <p>Shipped in the key-management test-jar for other modules' tests.
  */
@@ -118,18 +119,50 @@ public final class FakeKmsServer implements AutoCloseable {
     }
 
     /**
-     * Master-key options pointing at this server: region, endpoint, api-call timeout 1 s, attempt timeout
-     * 400 ms, connect timeout 400 ms, 2 attempts. Copy and change as needed.
+     * Master-key options pointing at this server, for tests that do not test timeouts: region, endpoint and
+     * generous timeouts (api-call 30 s, attempt 10 s, connect 5 s), 2 attempts. A busy machine (a cold AWS SDK,
+     * class loading, a saturated CPU) then delays a call but never fails it. Copy and change as needed.
      */
     public Map<String, String> options() {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("region", REGION);
         o.put("endpoint", endpoint().toString());
+        o.put("api-call-timeout", "PT30S");
+        o.put("api-call-attempt-timeout", "PT10S");
+        o.put("connect-timeout", "PT5S");
+        o.put("max-attempts", "2");
+        return o;
+    }
+
+    /**
+     * Options for tests whose subject is a timeout ({@link Fault#HANG}): api-call timeout 1 s, attempt timeout
+     * 400 ms, connect timeout 400 ms, 2 attempts. A hung request is answered only when the fault is cleared (or
+     * after {@link #maxHang()}), so such a test proves that the <em>client's</em> timeout ended the call by the
+     * error it gets (a timeout naming the configured bound) and bounds the wait generously below
+     * {@link #maxHang()}, rather than racing the timeout against a tight wall-clock bound.
+     */
+    public Map<String, String> timeoutOptions() {
+        Map<String, String> o = options();
         o.put("api-call-timeout", "PT1S");
         o.put("api-call-attempt-timeout", "PT0.4S");
         o.put("connect-timeout", "PT0.4S");
-        o.put("max-attempts", "2");
         return o;
+    }
+
+    /**
+     * Pays the AWS SDK's one-time cost in this JVM (class loading, signer, HTTP stack) with one {@code Encrypt}
+     * through a real {@code KmsClient} built with {@link #options()}, so that the first call of a test is not
+     * its first call of the JVM. Not counted in {@link #calls(String)}.
+     */
+    public void warmUp() throws dev.veil.key.KeyException {
+        String arn = createKey();
+        try (AwsKmsMasterKey key = AwsKmsMasterKey.open(arn, AwsKmsOptions.parse(options()))) {
+            key.wrap(new byte[32], dev.veil.key.KeyContext.of("warm-up",
+                    dev.veil.key.KeyScope.encryption("public.warm_up", "*")));
+        } finally {
+            calls.computeIfAbsent("Encrypt", k -> new AtomicInteger()).decrementAndGet();
+            deleteKey(arn);
+        }
     }
 
     /** Creates an enabled key; returns its ARN. */
@@ -256,7 +289,7 @@ public final class FakeKmsServer implements AutoCloseable {
                 case HANG -> {
                     CountDownLatch latch = hangRelease;
                     try {
-                        latch.await(30, TimeUnit.SECONDS);
+                        latch.await(maxHang().toSeconds(), TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
