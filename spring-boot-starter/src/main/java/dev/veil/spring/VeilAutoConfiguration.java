@@ -52,6 +52,11 @@ public class VeilAutoConfiguration {
             return VeilConfigFactory.create(properties, packages, resourceLoader.getClassLoader(),
                     customizers.orderedStream().toList());
         }
+
+        @Bean
+        static VeilStartupReport veilStartupReport(ObjectProvider<DataSource> dataSources) {
+            return new VeilStartupReport(dataSources);
+        }
     }
 
     /** {@code jdbc:veil:} URLs and {@code veil.wrap-data-source}. */
@@ -73,8 +78,9 @@ public class VeilAutoConfiguration {
     static class HibernateConfiguration {
 
         @Bean
-        static VeilJpaPostProcessor veilJpaPostProcessor(ObjectProvider<VeilConfig> config) {
-            return new VeilJpaPostProcessor(config);
+        static VeilJpaPostProcessor veilJpaPostProcessor(ObjectProvider<VeilConfig> config, Environment environment) {
+            return new VeilJpaPostProcessor(config,
+                    environment.getProperty("veil.allow-plaintext-data-source", Boolean.class, false));
         }
     }
 
@@ -84,8 +90,9 @@ public class VeilAutoConfiguration {
     static class SchemaConfiguration {
 
         @Bean
-        VeilSchemaValidator veilSchemaValidator(ObjectProvider<DataSource> dataSources) {
-            return new VeilSchemaValidator(dataSources);
+        VeilSchemaValidator veilSchemaValidator(ObjectProvider<DataSource> dataSources, VeilProperties properties) {
+            return new VeilSchemaValidator(dataSources, properties.getSchema().getPlaintextCheck(),
+                    properties.getSchema().getPlaintextSampleSize());
         }
     }
 

@@ -1,9 +1,13 @@
 package dev.veil.spring;
 
 import dev.veil.driver.VeilConfigException;
+import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.jdbc.datasource.init.ScriptStatementFailedException;
 
 /** Spring Boot failure analyzers for Veil's start-up errors (registered in META-INF/spring.factories). */
 final class VeilFailureAnalyzers {
@@ -49,6 +53,51 @@ final class VeilFailureAnalyzers {
             return new FailureAnalysis("Invalid Veil configuration: " + cause.getMessage(),
                     "Fix the veil.* properties, the YAML file named by veil.config or the @Encrypted fields as the "
                             + "description says (reference: docs/configuration.md and the starter's README).", cause);
+        }
+    }
+
+    /** Encrypted columns holding values that are not ciphertext: each column, the count and the migration. */
+    static final class LegacyPlaintext extends AbstractFailureAnalyzer<VeilLegacyPlaintextException> {
+        @Override
+        protected FailureAnalysis analyze(Throwable rootFailure, VeilLegacyPlaintextException cause) {
+            return new FailureAnalysis("Veil found values that are not Veil ciphertext in encrypted columns:\n"
+                    + cause.findings().stream().map(f -> "  - " + f).collect(Collectors.joining("\n")),
+                    VeilLegacyPlaintextException.procedure(), cause);
+        }
+    }
+
+    /**
+     * A statement of Spring's SQL initialization scripts ({@code schema.sql}, {@code data.sql},
+     * {@code spring.sql.init.*}) that Veil refused: the script, the statement's number and Veil's reason, not the
+     * statement text (a data script's values may be sensitive) nor the stack trace. Other script failures are left
+     * to Spring Boot.
+     */
+    static final class Script extends AbstractFailureAnalyzer<ScriptStatementFailedException> {
+
+        private static final Pattern WHERE = Pattern.compile("statement #(\\d+) of (.+?\\])");
+
+        @Override
+        protected FailureAnalysis analyze(Throwable rootFailure, ScriptStatementFailedException cause) {
+            SQLException veil = null;
+            for (Throwable t = cause.getCause(); t != null && veil == null; t = t.getCause()) {
+                if (t instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("VE")) {
+                    veil = e;
+                }
+            }
+            if (veil == null) {
+                return null;
+            }
+            Matcher where = WHERE.matcher(String.valueOf(cause.getMessage()));
+            String statement = where.find() ? "statement #" + where.group(1) + " of " + where.group(2)
+                    : "a statement of an SQL initialization script";
+            return new FailureAnalysis("Spring's SQL initialization ran " + statement + ", which Veil refused (SQLState "
+                    + veil.getSQLState() + "): " + veil.getMessage(),
+                    "SQL scripts go through Veil like any other statement, and Veil encrypts in the JVM: a script can "
+                            + "create tables and write plain columns, and insert literals into encrypted columns, but "
+                            + "cannot compare, compute on or transform them. Rewrite the statement as the message says, "
+                            + "or insert the data through the application (an ApplicationRunner using your "
+                            + "repositories), or keep encrypted tables out of the script (spring.sql.init.*).",
+                    cause);
         }
     }
 }

@@ -23,15 +23,25 @@ import org.springframework.orm.jpa.vendor.HibernateJpaDialect;
  *       {@code hibernate.integrator_provider}, keeping an integrator provider the application set;</li>
  *   <li>sets {@link VeilSqlExceptionTranslator} as the Hibernate dialect's JDBC exception translator, so Veil's
  *       SQLStates become the documented Spring exceptions (other SQLStates keep Hibernate's translation);</li>
- *   <li>refuses to start when encrypted columns are configured but the factory's DataSource is not a Veil one.</li>
+ *   <li>refuses to start when encrypted columns are configured but the factory's DataSource is not a Veil one
+ *       (an H2 test profile, {@code @DataJpaTest}'s replacement database…), unless
+ *       {@code veil.allow-plaintext-data-source=true}, which logs a WARNING naming the columns stored in plaintext.</li>
  * </ul>
  */
 final class VeilJpaPostProcessor implements BeanPostProcessor {
 
+    private static final System.Logger LOG = System.getLogger(VeilJpaPostProcessor.class.getName());
+
     private final ObjectProvider<VeilConfig> config;
+    private final boolean allowPlaintextDataSource;
 
     VeilJpaPostProcessor(ObjectProvider<VeilConfig> config) {
+        this(config, false);
+    }
+
+    VeilJpaPostProcessor(ObjectProvider<VeilConfig> config, boolean allowPlaintextDataSource) {
         this.config = config;
+        this.allowPlaintextDataSource = allowPlaintextDataSource;
     }
 
     @Override
@@ -47,14 +57,21 @@ final class VeilJpaPostProcessor implements BeanPostProcessor {
             return bean;
         }
         DataSource dataSource = factory.getDataSource();
-        if (!veil.columns().isEmpty() && dataSource != null && !isVeil(dataSource)) {
+        if (!veil.columns().isEmpty() && dataSource != null && !isVeil(dataSource) && allowPlaintextDataSource) {
+            LOG.log(System.Logger.Level.WARNING, "Veil: veil.allow-plaintext-data-source=true and the DataSource of "
+                    + "EntityManagerFactory '" + beanName + "' is not a Veil DataSource: the " + veil.columns().size()
+                    + " encrypted columns (" + String.join(", ", veil.columns().stream().map(c -> c.qualified())
+                            .toList()) + ") are stored in PLAINTEXT. Use this for test profiles with fake data only.");
+        } else if (!veil.columns().isEmpty() && dataSource != null && !isVeil(dataSource)) {
             throw new VeilStartupException(List.of("the DataSource of EntityManagerFactory '" + beanName
                     + "' is not a Veil DataSource, so the " + veil.columns().size() + " encrypted columns ("
                     + String.join(", ", veil.columns().stream().map(c -> c.qualified()).toList())
                     + ") would be written in plaintext"),
                     "Use a Veil URL (spring.datasource.url=jdbc:veil:postgresql://…), or set "
-                            + "veil.wrap-data-source=true to wrap the existing DataSource, or veil.enabled=false if "
-                            + "Veil is not meant to be active.");
+                            + "veil.wrap-data-source=true to wrap the existing DataSource. With @DataJpaTest, add "
+                            + "@AutoConfigureTestDatabase(replace = Replace.NONE) so the test keeps the Veil URL. "
+                            + "For a test profile on another database (H2) with fake data only, "
+                            + "veil.allow-plaintext-data-source=true stores these columns in plaintext.");
         }
         Map<String, Object> properties = factory.getJpaPropertyMap();
         Object existing = properties.get(JpaSettings.INTEGRATOR_PROVIDER);

@@ -223,5 +223,58 @@ public class VeilProperties {
         public void setValidate(boolean validate) {
             this.validate = validate;
         }
+
+        /**
+         * What start-up does when sampled values of an encrypted column are not Veil ciphertext (rows written
+         * without Veil): fail (default), warn, or off. While allow-legacy-plaintext is on it only warns.
+         */
+        private PlaintextCheck plaintextCheck = PlaintextCheck.FAIL;
+
+        /** How many non-null values of each encrypted column the plaintext check reads (1 or more). */
+        private int plaintextSampleSize = 1000;
+
+        public PlaintextCheck getPlaintextCheck() {
+            return plaintextCheck;
+        }
+
+        public void setPlaintextCheck(PlaintextCheck plaintextCheck) {
+            this.plaintextCheck = plaintextCheck;
+        }
+
+        public int getPlaintextSampleSize() {
+            return plaintextSampleSize;
+        }
+
+        public void setPlaintextSampleSize(int plaintextSampleSize) {
+            if (plaintextSampleSize < 1) {
+                throw new IllegalArgumentException("veil.schema.plaintext-sample-size must be 1 or more, not "
+                        + plaintextSampleSize);
+            }
+            this.plaintextSampleSize = plaintextSampleSize;
+        }
+    }
+
+    /** {@code veil.schema.plaintext-check}. */
+    public enum PlaintextCheck {
+        /** Start-up fails, naming each column, the count and how to migrate. */
+        FAIL,
+        /** Start-up logs the same as a WARNING and continues (reads of those rows fail with VE004). */
+        WARN,
+        /** No sampling. */
+        OFF
+    }
+
+    /**
+     * Insecure, for test profiles without PostgreSQL only: let JPA start on a DataSource that is not a Veil one
+     * although @Encrypted fields exist, storing those fields in plaintext (logged as a WARNING at start-up).
+     */
+    private boolean allowPlaintextDataSource;
+
+    public boolean isAllowPlaintextDataSource() {
+        return allowPlaintextDataSource;
+    }
+
+    public void setAllowPlaintextDataSource(boolean allowPlaintextDataSource) {
+        this.allowPlaintextDataSource = allowPlaintextDataSource;
     }
 }

@@ -39,15 +39,29 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * written before it existed (Veil refuses searches through it with VE013 until they are re-saved; failing start-up
  * would stop the very application that re-saves them), and at INFO the leakage guidance of each index from
  * PostgreSQL's statistics (numbers only, never values).
+ *
+ * <p>Then it samples each encrypted column ({@code veil.schema.plaintext-check}, default {@code fail}): values that
+ * do not start with Veil's envelope ({@code V\x01} in {@code bytea}, {@code veil1:} in text) were written without
+ * Veil and would fail every read with VE004, so start-up fails with a {@link VeilLegacyPlaintextException} naming
+ * each column, the count and the migration; {@code warn}, or {@code veil.allow-legacy-plaintext}, logs it instead.
  */
 final class VeilSchemaValidator implements SmartInitializingSingleton {
 
     private static final System.Logger LOG = System.getLogger(VeilSchemaValidator.class.getName());
 
     private final ObjectProvider<DataSource> dataSources;
+    private final VeilProperties.PlaintextCheck plaintextCheck;
+    private final int sampleSize;
 
     VeilSchemaValidator(ObjectProvider<DataSource> dataSources) {
+        this(dataSources, VeilProperties.PlaintextCheck.FAIL, 1000);
+    }
+
+    VeilSchemaValidator(ObjectProvider<DataSource> dataSources, VeilProperties.PlaintextCheck plaintextCheck,
+            int sampleSize) {
         this.dataSources = dataSources;
+        this.plaintextCheck = plaintextCheck;
+        this.sampleSize = sampleSize;
     }
 
     @Override
@@ -69,6 +83,26 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
         }
         if (!problems.isEmpty()) {
             throw new VeilSchemaException(problems);
+        }
+        if (plaintextCheck != VeilProperties.PlaintextCheck.OFF) {
+            List<VeilLegacyPlaintextException.Finding> findings = new ArrayList<>();
+            boolean legacyAllowed = false;
+            for (Map.Entry<DataSource, VeilRuntime> e : checked.entrySet()) {
+                legacyAllowed |= e.getValue().config().allowLegacyPlaintext();
+                try {
+                    findings.addAll(samplePlaintext(e.getKey(), e.getValue().config(), sampleSize));
+                } catch (SQLException ex) {
+                    throw new IllegalStateException("Veil could not sample its encrypted columns for plaintext: "
+                            + ex.getMessage() + " (veil.schema.plaintext-check=off skips this check)", ex);
+                }
+            }
+            if (!findings.isEmpty()) {
+                if (plaintextCheck == VeilProperties.PlaintextCheck.FAIL && !legacyAllowed) {
+                    throw new VeilLegacyPlaintextException(findings);
+                }
+                LOG.log(System.Logger.Level.WARNING, "Veil: encrypted columns hold values that are not Veil "
+                        + "ciphertext: " + findings + ". " + VeilLegacyPlaintextException.procedure());
+            }
         }
         checked.forEach((dataSource, runtime) -> {
             if (!runtime.config().blindIndexes().isEmpty()) {
@@ -195,6 +229,47 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
         } catch (SQLException e) {
             LOG.log(System.Logger.Level.INFO, "Veil could not read the backfill state and leakage statistics of its "
                     + "blind indexes: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Per encrypted column, how many of its first {@code sampleSize} non-null values lack Veil's envelope. Reads
+     * the stored bytes through the database driver's own connection (Veil would rightly refuse the prefix test).
+     */
+    static List<VeilLegacyPlaintextException.Finding> samplePlaintext(DataSource dataSource, VeilConfig config,
+            int sampleSize) throws SQLException {
+        List<VeilLegacyPlaintextException.Finding> findings = new ArrayList<>();
+        try (Connection veil = dataSource.getConnection()) {
+            Connection raw = raw(veil);
+            if (raw == null) {
+                return findings;
+            }
+            for (EncryptedColumn c : config.columns()) {
+                String column = Identifiers.quoteIfNeeded(c.name());
+                String sql = "SELECT count(*), count(*) FILTER (WHERE CASE WHEN pg_typeof(v)::text = 'bytea' "
+                        + "THEN substring(v::text from 1 for 6) <> '\\x5601' ELSE left(v::text, 6) <> 'veil1:' END) "
+                        + "FROM (SELECT " + column + " AS v FROM " + c.table().sql() + " WHERE " + column
+                        + " IS NOT NULL LIMIT " + sampleSize + ") sample";
+                try (Statement st = raw.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                    rs.next();
+                    long sampled = rs.getLong(1);
+                    long plaintext = rs.getLong(2);
+                    if (plaintext > 0) {
+                        findings.add(new VeilLegacyPlaintextException.Finding(c.qualified(), plaintext, sampled));
+                    }
+                }
+            }
+        }
+        return findings;
+    }
+
+    /** The PostgreSQL driver's own connection behind a Veil one, or null on another database. */
+    private static Connection raw(Connection veil) throws SQLException {
+        try {
+            Class<?> pg = Class.forName("org.postgresql.PGConnection", false, VeilSchemaValidator.class.getClassLoader());
+            return veil.isWrapperFor(pg) && veil.unwrap(pg) instanceof Connection c ? c : null;
+        } catch (ClassNotFoundException e) {
+            return null;
         }
     }
 

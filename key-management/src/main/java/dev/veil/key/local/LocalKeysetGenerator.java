@@ -18,9 +18,14 @@ import java.security.GeneralSecurityException;
 /**
  * Writes a new <b>cleartext</b> local master keyset (one AES-256-GCM key, Tink JSON) for development:
  * {@code LocalKeysetGenerator PATH}. Refuses to overwrite an existing file; makes it owner-readable only
- * where the file system supports POSIX permissions.
+ * where the file system supports POSIX permissions; prints the {@code master-key:} line for {@code veil.yml}.
+ * From a project that depends on {@code veil-driver}: {@value #COMMAND} {@code PATH}.
  */
 public final class LocalKeysetGenerator {
+
+    /** The command that runs this class in any Maven project that depends on {@code veil-driver}. */
+    public static final String COMMAND = "mvn -q org.codehaus.mojo:exec-maven-plugin:3.5.1:java "
+            + "-Dexec.mainClass=dev.veil.key.local.LocalKeysetGenerator -Dexec.args=";
 
     private LocalKeysetGenerator() {
     }
@@ -33,8 +38,14 @@ public final class LocalKeysetGenerator {
         Path path = Path.of(args[0]).toAbsolutePath();
         try {
             generate(path);
-            System.out.println("wrote local master keyset " + path + " (cleartext, for development only); "
-                    + "use masterKey local-keyset:" + path);
+            System.out.println("wrote a new local master keyset to " + path
+                    + " (cleartext: development only; keep it out of version control)");
+            System.out.println("put this line in veil.yml:");
+            System.out.println(yamlLine(args[0]));
+            if (!Path.of(args[0]).isAbsolute()) {
+                System.out.println("(a relative path is resolved against the application's working directory; "
+                        + "from elsewhere use master-key: local-keyset:" + path + ")");
+            }
         } catch (FileAlreadyExistsException e) {
             System.err.println(path + " already exists; not overwritten (it may protect existing data keys)");
             System.exit(1);
@@ -42,6 +53,11 @@ public final class LocalKeysetGenerator {
             System.err.println("cannot write " + path + ": " + e.getMessage());
             System.exit(1);
         }
+    }
+
+    /** The {@code veil.yml} line that names the keyset at {@code path}, as written. */
+    public static String yamlLine(String path) {
+        return "master-key: local-keyset:" + path;
     }
 
     /** Writes the keyset; throws {@link FileAlreadyExistsException} when {@code path} exists. */

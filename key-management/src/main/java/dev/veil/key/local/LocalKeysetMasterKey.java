@@ -41,13 +41,24 @@ public final class LocalKeysetMasterKey implements MasterKey {
 
     /** Reads the keyset file; the id is {@code local-keyset:} plus the file name (not the full path). */
     public static LocalKeysetMasterKey read(Path file) throws KeyException {
+        return read(file, LocalKeysetProvider.SCHEME + ":" + file);
+    }
+
+    /**
+     * Reads the keyset file named by {@code uri} ({@code local-keyset:PATH} as configured, quoted in errors);
+     * the id is {@code local-keyset:} plus the file name.
+     */
+    static LocalKeysetMasterKey read(Path file, String uri) throws KeyException {
         String id = LocalKeysetProvider.SCHEME + ":" + file.getFileName();
         String json;
         try {
             json = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new KeyException("master key " + id + ": file " + file + " does not exist; create one with "
-                    + "java -cp … dev.veil.key.local.LocalKeysetGenerator " + file);
+            String where = file.isAbsolute() ? "" : " (a relative path is resolved against the working directory "
+                    + Path.of("").toAbsolutePath() + ")";
+            throw new KeyException("master key " + uri + ": no file at " + file.toAbsolutePath() + where
+                    + "; create one with: " + LocalKeysetGenerator.COMMAND + file
+                    + "   (in a project that depends on veil-driver; it prints the master-key line for veil.yml)");
         } catch (IOException e) {
             throw new KeyException("master key " + id + ": cannot read " + file + ": " + e.getMessage());
         }

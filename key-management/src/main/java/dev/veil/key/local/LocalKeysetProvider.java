@@ -35,6 +35,6 @@ public final class LocalKeysetProvider implements MasterKeyProvider {
         if (path.isBlank()) {
             throw new KeyException("masterKey 'local-keyset:' names no file: use local-keyset:/path/to/master-keyset.json");
         }
-        return LocalKeysetMasterKey.read(Path.of(path));
+        return LocalKeysetMasterKey.read(Path.of(path), uri);
     }
 }

@@ -92,4 +92,22 @@ class LocalKeysetMasterKeyTest {
         assertThatThrownBy(() -> LocalKeysetMasterKey.read(file)).isInstanceOf(KeyException.class)
                 .hasMessageContaining("local-keyset:junk.json").hasMessageNotContaining("do-not-print");
     }
+
+    @Test
+    void missingFileNamesTheConfiguredUriAndTheCommandThatCreatesIt() {
+        assertThatThrownBy(() -> MasterKey.open("local-keyset:no-such-dir/master-keyset.json", Map.of()))
+                .isInstanceOf(KeyException.class)
+                .hasMessageContaining("master key local-keyset:no-such-dir/master-keyset.json: no file at "
+                        + Path.of("no-such-dir/master-keyset.json").toAbsolutePath())
+                .hasMessageContaining("resolved against the working directory")
+                .hasMessageContaining("create one with: mvn -q org.codehaus.mojo:exec-maven-plugin:3.5.1:java "
+                        + "-Dexec.mainClass=dev.veil.key.local.LocalKeysetGenerator "
+                        + "-Dexec.args=no-such-dir/master-keyset.json");
+    }
+
+    @Test
+    void generatorPrintsTheYamlLineForThePathAsGiven() {
+        assertThat(LocalKeysetGenerator.yamlLine("veil/master-keyset.json"))
+                .isEqualTo("master-key: local-keyset:veil/master-keyset.json");
+    }
 }

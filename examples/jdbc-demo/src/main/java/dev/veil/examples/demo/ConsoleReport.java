@@ -49,6 +49,8 @@ final class ConsoleReport {
             out.append('\n');
             table(out, lines, false);
         }
+        out.append('\n');
+        envelopes(out, report.stored().get(0), report.encryptedColumns());
 
         out.append("\n3. SELECT * FROM patients ORDER BY id, through Veil\n\n");
         List<List<String>> all = new ArrayList<>();
@@ -80,6 +82,36 @@ final class ConsoleReport {
             out.append("FAILED: the database holds plaintext at ").append(String.join("; ", leaks)).append(".\n");
         }
         return out.toString();
+    }
+
+    /** Why one column shows {@code veil1:} and the others {@code \\x5601}: the envelope follows the column's type. */
+    static void envelopes(StringBuilder out, Map<String, String> stored, List<String> encrypted) {
+        List<String> text = new ArrayList<>();
+        List<String> binary = new ArrayList<>();
+        for (String column : encrypted) {
+            String value = stored.get(column);
+            if (value != null && value.startsWith("veil1:")) {
+                text.add(column);
+            } else if (value != null && value.startsWith("\\x5601")) {
+                binary.add(column);
+            }
+        }
+        out.append("    Why two forms? The envelope follows the column's SQL type (docs/design.md, \"Column envelope\"):\n");
+        if (!text.isEmpty()) {
+            out.append("    - text column ").append(String.join(", ", text))
+                    .append(": the text envelope, \"veil1:\" + base64(ciphertext)\n");
+        }
+        if (!binary.isEmpty()) {
+            out.append("    - bytea columns ").append(String.join(", ", binary))
+                    .append(": the binary envelope, 'V' (0x56), format version 0x01, then the\n")
+                    .append("      ciphertext; PostgreSQL prints bytea as hex, hence \\x5601...\n");
+        }
+        List<String> indexes = stored.keySet().stream().filter(c -> !encrypted.contains(c) && c.endsWith("_bidx"))
+                .toList();
+        if (!indexes.isEmpty()) {
+            out.append("    - ").append(String.join(", ", indexes))
+                    .append(": a blind index, a keyed HMAC of the normalized value (not a ciphertext)\n");
+        }
     }
 
     static String shorten(String value) {

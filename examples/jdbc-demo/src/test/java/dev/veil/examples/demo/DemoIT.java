@@ -73,6 +73,9 @@ class DemoIT {
         String text = ConsoleReport.format(report);
         assertThat(text).contains("DEVELOPMENT ONLY", "jdbc:veil:postgresql://", "123-45-6789", "ada@example.com",
                 "1815-12-10", "SQLState VE010", "OK: the database holds only ciphertext");
+        assertThat(text).contains("    - text column ssn: the text envelope, \"veil1:\" + base64(ciphertext)\n",
+                "    - bytea columns email, heart_rate, birth_date: the binary envelope, 'V' (0x56), format version 0x01",
+                "hence \\x5601...", "    - email_bidx: a blind index");
         List<String> sideBySide = sideBySideLines(text);
         assertThat(sideBySide).hasSize(Demo.ENCRYPTED.size() * Demo.PATIENTS.size());
         for (String line : sideBySide) {

@@ -1,0 +1,6 @@
+package dev.veil.spring.it.slice;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface NoteRepository extends JpaRepository<Note, Long> {
+}
