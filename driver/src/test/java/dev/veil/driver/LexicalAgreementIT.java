@@ -342,7 +342,9 @@ class LexicalAgreementIT {
             assertRefused(() -> st.executeUpdate("INSERT INTO users DEFAULT VALUES"), c);
             assertRefused(() -> st.executeQuery("SELECT email_bidx FROM users"), c);
             assertRefused(() -> st.executeQuery("SELECT encode(u.email_bidx, 'hex') FROM users u"), c);
-            assertRefused(() -> st.executeQuery("SELECT id FROM users WHERE email_bidx IS NOT NULL"), c);
+            assertRefused(() -> st.executeQuery("SELECT id FROM users WHERE email_bidx = email_bidx"), c);
+            // presence hands out no index value: how rows waiting for a backfill are found
+            st.executeQuery("SELECT id FROM users WHERE email IS NOT NULL AND email_bidx IS NULL").close();
         }
         try (PreparedStatement ps = veil.prepareStatement("INSERT INTO users (id, email) VALUES (140, ?)")) {
             ps.setString(1, c);

@@ -117,8 +117,24 @@ public final class SqlAnalyzer {
     private final java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers;
     private final java.util.function.Function<ConfiguredIndex, BlindIndexer> indexers;
     private final String[] configuredNeedles;
-    /** Configured table names and the names of their child tables and partitions (lower case). */
-    private volatile String[] tableNeedles;
+    /** Configured table names and the names of their child tables and partitions. */
+    private volatile Needles tableNeedles;
+
+    /**
+     * Lower-case table names, and per name whether it is as long as PostgreSQL's identifiers get (a longer word is
+     * truncated to it, so it names the table too).
+     */
+    private record Needles(String[] words, boolean[] atLimit) {
+        static Needles of(List<String> names) {
+            String[] words = names.toArray(new String[0]);
+            boolean[] atLimit = new boolean[words.length];
+            for (int i = 0; i < words.length; i++) {
+                atLimit[i] = words[i].getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                        >= PgLexer.MAX_IDENTIFIER_BYTES;
+            }
+            return new Needles(words, atLimit);
+        }
+    }
     private volatile Inheritance inheritance = Inheritance.NONE;
 
     public SqlAnalyzer(VeilConfig config, java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers) {
@@ -141,7 +157,7 @@ public final class SqlAnalyzer {
             }
         }
         this.configuredNeedles = needles.toArray(new String[0]);
-        this.tableNeedles = configuredNeedles;
+        this.tableNeedles = Needles.of(needles);
     }
 
     /**
@@ -157,7 +173,7 @@ public final class SqlAnalyzer {
             }
         }
         this.inheritance = children;
-        this.tableNeedles = needles.toArray(new String[0]);
+        this.tableNeedles = Needles.of(needles);
     }
 
     public Inheritance inheritance() {
@@ -194,11 +210,11 @@ public final class SqlAnalyzer {
     }
 
     private boolean namesTable(String lower) {
-        for (String needle : tableNeedles) {
+        Needles needles = tableNeedles;
+        for (int k = 0; k < needles.words().length; k++) {
+            String needle = needles.words()[k];
             int from = 0;
-            // PostgreSQL truncates identifiers to 63 bytes: a longer word starting with a 63-byte name is that name
-            boolean atLimit = needle.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                    >= PgLexer.MAX_IDENTIFIER_BYTES;
+            boolean atLimit = needles.atLimit()[k];
             while (true) {
                 int i = lower.indexOf(needle, from);
                 if (i < 0) {
@@ -361,7 +377,7 @@ public final class SqlAnalyzer {
     private String mentionedTables(String sql) {
         String lower = sql.toLowerCase(Locale.ROOT);
         List<String> out = new ArrayList<>();
-        for (String n : tableNeedles) {
+        for (String n : tableNeedles.words()) {
             if (lower.contains(n)) {
                 out.add(n);
             }
@@ -2165,7 +2181,7 @@ public final class SqlAnalyzer {
             @Override
             public <S> Void visit(IsNullExpression expr, S context) {
                 if (expr.getLeftExpression() instanceof Column) {
-                    refuseCompanion((Column) expr.getLeftExpression(), scope);
+                    // companion IS [NOT] NULL hands out no index value: allowed (it finds rows to backfill)
                     Target t = resolve((Column) expr.getLeftExpression(), scope);
                     if (t != null) {
                         touched = true;
