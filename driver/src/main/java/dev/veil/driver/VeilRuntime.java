@@ -12,6 +12,7 @@ import dev.veil.driver.sql.Catalog;
 import dev.veil.driver.sql.JdbcCatalog;
 import dev.veil.driver.sql.SqlAnalyzer;
 import dev.veil.driver.sql.StatementPlan;
+import dev.veil.driver.sql.TableGuard;
 import dev.veil.key.ConnectionFactory;
 import dev.veil.key.KeyException;
 import dev.veil.key.KeyRing;
@@ -34,6 +35,7 @@ public final class VeilRuntime implements AutoCloseable {
     private final Cache<String, StatementPlan> plans;
     private final Map<EncryptedColumn, ColumnCipher> ciphers = new ConcurrentHashMap<>();
     private final JdbcCatalog.Cache catalogCache = new JdbcCatalog.Cache();
+    private final TableGuard tableGuard;
     private final Listeners listeners;
     private final Map<ConfiguredIndex, BlindIndexer> indexers = new ConcurrentHashMap<>();
     /** Indexes (table as referenced + index name) found to have no rows waiting for a backfill. */
@@ -44,6 +46,7 @@ public final class VeilRuntime implements AutoCloseable {
         this.listeners = listeners;
         this.keys = keys;
         this.analyzer = new SqlAnalyzer(config, this::cipher, this::indexer);
+        this.tableGuard = new TableGuard(config);
         this.plans = Caffeine.newBuilder().maximumSize(config.statementCacheSize()).build();
     }
 
@@ -210,8 +213,14 @@ public final class VeilRuntime implements AutoCloseable {
         if (plan != null) {
             return plan;
         }
+        TableGuard.Verdict guard = tableGuard.check(sql, connection);
+        if (guard.refused() != null) {
+            return guard.refused();
+        }
         if (!analyzer.mayTouchEncrypted(sql)) {
-            plans.put(sql, StatementPlan.PASS_THROUGH);
+            if (guard.cacheable()) {
+                plans.put(sql, StatementPlan.PASS_THROUGH);
+            }
             return StatementPlan.PASS_THROUGH;
         }
         Catalog catalog = new JdbcCatalog(connection, catalogCache);
@@ -225,6 +234,7 @@ public final class VeilRuntime implements AutoCloseable {
     /** Forgets cached plans and table shapes, e.g. after DDL on an encrypted table. */
     public void invalidateSchema() {
         catalogCache.clear();
+        tableGuard.reset();
         plans.invalidateAll();
     }
 
