@@ -166,9 +166,12 @@ public final class VeilRuntime implements AutoCloseable {
                 throw VeilSqlState.INDEX_BACKFILL_PENDING.exception("blind index " + ix.index().qualified()
                         + " has no value yet for rows of " + ix.referenced() + " written before it was declared, so "
                         + "a search through it would miss them; Veil refuses searches through it until those rows "
-                        + "are indexed (writes through Veil keep filling it). Re-save those rows through Veil (an "
-                        + "UPDATE setting " + String.join(", ", ix.index().columns()) + " to their values), or "
-                        + "run the index backfill when the veil CLI provides it");
+                        + "are indexed (writes through Veil keep filling it). Fill it through Veil: read those rows "
+                        + "(WHERE " + String.join(" IS NOT NULL AND ", ix.index().columns()) + " IS NOT NULL AND "
+                        + ix.index().name() + " IS NULL) and write each back with ? parameters (UPDATE … SET "
+                        + String.join(" = ?, ", ix.index().columns()) + " = ? WHERE key = ?); an UPDATE setting a "
+                        + "column to itself does not fill it. See docs/configuration.md, \"Filling a new blind "
+                        + "index\"");
             }
             backfilled.add(key);
         }
