@@ -78,6 +78,8 @@ class SchemaDriftIT {
                     .contains("did you mean public.patients?");
             refused(() -> insert(veil, "Patients", "ssn"));
             refused(() -> veil.createStatement().executeQuery("SELECT ssn FROM public.patients"));
+            refused(() -> veil.createStatement().execute("DO $$ BEGIN INSERT INTO patients (name, ssn) VALUES ('"
+                    + NAME + "', '" + SSN + "'); END $$"));
             try (Statement st = veil.createStatement()) {
                 assertThat(st.executeUpdate("INSERT INTO visits (note) VALUES ('fine')")).isEqualTo(1);
             }
@@ -129,6 +131,21 @@ class SchemaDriftIT {
             refused(() -> insert(veil, "patientz", "ssn"));
         }
         assertThat(stored("SELECT ssn FROM patient UNION ALL SELECT ssn FROM patientz")).isEmpty();
+    }
+
+    @Test
+    void transactionControlStillWorksInAnAbortedTransactionAfterDdl() throws SQLException {
+        fx = VeilFixture.create(SchemaDriftIT.class, "  patients:\n    ssn: {}\n");
+        try (Connection veil = fx.veil(); Statement st = veil.createStatement()) {
+            veil.setAutoCommit(false);
+            st.execute("CREATE TABLE visits (id int PRIMARY KEY)");
+            // DDL makes the guard look again, and this one fails, aborting the transaction
+            assertThat(catchThrowableOfType(SQLException.class, () -> st.execute("CREATE TABLE visits (id int)"))
+                    .getSQLState()).isEqualTo("42P07");
+            st.execute("ROLLBACK");
+            assertThat(st.executeUpdate("CREATE TABLE visits (id int PRIMARY KEY)")).isZero();
+            veil.commit();
+        }
     }
 
     @Test

@@ -40,7 +40,10 @@ public final class TableGuard {
             + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = ? "
             + "AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND (CAST(? AS text) IS NULL OR n.nspname = ?) "
             + "AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1";
+    /** First words of DDL, which may create, rename or drop a table; a {@code DO} block is also checked. */
     private static final Set<String> DDL = Set.of("create", "alter", "drop", "comment", "import", "security", "do");
+    private static final Set<String> TRANSACTION_CONTROL = Set.of("begin", "start", "commit", "end", "rollback",
+            "abort", "savepoint", "release", "set", "show", "reset", "discard");
 
     /** Configured tables and the encrypted columns each is configured with, for messages. */
     private final Map<TableName, List<String>> configured = new LinkedHashMap<>();
@@ -67,10 +70,22 @@ public final class TableGuard {
 
     /** Checks a SQL text not planned yet, reading the catalog through {@code connection} when needed. */
     public Verdict check(String sql, Connection connection) throws SQLException {
-        if (DDL.contains(SqlWords.first(sql))) {
-            seen = null;
-            return Verdict.UNCACHEABLE;
+        String first = SqlWords.first(sql);
+        if (TRANSACTION_CONTROL.contains(first)) {
+            return Verdict.CLEAR; // must work in an aborted transaction, where a catalog query would fail
         }
+        boolean ddl = DDL.contains(first);
+        if (ddl) {
+            seen = null;
+            if (!"do".equals(first)) {
+                return Verdict.UNCACHEABLE;
+            }
+        }
+        Verdict verdict = near(sql, connection);
+        return ddl && verdict.refused() == null ? Verdict.UNCACHEABLE : verdict;
+    }
+
+    private Verdict near(String sql, Connection connection) throws SQLException {
         Seen now = seen;
         if (now == null) {
             now = lookAgain(connection);
