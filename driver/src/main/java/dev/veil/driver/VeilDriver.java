@@ -249,6 +249,11 @@ public final class VeilDriver implements Driver {
      */
     static Target split(String url, Properties info) throws SQLException {
         String rest = url.substring(PREFIX.length());
+        if (rest.regionMatches(true, 0, "postgres:", 0, "postgres:".length())) {
+            throw VeilSqlState.INVALID_CONFIGURATION.exception(PREFIX + rest.substring(0, "postgres:".length())
+                    + " is not a database URL scheme; did you mean " + PREFIX + "postgresql:? (pgjdbc's URLs start with "
+                    + "jdbc:postgresql:, and a Veil URL inserts veil: after jdbc:)");
+        }
         Properties veil = new Properties();
         StringBuilder delegate = new StringBuilder("jdbc:");
         int q = rest.indexOf('?');
@@ -263,7 +268,7 @@ public final class VeilDriver implements Driver {
                 }
                 int eq = pair.indexOf('=');
                 String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-                if (key.startsWith(VeilProperty.PREFIX)) {
+                if (VeilProperty.looksLikeVeil(key)) {
                     veil.setProperty(key, eq < 0 ? "" : decode(pair.substring(eq + 1)));
                 } else {
                     kept.add(pair);
@@ -275,15 +280,18 @@ public final class VeilDriver implements Driver {
         }
         Properties delegateProps = new Properties();
         for (String key : info.stringPropertyNames()) {
-            if (key.startsWith(VeilProperty.PREFIX)) {
+            if (VeilProperty.looksLikeVeil(key)) {
                 veil.setProperty(key, info.getProperty(key));
             } else {
                 delegateProps.setProperty(key, info.getProperty(key));
             }
         }
         for (String key : veil.stringPropertyNames()) {
-            if (VeilProperty.forKey(key) == null) {
-                throw VeilSqlState.INVALID_CONFIGURATION.exception("unknown Veil property '" + key + "'; known: "
+            VeilProperty meant = VeilProperty.meant(key);
+            if (meant == null || !meant.key().equals(key)) {
+                throw VeilSqlState.INVALID_CONFIGURATION.exception("unknown Veil property '" + key + "'"
+                        + (meant == null ? "" : "; did you mean " + meant.key() + "?") + " Veil's properties are "
+                        + "spelt exactly as listed (lower case, 'veil.' then words joined by '-'): "
                         + Arrays.stream(VeilProperty.values()).map(VeilProperty::key).reduce((a, b) -> a + ", " + b)
                                 .orElse(""));
             }

@@ -58,6 +58,26 @@ public enum VeilProperty {
         return v == null || v.isBlank() ? defaultValue : v.trim();
     }
 
+    /**
+     * Whether a property name looks meant for Veil: {@code veil.}, {@code veil_} or {@code veil-} in any case. Such a
+     * name is never passed to the delegate driver; unless it is exactly one of Veil's, it is an error.
+     */
+    static boolean looksLikeVeil(String key) {
+        return key.length() > PREFIX.length() && key.regionMatches(true, 0, "veil", 0, 4)
+                && (key.charAt(4) == '.' || key.charAt(4) == '_' || key.charAt(4) == '-');
+    }
+
+    /** The property a Veil-looking name was probably meant to be (case, '_' or '.' for '-'), or null. */
+    static VeilProperty meant(String key) {
+        String k = key.toLowerCase(Locale.ROOT).replace('_', '-').replace('.', '-');
+        for (VeilProperty p : values()) {
+            if (p.key.replace('.', '-').equals(k)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     public static VeilProperty forKey(String key) {
         for (VeilProperty p : values()) {
             if (p.key.equals(key.toLowerCase(Locale.ROOT))) {

@@ -13,6 +13,7 @@ import dev.veil.driver.sql.Inheritance;
 import dev.veil.driver.sql.JdbcCatalog;
 import dev.veil.driver.sql.SqlAnalyzer;
 import dev.veil.driver.sql.StatementPlan;
+import dev.veil.driver.sql.TableGuard;
 import dev.veil.key.ConnectionFactory;
 import dev.veil.key.KeyException;
 import dev.veil.key.KeyRing;
@@ -35,19 +36,22 @@ public final class VeilRuntime implements AutoCloseable {
     private final Cache<String, StatementPlan> plans;
     private final Map<EncryptedColumn, ColumnCipher> ciphers = new ConcurrentHashMap<>();
     private final JdbcCatalog.Cache catalogCache = new JdbcCatalog.Cache();
+    private final TableGuard tableGuard;
     private final Listeners listeners;
     private final Map<ConfiguredIndex, BlindIndexer> indexers = new ConcurrentHashMap<>();
     /** Indexes (table as referenced + index name) found to have no rows waiting for a backfill. */
     private final java.util.Set<String> backfilled = ConcurrentHashMap.newKeySet();
-    private static final long INHERITANCE_REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    private volatile long schemaRefreshNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
     private volatile boolean inheritanceKnown;
     private volatile long inheritanceReadAt;
+    private volatile String schemaFingerprint = "";
 
     VeilRuntime(VeilConfig config, KeyRing keys, Listeners listeners) {
         this.config = config;
         this.listeners = listeners;
         this.keys = keys;
         this.analyzer = new SqlAnalyzer(config, this::cipher, this::indexer);
+        this.tableGuard = new TableGuard(config);
         this.plans = Caffeine.newBuilder().maximumSize(config.statementCacheSize()).build();
     }
 
@@ -164,30 +168,43 @@ public final class VeilRuntime implements AutoCloseable {
     }
 
     /**
-     * Reads the child tables and partitions of encrypted tables from the catalog: before the first plan, after
-     * DDL through Veil, and at most once a minute otherwise (children created around Veil are seen within that
-     * minute; the CHECK constraint of docs/server-side-code.md, inherited by every child, covers the gap).
+     * Reads the child tables and partitions of encrypted tables from the catalog, and a fingerprint of the shapes of
+     * every table with a configured (or child) name: before the first plan, after DDL through Veil, and at most once
+     * a minute otherwise. When either changed — a child, table or column created, altered or renamed around Veil —
+     * cached table shapes, plans and table checks are reset, so such a change is seen within that minute (the CHECK
+     * constraint of docs/what-veil-sees.md, inherited by every child, covers the gap).
      */
     private void readInheritanceIfDue(Connection connection) throws SQLException {
         long now = System.nanoTime();
-        long at = inheritanceReadAt;
-        if (inheritanceKnown && now - at < INHERITANCE_REFRESH_NANOS) {
+        if (inheritanceKnown && now - inheritanceReadAt < schemaRefreshNanos) {
             return;
         }
         synchronized (this) {
-            if (inheritanceKnown && now - inheritanceReadAt < INHERITANCE_REFRESH_NANOS) {
+            if (inheritanceKnown && now - inheritanceReadAt < schemaRefreshNanos) {
                 return;
             }
             Inheritance next = Inheritance.read(connection,
                     t -> !config.columnsOf(t.schema(), t.name()).isEmpty());
-            if (!next.equals(analyzer.inheritance())) {
+            java.util.Set<String> names = new java.util.TreeSet<>(next.childNames());
+            for (EncryptedColumn c : config.columns()) {
+                names.add(c.table().name());
+            }
+            String shapes = dev.veil.driver.sql.SchemaFingerprint.of(connection, names);
+            if (!next.equals(analyzer.inheritance()) || !shapes.equals(schemaFingerprint)) {
                 analyzer.inheritance(next);
                 catalogCache.clear();
+                tableGuard.reset();
                 plans.invalidateAll();
+                schemaFingerprint = shapes;
             }
             inheritanceReadAt = now;
             inheritanceKnown = true;
         }
+    }
+
+    /** How often the catalog is re-read for changes made around Veil (one minute; shorter in tests). */
+    void schemaRefreshInterval(java.time.Duration interval) {
+        schemaRefreshNanos = interval.toNanos();
     }
 
     private void checkBackfill(StatementPlan plan, Connection connection) throws SQLException {
@@ -211,9 +228,12 @@ public final class VeilRuntime implements AutoCloseable {
                 throw VeilSqlState.INDEX_BACKFILL_PENDING.exception("blind index " + ix.index().qualified()
                         + " has no value yet for rows of " + ix.referenced() + " written before it was declared, so "
                         + "a search through it would miss them; Veil refuses searches through it until those rows "
-                        + "are indexed (writes through Veil keep filling it). Re-save those rows through Veil (an "
-                        + "UPDATE setting " + String.join(", ", ix.index().columns()) + " to their values), or "
-                        + "run the index backfill when the veil CLI provides it");
+                        + "are indexed (writes through Veil keep filling it). Fill it through Veil: read those rows "
+                        + "(WHERE " + String.join(" IS NOT NULL AND ", ix.index().columns()) + " IS NOT NULL AND "
+                        + ix.index().name() + " IS NULL) and write each back with ? parameters (UPDATE … SET "
+                        + String.join(" = ?, ", ix.index().columns()) + " = ? WHERE key = ?); an UPDATE setting a "
+                        + "column to itself does not fill it. See docs/configuration.md, \"Filling a new blind "
+                        + "index\"");
             }
             backfilled.add(key);
         }
@@ -258,8 +278,14 @@ public final class VeilRuntime implements AutoCloseable {
         if (plan != null) {
             return plan;
         }
+        TableGuard.Verdict guard = tableGuard.check(sql, connection);
+        if (guard.refused() != null) {
+            return guard.refused();
+        }
         if (!analyzer.mayTouchEncrypted(sql)) {
-            plans.put(sql, StatementPlan.PASS_THROUGH);
+            if (guard.cacheable()) {
+                plans.put(sql, StatementPlan.PASS_THROUGH);
+            }
             return StatementPlan.PASS_THROUGH;
         }
         Catalog catalog = new JdbcCatalog(connection, catalogCache);
@@ -274,6 +300,7 @@ public final class VeilRuntime implements AutoCloseable {
     public void invalidateSchema() {
         inheritanceKnown = false;
         catalogCache.clear();
+        tableGuard.reset();
         plans.invalidateAll();
     }
 

@@ -93,7 +93,7 @@ public final class KeyAdministration implements AutoCloseable {
             // under the old key until all of them are re-indexed
             throw new KeyException("refusing to add a version to blind-index key " + scope + ": new index values "
                     + "would no longer match rows indexed with the current key, so searches would silently miss "
-                    + "them. Rotating an index key needs a re-index of every row (a later veil CLI command); "
+                    + "them. Rotating an index key would need every row re-indexed, which Veil does not support; "
                     + "re-wrapping it under a new master key (rewrap) is safe");
         }
         return modify(scope, handle -> store.withNewPrimary(scope.purpose(), handle));

@@ -217,7 +217,9 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
                     LOG.log(System.Logger.Level.WARNING, "Veil: blind index " + index.qualified() + " has no value "
                             + "yet for rows written before it was declared. Searches through it are refused (SQLState "
                             + "VE013, InvalidDataAccessResourceUsageException) until those rows are re-saved through "
-                            + "Veil (an UPDATE setting " + String.join(", ", index.columns()) + " to their values); "
+                            + "Veil: read them and write each back with ? parameters (UPDATE … SET "
+                            + String.join(" = ?, ", index.columns()) + " = ? WHERE key = ?; an UPDATE setting a "
+                            + "column to itself fills nothing; docs/configuration.md, \"Filling a new blind index\"); "
                             + "writes keep filling it.");
                 }
             }

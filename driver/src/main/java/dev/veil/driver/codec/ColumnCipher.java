@@ -230,8 +230,10 @@ public final class ColumnCipher {
     private Object legacy(Object stored) throws SQLException {
         if (!allowLegacyPlaintext) {
             throw VeilSqlState.UNRECOGNIZED_CIPHERTEXT.exception("value in " + column + " is not Veil ciphertext "
-                    + "(plaintext written before encryption was enabled, or written around Veil). Migrate the column "
-                    + "with the veil CLI, or set veil.allow-legacy-plaintext=true while migrating");
+                    + "(plaintext written before encryption was enabled, or written around Veil). To encrypt such "
+                    + "values in place, connect with veil.allow-legacy-plaintext=true, read the rows through Veil and "
+                    + "write each value back with a ? parameter (UPDATE … SET column = ? WHERE key = ?), then remove "
+                    + "the setting; see docs/configuration.md, \"Encrypting existing values\"");
         }
         if (declaredType == null) {
             return stored;

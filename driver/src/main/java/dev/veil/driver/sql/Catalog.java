@@ -13,11 +13,24 @@ public interface Catalog {
      */
     TableInfo table(TableName name) throws SQLException;
 
-    /** Columns of one table: canonical names in order, and each column's SQL type name. */
-    record TableInfo(List<String> columns, List<String> typeNames) {
+    /**
+     * Columns of one table: canonical names in order, each column's SQL type name and its declared maximum length
+     * in characters ({@code -1} when unbounded or unknown; {@code lengths} may be null when none is known).
+     */
+    record TableInfo(List<String> columns, List<String> typeNames, List<Integer> lengths) {
+        public TableInfo(List<String> columns, List<String> typeNames) {
+            this(columns, typeNames, null);
+        }
+
         public String typeOf(String column) {
             int i = columns.indexOf(column);
             return i < 0 ? null : typeNames.get(i);
+        }
+
+        /** The declared maximum length of a column ({@code varchar(n)}: n), or -1 when unbounded or unknown. */
+        public int lengthOf(String column) {
+            int i = lengths == null ? -1 : columns.indexOf(column);
+            return i < 0 ? -1 : lengths.get(i);
         }
     }
 }

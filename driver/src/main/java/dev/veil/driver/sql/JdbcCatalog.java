@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JdbcCatalog implements Catalog {
 
-    private static final String PG_COLUMNS = "SELECT a.attname, t.typname FROM pg_catalog.pg_attribute a "
+    private static final String PG_COLUMNS = "SELECT a.attname, t.typname, a.atttypmod FROM pg_catalog.pg_attribute a "
             + "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
             + "WHERE a.attrelid = pg_catalog.to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
 
@@ -68,16 +68,25 @@ public final class JdbcCatalog implements Catalog {
     private TableInfo readPostgres(TableName name) throws SQLException {
         List<String> columns = new ArrayList<>();
         List<String> types = new ArrayList<>();
+        List<Integer> lengths = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(PG_COLUMNS)) {
             ps.setString(1, name.sql());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     columns.add(rs.getString(1));
                     types.add(rs.getString(2));
+                    lengths.add(characterLength(rs.getString(2), rs.getInt(3)));
                 }
             }
         }
-        return columns.isEmpty() ? null : new TableInfo(List.copyOf(columns), List.copyOf(types));
+        return columns.isEmpty() ? null
+                : new TableInfo(List.copyOf(columns), List.copyOf(types), List.copyOf(lengths));
+    }
+
+    /** {@code varchar(n)} and {@code char(n)} store n + 4 in {@code atttypmod}; -1 means no limit. */
+    private static int characterLength(String typeName, int typmod) {
+        boolean character = "varchar".equals(typeName) || "bpchar".equals(typeName);
+        return character && typmod > 4 ? typmod - 4 : -1;
     }
 
     private TableInfo readMetaData(TableName name) throws SQLException {

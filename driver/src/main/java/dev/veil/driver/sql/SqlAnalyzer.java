@@ -533,14 +533,7 @@ public final class SqlAnalyzer {
                 if (type == null) {
                     cacheable = false;
                 } else {
-                    storage = storageOf(type);
-                    if (storage == null) {
-                        throw refuse(VeilSqlState.SCHEMA_MISMATCH, "encrypted column " + column.qualified()
-                                + " has SQL type " + type + ", which cannot hold ciphertext. Change it to bytea (or "
-                                + "text): ALTER TABLE " + column.table().sql() + " ALTER COLUMN "
-                                + Identifiers.quoteIfNeeded(column.name()) + " TYPE bytea USING NULL -- after "
-                                + "migrating its values with the veil CLI");
-                    }
+                    storage = ColumnCheck.storage(column, referenced, type, info.lengthOf(column.name()));
                 }
             }
             return new Target(column, ciphers.apply(column), storage);
@@ -1932,6 +1925,9 @@ public final class SqlAnalyzer {
             TableName name = new TableName(t.getSchemaName() == null ? null : Identifiers.canonical(t.getSchemaName()),
                     Identifiers.canonical(t.getName()));
             Map<String, EncryptedColumn> enc = columnsOf(name.schema(), name.name());
+            if (!enc.isEmpty() && info(name) != null) {
+                ColumnCheck.present(name, enc.values(), info(name));
+            }
             return new TableSource(name, enc, alias == null ? null : Identifiers.canonical(alias));
         }
 

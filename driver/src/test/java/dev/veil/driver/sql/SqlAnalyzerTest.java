@@ -412,11 +412,42 @@ class SqlAnalyzerTest {
 
     @Test
     void encryptedColumnOfNumericTypeIsASchemaMismatch() throws SQLException {
-        FakeCatalog wrong = new FakeCatalog().table("patients", "id int4", "ssn int4");
+        FakeCatalog wrong = new FakeCatalog().table("patients", "id int4", "ssn int4", "email bytea",
+                "heart_rate bytea", "birth_date text");
         StatementPlan p = analyzer.plan("SELECT ssn FROM patients", wrong);
         SQLException e = catchThrowableOfType(SQLException.class, p::checkAllowed);
         assertThat(e.getSQLState()).isEqualTo("VE012");
         assertThat(e.getMessage()).contains("patients.ssn", "bytea");
+    }
+
+    @Test
+    void aConfiguredColumnMissingFromTheTableRefusesEveryStatementOnItWithADidYouMean() throws SQLException {
+        FakeCatalog misspelt = new FakeCatalog().table("patients", "id int4", "name text", "snn text",
+                "email bytea", "heart_rate bytea", "birth_date text");
+        for (String sql : new String[] {"INSERT INTO patients (name, snn) VALUES (?, ?)", "SELECT name FROM patients",
+            "UPDATE patients SET snn = 'x' WHERE id = 1", "DELETE FROM patients WHERE id = 1"}) {
+            StatementPlan p = analyzer.plan(sql, misspelt);
+            SQLException e = catchThrowableOfType(SQLException.class, p::checkAllowed);
+            assertThat(e.getSQLState()).as(sql).isEqualTo("VE012");
+            assertThat(e.getMessage()).contains("patients.ssn is configured but does not exist")
+                    .contains("patients has id, name, snn, email").contains("Did you mean snn?")
+                    .doesNotContain("'x'");
+            assertThat(p.isCacheable()).isFalse();
+        }
+    }
+
+    @Test
+    void aVarcharTooShortForCiphertextIsASchemaMismatchNamingTheLengthNeeded() throws SQLException {
+        Catalog shortColumn = name -> new Catalog.TableInfo(List.of("id", "ssn", "email", "heart_rate", "birth_date"),
+                List.of("int4", "varchar", "varchar", "varchar", "varchar"), List.of(-1, 11, 152, 73, -1));
+        SQLException e = catchThrowableOfType(SQLException.class,
+                analyzer.plan("SELECT ssn FROM patients", shortColumn)::checkAllowed);
+        assertThat(e.getSQLState()).isEqualTo("VE012");
+        assertThat(e.getMessage()).contains("patients.ssn is varchar(11)", "varchar(153)");
+        assertThat((Throwable) catchThrowableOfType(SQLException.class,
+                analyzer.plan("SELECT email FROM patients", shortColumn)::checkAllowed)).isNotNull();
+        assertThatCode(analyzer.plan("SELECT heart_rate FROM patients", shortColumn)::checkAllowed)
+                .doesNotThrowAnyException();
     }
 
     @Test

@@ -1,0 +1,103 @@
+package dev.veil.driver.sql;
+
+import dev.veil.driver.EncryptedColumn;
+import dev.veil.driver.Identifiers;
+import dev.veil.driver.TableName;
+import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.codec.ColumnCipher;
+import dev.veil.driver.codec.ValueType;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Checks, when a statement names a configured table that exists, that the table is what the configuration says:
+ * every configured encrypted column exists (a misspelt column would otherwise let its values through in
+ * plaintext) and has a type that can hold its ciphertext. Refusals are VE012 and name the fix; they carry names
+ * and lengths only, never values.
+ */
+final class ColumnCheck {
+
+    /** The longest encoded value assumed for strings, bytes and untyped columns, in bytes. */
+    static final int ASSUMED_STRING_BYTES = 64;
+
+    private static final int LISTED_COLUMNS = 12;
+
+    private ColumnCheck() {
+    }
+
+    /** Refuses when a configured column is missing from {@code info}, the table as the statement resolves it. */
+    static void present(TableName referenced, Collection<EncryptedColumn> configured, Catalog.TableInfo info) {
+        for (EncryptedColumn column : configured) {
+            if (!info.columns().contains(column.name())) {
+                throw new Refusal.Signal(new Refusal(VeilSqlState.SCHEMA_MISMATCH, missing(referenced, column, info)),
+                        false);
+            }
+        }
+    }
+
+    private static String missing(TableName referenced, EncryptedColumn column, Catalog.TableInfo info) {
+        List<String> near = NearMiss.closest(column.name(), info.columns());
+        List<String> listed = info.columns().size() <= LISTED_COLUMNS ? info.columns()
+                : info.columns().subList(0, LISTED_COLUMNS);
+        return "Veil refused the statement: encrypted column " + referenced.qualified() + "." + column.name()
+                + " is configured but does not exist; " + referenced.qualified() + " has " + String.join(", ", listed)
+                + (listed.size() < info.columns().size() ? ", …" : "") + "."
+                + (near.isEmpty() ? "" : " Did you mean " + near.get(0) + "?")
+                + " Correct the column name in the Veil configuration, or add the column (ALTER TABLE "
+                + referenced.sql() + " ADD COLUMN " + Identifiers.quoteIfNeeded(column.name()) + " bytea). Until then "
+                + "Veil refuses statements on " + referenced.qualified() + ", so that no value meant for "
+                + column.qualified() + " is stored in plaintext";
+    }
+
+    /**
+     * How the column stores ciphertext, given its catalog type and declared length; refuses a type that cannot
+     * hold it, or a {@code varchar(n)} too short for the ciphertext of the values its declared type can take.
+     */
+    static ColumnCipher.Storage storage(EncryptedColumn column, TableName referenced, String type, int length) {
+        ColumnCipher.Storage storage = SqlAnalyzer.storageOf(type);
+        String table = referenced.sql();
+        String col = Identifiers.quoteIfNeeded(column.name());
+        if (storage == null) {
+            throw new Refusal.Signal(new Refusal(VeilSqlState.SCHEMA_MISMATCH, "encrypted column "
+                    + column.qualified() + " has SQL type " + type + ", which cannot hold ciphertext. If it has no "
+                    + "values yet: ALTER TABLE " + table + " ALTER COLUMN " + col + " TYPE bytea USING NULL. If it "
+                    + "has plaintext values: ALTER TABLE " + table + " ALTER COLUMN " + col + " TYPE text USING "
+                    + col + "::text, then encrypt them as docs/configuration.md describes (\"Encrypting existing "
+                    + "values\")"), true);
+        }
+        if ("name".equals(type)) {
+            length = 63;
+        }
+        int needed = textLength(widest(column.type()));
+        if (storage == ColumnCipher.Storage.TEXT && length > 0 && length < needed) {
+            throw new Refusal.Signal(new Refusal(VeilSqlState.SCHEMA_MISMATCH, "encrypted column "
+                    + column.qualified() + " is " + type + "(" + length + "), too short for its ciphertext: a value of "
+                    + "n bytes takes 6 + ⌈4 (n + 46) / 3⌉ characters, so values up to " + widest(column.type())
+                    + " bytes need varchar(" + needed + "). Widen it: ALTER TABLE " + table + " ALTER COLUMN " + col
+                    + " TYPE text (no limit), or TYPE varchar(" + needed + ") or more"), true);
+        }
+        return storage;
+    }
+
+    /** Characters of the text form of an n-byte value's ciphertext, at most (docs/design.md, "Column envelope"). */
+    static int textLength(int n) {
+        return 6 + (4 * (n + 46) + 2) / 3;
+    }
+
+    /** The longest encoded value of a declared type, in bytes; strings and bytes are assumed to be 64. */
+    static int widest(ValueType type) {
+        if (type == null) {
+            return ASSUMED_STRING_BYTES;
+        }
+        return switch (type) {
+            case BOOLEAN -> 1;
+            case SHORT -> 2;
+            case INT, FLOAT -> 4;
+            case LONG, DOUBLE -> 8;
+            case UUID, LOCAL_DATE, LOCAL_TIME, SQL_DATE, SQL_TIME -> 16;
+            case LOCAL_DATE_TIME, OFFSET_DATE_TIME, INSTANT, SQL_TIMESTAMP -> 24;
+            case DECIMAL -> 40;
+            default -> ASSUMED_STRING_BYTES;
+        };
+    }
+}
