@@ -104,7 +104,20 @@ class LexicalAgreementIT {
             ps.executeUpdate();
         }
         assertRow(102, "', ssn = ? --", d);
-        assertNotLogged(c, d);
+        String b = canary();
+        try (PreparedStatement ps = veil.prepareStatement(
+                "INSERT INTO users (id, name, note) VALUES (107, E'\\', ?) --', ?)")) {
+            ps.setBytes(1, b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ps.executeUpdate();
+        }
+        try (Statement st = veil.createStatement();
+                ResultSet rs = st.executeQuery("SELECT name, note FROM users WHERE id = 107")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("', ?) --");
+            assertThat(new String(rs.getBytes(2), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(b);
+        }
+        assertNotStored(b);
+        assertNotLogged(c, d, b);
     }
 
     @Test
