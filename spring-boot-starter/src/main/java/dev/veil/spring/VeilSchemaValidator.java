@@ -1,5 +1,6 @@
 package dev.veil.spring;
 
+import dev.veil.driver.codec.CiphertextSize;
 import dev.veil.blindindex.LeakageReport;
 import dev.veil.driver.ConfiguredIndex;
 import dev.veil.driver.EncryptedColumn;
@@ -297,7 +298,7 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
                 return null;
             case "varchar":
             case "character varying":
-                int needed = textLength(widest(declared));
+                int needed = CiphertextSize.textLength(CiphertextSize.widest(declared));
                 return size > 0 && size < needed ? "is varchar(" + size + "), too short for ciphertext (needs at "
                         + "least varchar(" + needed + "); bytea has no such limit)" : null;
             default:
@@ -305,27 +306,7 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
         }
     }
 
-    /** Characters of the text form of an n-byte value's ciphertext (docs/design.md, "Column envelope"). */
-    static int textLength(int n) {
-        return 6 + (4 * (n + 46) + 2) / 3;
-    }
 
-    /** The longest encoded value of a type; strings and bytes assume 64 bytes. */
-    static int widest(ValueType type) {
-        if (type == null) {
-            return 64;
-        }
-        return switch (type) {
-            case BOOLEAN -> 1;
-            case SHORT -> 2;
-            case INT, FLOAT -> 4;
-            case LONG, DOUBLE -> 8;
-            case UUID, LOCAL_DATE, LOCAL_TIME, SQL_DATE, SQL_TIME -> 16;
-            case LOCAL_DATE_TIME, OFFSET_DATE_TIME, INSTANT, SQL_TIMESTAMP -> 24;
-            case DECIMAL -> 40;
-            default -> 64;
-        };
-    }
 
     /** A table as found in the catalog: its schema and column name → {type name, size}. */
     private record Shape(String schema, Map<String, String[]> columns) {

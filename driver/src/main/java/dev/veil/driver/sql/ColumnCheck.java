@@ -4,8 +4,8 @@ import dev.veil.driver.EncryptedColumn;
 import dev.veil.driver.Identifiers;
 import dev.veil.driver.TableName;
 import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.codec.CiphertextSize;
 import dev.veil.driver.codec.ColumnCipher;
-import dev.veil.driver.codec.ValueType;
 import java.util.Collection;
 import java.util.List;
 
@@ -16,9 +16,6 @@ import java.util.List;
  * and lengths only, never values.
  */
 final class ColumnCheck {
-
-    /** The longest encoded value assumed for strings, bytes and untyped columns, in bytes. */
-    static final int ASSUMED_STRING_BYTES = 64;
 
     private static final int LISTED_COLUMNS = 12;
 
@@ -68,36 +65,16 @@ final class ColumnCheck {
         if ("name".equals(type)) {
             length = 63;
         }
-        int needed = textLength(widest(column.type()));
+        int needed = CiphertextSize.textLength(CiphertextSize.widest(column.type()));
         if (storage == ColumnCipher.Storage.TEXT && length > 0 && length < needed) {
             throw new Refusal.Signal(new Refusal(VeilSqlState.SCHEMA_MISMATCH, "encrypted column "
                     + column.qualified() + " is " + type + "(" + length + "), too short for its ciphertext: a value of "
-                    + "n bytes takes 6 + ⌈4 (n + 46) / 3⌉ characters, so values up to " + widest(column.type())
-                    + " bytes need varchar(" + needed + "). Widen it: ALTER TABLE " + table + " ALTER COLUMN " + col
+                    + "n bytes takes 6 + ⌈4 (n + 46) / 3⌉ characters, so values up to "
+                    + CiphertextSize.widest(column.type()) + " bytes need varchar(" + needed + "). Widen it: ALTER TABLE " + table + " ALTER COLUMN " + col
                     + " TYPE text (no limit), or TYPE varchar(" + needed + ") or more"), true);
         }
         return storage;
     }
 
-    /** Characters of the text form of an n-byte value's ciphertext, at most (docs/design.md, "Column envelope"). */
-    static int textLength(int n) {
-        return 6 + (4 * (n + 46) + 2) / 3;
-    }
 
-    /** The longest encoded value of a declared type, in bytes; strings and bytes are assumed to be 64. */
-    static int widest(ValueType type) {
-        if (type == null) {
-            return ASSUMED_STRING_BYTES;
-        }
-        return switch (type) {
-            case BOOLEAN -> 1;
-            case SHORT -> 2;
-            case INT, FLOAT -> 4;
-            case LONG, DOUBLE -> 8;
-            case UUID, LOCAL_DATE, LOCAL_TIME, SQL_DATE, SQL_TIME -> 16;
-            case LOCAL_DATE_TIME, OFFSET_DATE_TIME, INSTANT, SQL_TIMESTAMP -> 24;
-            case DECIMAL -> 40;
-            default -> ASSUMED_STRING_BYTES;
-        };
-    }
 }

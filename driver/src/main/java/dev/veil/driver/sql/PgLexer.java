@@ -337,18 +337,7 @@ final class PgLexer {
     }
 
     private int hex(int from, int digits) {
-        if (from + digits > n) {
-            return -1;
-        }
-        int v = 0;
-        for (int k = from; k < from + digits; k++) {
-            int d = Character.digit(sql.charAt(k), 16);
-            if (d < 0) {
-                return -1;
-            }
-            v = v * 16 + d;
-        }
-        return v;
+        return from + digits > n ? -1 : hexOf(sql, from, digits);
     }
 
     /** The bytes of an escape string as the server decodes them (UTF-8, strictly). */
