@@ -45,6 +45,7 @@ public final class VeilRuntime implements AutoCloseable {
     private volatile boolean inheritanceKnown;
     private volatile long inheritanceReadAt;
     private volatile String schemaFingerprint = "";
+    private volatile boolean inheritanceEverRead;
 
     VeilRuntime(VeilConfig config, KeyRing keys, Listeners listeners) {
         this.config = config;
@@ -143,7 +144,9 @@ public final class VeilRuntime implements AutoCloseable {
      * have no index value yet.
      */
     public StatementPlan plan(String sql, Connection connection) throws SQLException {
-        readInheritanceIfDue(connection);
+        if (!TableGuard.isTransactionControl(sql)) {
+            readInheritanceIfDue(connection);
+        }
         StatementPlan plan = cachedOrAnalysed(sql, connection);
         if (!plan.queriedIndexes().isEmpty()) {
             checkBackfill(plan, connection);
@@ -183,13 +186,22 @@ public final class VeilRuntime implements AutoCloseable {
             if (inheritanceKnown && now - inheritanceReadAt < schemaRefreshNanos) {
                 return;
             }
-            Inheritance next = Inheritance.read(connection,
-                    t -> !config.columnsOf(t.schema(), t.name()).isEmpty());
-            java.util.Set<String> names = new java.util.TreeSet<>(next.childNames());
-            for (EncryptedColumn c : config.columns()) {
-                names.add(c.table().name());
+            Inheritance next;
+            String shapes;
+            try {
+                next = Inheritance.read(connection, t -> !config.columnsOf(t.schema(), t.name()).isEmpty());
+                java.util.Set<String> names = new java.util.TreeSet<>(next.childNames());
+                for (EncryptedColumn c : config.columns()) {
+                    names.add(c.table().name());
+                }
+                shapes = dev.veil.driver.sql.SchemaFingerprint.of(connection, names);
+            } catch (SQLException e) {
+                if (!inheritanceEverRead) {
+                    throw e; // no plan without knowing the children of encrypted tables
+                }
+                // e.g. an aborted transaction: keep what is known (and the caches it holds), read again next time
+                return;
             }
-            String shapes = dev.veil.driver.sql.SchemaFingerprint.of(connection, names);
             if (!next.equals(analyzer.inheritance()) || !shapes.equals(schemaFingerprint)) {
                 analyzer.inheritance(next);
                 catalogCache.clear();
@@ -199,6 +211,7 @@ public final class VeilRuntime implements AutoCloseable {
             }
             inheritanceReadAt = now;
             inheritanceKnown = true;
+            inheritanceEverRead = true;
         }
     }
 

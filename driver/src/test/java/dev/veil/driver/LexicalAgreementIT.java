@@ -300,6 +300,24 @@ class LexicalAgreementIT {
     }
 
     @Test
+    void transactionControlWorksInAnAbortedTransactionAfterDdlOnAnEncryptedTable() throws Exception {
+        veil.setAutoCommit(false);
+        try (Statement st = veil.createStatement()) {
+            st.execute("ALTER TABLE base ADD COLUMN IF NOT EXISTS note text"); // through Veil: caches reset
+            assertThat(catchThrowableOfType(SQLException.class, () -> st.execute("SELECT 1 / 0")).getSQLState())
+                    .isEqualTo("22012");
+            VeilDataSourceAccess.runtime(veil).invalidateSchema(); // the catalog is due, the transaction aborted
+            assertThat(catchThrowableOfType(SQLException.class, () -> st.executeQuery("SELECT secret FROM base"))
+                    .getSQLState()).isEqualTo("25P02");
+            st.execute("ROLLBACK"); // never waits for the catalog
+            assertThat(read("SELECT count(*) FROM base WHERE id < 0")).isEqualTo("0");
+            veil.commit();
+        } finally {
+            veil.setAutoCommit(true);
+        }
+    }
+
+    @Test
     void inheritedChildTablesAreEncryptedLikeTheirParent() throws Exception {
         String a = canary();
         String b = canary();

@@ -63,6 +63,14 @@ public final class TableGuard {
         }
     }
 
+    /**
+     * Whether a text is transaction control or a session command ({@code ROLLBACK}, {@code SET}, …): it touches no
+     * table and must work in an aborted transaction, where a catalog query would fail.
+     */
+    public static boolean isTransactionControl(String sql) {
+        return TRANSACTION_CONTROL.contains(SqlWords.first(sql));
+    }
+
     /** Forgets which configured tables exist, e.g. after DDL. */
     public void reset() {
         seen = null;
