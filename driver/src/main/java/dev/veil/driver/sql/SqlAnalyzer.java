@@ -116,26 +116,8 @@ public final class SqlAnalyzer {
     private final VeilConfig config;
     private final java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers;
     private final java.util.function.Function<ConfiguredIndex, BlindIndexer> indexers;
-    private final String[] configuredNeedles;
-    /** Configured table names and the names of their child tables and partitions. */
-    private volatile Needles tableNeedles;
-
-    /**
-     * Lower-case table names, and per name whether it is as long as PostgreSQL's identifiers get (a longer word is
-     * truncated to it, so it names the table too).
-     */
-    private record Needles(String[] words, boolean[] atLimit) {
-        static Needles of(List<String> names) {
-            String[] words = names.toArray(new String[0]);
-            boolean[] atLimit = new boolean[words.length];
-            for (int i = 0; i < words.length; i++) {
-                atLimit[i] = words[i].getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                        >= PgLexer.MAX_IDENTIFIER_BYTES;
-            }
-            return new Needles(words, atLimit);
-        }
-    }
-    private volatile Inheritance inheritance = Inheritance.NONE;
+    /** Which tables are encrypted: configured ones and their children; the cheap pre-check. */
+    private final EncryptedTables tables;
 
     public SqlAnalyzer(VeilConfig config, java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers) {
         this(config, ciphers, i -> null);
@@ -149,90 +131,29 @@ public final class SqlAnalyzer {
         this.config = config;
         this.ciphers = ciphers;
         this.indexers = indexers;
-        List<String> needles = new ArrayList<>();
-        for (EncryptedColumn c : config.columns()) {
-            String n = c.table().name().toLowerCase(Locale.ROOT);
-            if (!needles.contains(n)) {
-                needles.add(n);
-            }
-        }
-        this.configuredNeedles = needles.toArray(new String[0]);
-        this.tableNeedles = Needles.of(needles);
+        this.tables = new EncryptedTables(config);
     }
 
-    /**
-     * The child tables and partitions of encrypted tables, read from the catalog: they are encrypted like their
-     * parent (same columns, keys and binding), so rows read back through either are decrypted.
-     */
+    /** See {@link EncryptedTables#inheritance(Inheritance)}. */
     public void inheritance(Inheritance children) {
-        List<String> needles = new ArrayList<>(List.of(configuredNeedles));
-        for (String child : children.childNames()) {
-            String n = child.toLowerCase(Locale.ROOT);
-            if (!needles.contains(n)) {
-                needles.add(n);
-            }
-        }
-        this.inheritance = children;
-        this.tableNeedles = Needles.of(needles);
+        tables.inheritance(children);
     }
 
     public Inheritance inheritance() {
-        return inheritance;
+        return tables.inheritance();
     }
 
-    /** The encrypted columns of a table as referenced, its own or (for a child table or partition) its parent's. */
-    Map<String, EncryptedColumn> columnsOf(String schema, String table) {
-        Map<String, EncryptedColumn> own = config.columnsOf(schema, table);
-        if (!own.isEmpty()) {
-            return own;
-        }
-        TableName parent = inheritance.parentOf(schema, table);
-        return parent == null ? own : config.columnsOf(parent.schema(), parent.name());
-    }
-
-    /** The blind indexes of a table as referenced, its own or its parent's (see {@link #columnsOf}). */
-    List<ConfiguredIndex> indexesOf(String schema, String table) {
-        if (!config.columnsOf(schema, table).isEmpty()) {
-            return config.indexesOf(schema, table);
-        }
-        TableName parent = inheritance.parentOf(schema, table);
-        return config.indexesOf(parent == null ? schema : parent.schema(), parent == null ? table : parent.name());
-    }
-
-    /**
-     * A cheap scan: false means the text cannot reference a configured table (no identifier equal to one of
-     * their names, and no Unicode-escaped identifier that could spell one), so the statement passes through
-     * without parsing. It can only widen: anything that might be a name is analysed in full.
-     */
+    /** See {@link EncryptedTables#mayTouchEncrypted(String)}. */
     public boolean mayTouchEncrypted(String sql) {
-        String lower = sql.toLowerCase(Locale.ROOT);
-        return namesTable(lower) || lower.contains("u&");
+        return tables.mayTouchEncrypted(sql);
     }
 
-    private boolean namesTable(String lower) {
-        Needles needles = tableNeedles;
-        for (int k = 0; k < needles.words().length; k++) {
-            String needle = needles.words()[k];
-            int from = 0;
-            boolean atLimit = needles.atLimit()[k];
-            while (true) {
-                int i = lower.indexOf(needle, from);
-                if (i < 0) {
-                    break;
-                }
-                int end = i + needle.length();
-                if ((i == 0 || !identifierChar(lower.charAt(i - 1))) && (atLimit || end == lower.length()
-                        || !identifierChar(lower.charAt(end)))) {
-                    return true;
-                }
-                from = i + 1;
-            }
-        }
-        return false;
+    Map<String, EncryptedColumn> columnsOf(String schema, String table) {
+        return tables.columnsOf(schema, table);
     }
 
-    private static boolean identifierChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    List<ConfiguredIndex> indexesOf(String schema, String table) {
+        return tables.indexesOf(schema, table);
     }
 
     /**
@@ -253,51 +174,15 @@ public final class SqlAnalyzer {
                     + "not read its text either (" + e.getMessage() + "). Fix the statement's quoting"), true);
         }
         String sql = lexed.canonical();
-        if (!namesTable(original.toLowerCase(Locale.ROOT)) && !namesTable(sql.toLowerCase(Locale.ROOT))) {
+        if (!tables.namesTable(original.toLowerCase(Locale.ROOT)) && !tables.namesTable(sql.toLowerCase(Locale.ROOT))) {
             return StatementPlan.PASS_THROUGH;
         }
-        Refusal lexical = lexicalRefusal(original, lexed);
+        Refusal lexical = LexicalGate.refusal(original, lexed, tables.mentioned(original));
         if (lexical != null) {
             return StatementPlan.refused(lexical, true);
         }
         StatementPlan plan = analyzeCanonical(sql, lexed, catalog);
         return lexed.changed(original) ? plan.sending(sql) : plan;
-    }
-
-    /**
-     * Refuses texts whose reading could differ between Veil and PostgreSQL: a lexical setting changed inside a
-     * multi-statement text, server-side code ({@code DO}) naming an encrypted table, and any disagreement with
-     * pgjdbc's own parse.
-     */
-    private Refusal lexicalRefusal(String original, PgLexer.Lexed lexed) {
-        String lower = original.toLowerCase(Locale.ROOT);
-        if (lexed.statements() > 1 && (lower.contains("standard_conforming_strings")
-                || lower.contains("backslash_quote"))) {
-            return new Refusal(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a text with several statements "
-                    + "that changes how PostgreSQL reads strings (standard_conforming_strings / backslash_quote) and "
-                    + "names an encrypted table (" + mentionedTables(original) + "): the statements after the change "
-                    + "would be read differently from how Veil read them. Send the setting change on its own");
-        }
-        if (lexed.firstWord().equals("do")) {
-            return serverSideCode(original, "a DO block");
-        }
-        String disagreement = PgjdbcCrossCheck.disagreement(original, lexed.placeholders(), lexed.statements());
-        if (disagreement != null) {
-            return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil refused a statement that names an "
-                    + "encrypted table (" + mentionedTables(original) + ") because its reading of the text differs "
-                    + "from the PostgreSQL driver's (" + disagreement + "). Write the statement in plain SQL with ? "
-                    + "parameters");
-        }
-        return null;
-    }
-
-    private Refusal serverSideCode(String sql, String construct) {
-        return new Refusal(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused " + construct + " whose body names "
-                + "encrypted table " + mentionedTables(sql) + ": code that runs inside the server is invisible to "
-                + "Veil, so it could store plaintext in an encrypted column or copy ciphertext elsewhere. Do the "
-                + "work in SQL statements sent through Veil; if the code must exist, review it and create it on a "
-                + "connection unwrapped from Veil — the CHECK constraint of docs/server-side-code.md stops plaintext "
-                + "it might write");
     }
 
     private StatementPlan analyzeCanonical(String sql, PgLexer.Lexed lexed, Catalog catalog) throws SQLException {
@@ -375,14 +260,7 @@ public final class SqlAnalyzer {
     }
 
     private String mentionedTables(String sql) {
-        String lower = sql.toLowerCase(Locale.ROOT);
-        List<String> out = new ArrayList<>();
-        for (String n : tableNeedles.words()) {
-            if (lower.contains(n)) {
-                out.add(n);
-            }
-        }
-        return String.join(", ", out);
+        return tables.mentioned(sql);
     }
 
     static Statements parse(String sql) throws Exception {
@@ -748,7 +626,8 @@ public final class SqlAnalyzer {
             } else if (st instanceof net.sf.jsqlparser.statement.CreateFunctionalStatement) {
                 // function and procedure bodies are strings to Veil: it cannot see what they do
                 touched = true;
-                throw new Refusal.Signal(serverSideCode(sql, "CREATE FUNCTION/PROCEDURE"), true);
+                throw new Refusal.Signal(LexicalGate.serverSideCode("CREATE FUNCTION/PROCEDURE", mentionedTables(sql)),
+                        true);
             } else if (st instanceof CreateView) {
                 CreateView cv = (CreateView) st;
                 List<Out> outs = select(cv.getSelect(), null);

@@ -1,0 +1,135 @@
+package dev.veil.driver.sql;
+
+import dev.veil.driver.ConfiguredIndex;
+import dev.veil.driver.EncryptedColumn;
+import dev.veil.driver.TableName;
+import dev.veil.driver.VeilConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Which tables are encrypted: the configured ones and their child tables and partitions (encrypted like their
+ * parent, see {@link Inheritance}), and the cheap text pre-check that decides which statements are analysed at all.
+ * Thread-safe: the children are replaced as one immutable snapshot.
+ */
+final class EncryptedTables {
+
+    private final VeilConfig config;
+    private final List<String> configured;
+    private volatile Snapshot snapshot;
+
+    /**
+     * The children, and the lower-case names to look for in a text with, per name, whether it is as long as
+     * PostgreSQL's identifiers get (a longer word is truncated to it, so it names the table too).
+     */
+    private record Snapshot(Inheritance inheritance, String[] words, boolean[] atLimit) {
+        static Snapshot of(Inheritance inheritance, List<String> names) {
+            String[] words = names.toArray(new String[0]);
+            boolean[] atLimit = new boolean[words.length];
+            for (int i = 0; i < words.length; i++) {
+                atLimit[i] = words[i].getBytes(StandardCharsets.UTF_8).length >= PgLexer.MAX_IDENTIFIER_BYTES;
+            }
+            return new Snapshot(inheritance, words, atLimit);
+        }
+    }
+
+    EncryptedTables(VeilConfig config) {
+        this.config = config;
+        List<String> names = new ArrayList<>();
+        for (EncryptedColumn c : config.columns()) {
+            add(names, c.table().name());
+        }
+        this.configured = List.copyOf(names);
+        this.snapshot = Snapshot.of(Inheritance.NONE, configured);
+    }
+
+    private static void add(List<String> names, String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (!names.contains(n)) {
+            names.add(n);
+        }
+    }
+
+    /** Replaces the known child tables and partitions of encrypted tables (read from the catalog). */
+    void inheritance(Inheritance children) {
+        List<String> names = new ArrayList<>(configured);
+        for (String child : children.childNames()) {
+            add(names, child);
+        }
+        this.snapshot = Snapshot.of(children, names);
+    }
+
+    Inheritance inheritance() {
+        return snapshot.inheritance();
+    }
+
+    /** The encrypted columns of a table as referenced, its own or (for a child table or partition) its parent's. */
+    Map<String, EncryptedColumn> columnsOf(String schema, String table) {
+        Map<String, EncryptedColumn> own = config.columnsOf(schema, table);
+        if (!own.isEmpty()) {
+            return own;
+        }
+        TableName parent = snapshot.inheritance().parentOf(schema, table);
+        return parent == null ? own : config.columnsOf(parent.schema(), parent.name());
+    }
+
+    /** The blind indexes of a table as referenced, its own or its parent's (see {@link #columnsOf}). */
+    List<ConfiguredIndex> indexesOf(String schema, String table) {
+        if (!config.columnsOf(schema, table).isEmpty()) {
+            return config.indexesOf(schema, table);
+        }
+        TableName parent = snapshot.inheritance().parentOf(schema, table);
+        return config.indexesOf(parent == null ? schema : parent.schema(), parent == null ? table : parent.name());
+    }
+
+    /**
+     * A cheap scan: false means the text cannot reference an encrypted table (no word equal to one of their names,
+     * and no Unicode-escaped identifier that could spell one), so the statement passes through without parsing. It
+     * can only widen: anything that might be a name is analysed in full.
+     */
+    boolean mayTouchEncrypted(String sql) {
+        String lower = sql.toLowerCase(Locale.ROOT);
+        return namesTable(lower) || lower.contains("u&");
+    }
+
+    /** Whether a lower-case text has a word that is, or (truncated to 63 bytes) names, an encrypted table. */
+    boolean namesTable(String lower) {
+        Snapshot s = snapshot;
+        for (int k = 0; k < s.words().length; k++) {
+            String needle = s.words()[k];
+            int from = 0;
+            while (true) {
+                int i = lower.indexOf(needle, from);
+                if (i < 0) {
+                    break;
+                }
+                int end = i + needle.length();
+                if ((i == 0 || !identifierChar(lower.charAt(i - 1))) && (s.atLimit()[k] || end == lower.length()
+                        || !identifierChar(lower.charAt(end)))) {
+                    return true;
+                }
+                from = i + 1;
+            }
+        }
+        return false;
+    }
+
+    /** The encrypted table names a text mentions, for messages. */
+    String mentioned(String sql) {
+        String lower = sql.toLowerCase(Locale.ROOT);
+        List<String> out = new ArrayList<>();
+        for (String n : snapshot.words()) {
+            if (lower.contains(n)) {
+                out.add(n);
+            }
+        }
+        return String.join(", ", out);
+    }
+
+    private static boolean identifierChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+}
