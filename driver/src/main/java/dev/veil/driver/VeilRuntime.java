@@ -9,7 +9,6 @@ import dev.veil.blindindex.LeakageReport;
 import dev.veil.driver.codec.ColumnCipher;
 import dev.veil.driver.sql.IndexTarget;
 import dev.veil.driver.sql.Catalog;
-import dev.veil.driver.sql.Inheritance;
 import dev.veil.driver.sql.JdbcCatalog;
 import dev.veil.driver.sql.SqlAnalyzer;
 import dev.veil.driver.sql.StatementPlan;
@@ -41,11 +40,7 @@ public final class VeilRuntime implements AutoCloseable {
     private final Map<ConfiguredIndex, BlindIndexer> indexers = new ConcurrentHashMap<>();
     /** Indexes (table as referenced + index name) found to have no rows waiting for a backfill. */
     private final java.util.Set<String> backfilled = ConcurrentHashMap.newKeySet();
-    private volatile long schemaRefreshNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-    private volatile boolean inheritanceKnown;
-    private volatile long inheritanceReadAt;
-    private volatile String schemaFingerprint = "";
-    private volatile boolean inheritanceEverRead;
+    private final SchemaWatch schema;
 
     VeilRuntime(VeilConfig config, KeyRing keys, Listeners listeners) {
         this.config = config;
@@ -54,6 +49,7 @@ public final class VeilRuntime implements AutoCloseable {
         this.analyzer = new SqlAnalyzer(config, this::cipher, this::indexer);
         this.tableGuard = new TableGuard(config);
         this.plans = Caffeine.newBuilder().maximumSize(config.statementCacheSize()).build();
+        this.schema = new SchemaWatch(config, analyzer, this::forgetCatalog);
     }
 
     /**
@@ -144,9 +140,7 @@ public final class VeilRuntime implements AutoCloseable {
      * have no index value yet.
      */
     public StatementPlan plan(String sql, Connection connection) throws SQLException {
-        if (!TableGuard.isTransactionControl(sql)) {
-            readInheritanceIfDue(connection);
-        }
+        schema.refreshIfDue(sql, connection);
         StatementPlan plan = cachedOrAnalysed(sql, connection);
         if (!plan.queriedIndexes().isEmpty()) {
             checkBackfill(plan, connection);
@@ -170,54 +164,9 @@ public final class VeilRuntime implements AutoCloseable {
                 + "configuration that turned it off");
     }
 
-    /**
-     * Reads the child tables and partitions of encrypted tables from the catalog, and a fingerprint of the shapes of
-     * every table with a configured (or child) name: before the first plan, after DDL through Veil, and at most once
-     * a minute otherwise. When either changed — a child, table or column created, altered or renamed around Veil —
-     * cached table shapes, plans and table checks are reset, so such a change is seen within that minute (the CHECK
-     * constraint of docs/what-veil-sees.md, inherited by every child, covers the gap).
-     */
-    private void readInheritanceIfDue(Connection connection) throws SQLException {
-        long now = System.nanoTime();
-        if (inheritanceKnown && now - inheritanceReadAt < schemaRefreshNanos) {
-            return;
-        }
-        synchronized (this) {
-            if (inheritanceKnown && now - inheritanceReadAt < schemaRefreshNanos) {
-                return;
-            }
-            Inheritance next;
-            String shapes;
-            try {
-                next = Inheritance.read(connection, t -> !config.columnsOf(t.schema(), t.name()).isEmpty());
-                java.util.Set<String> names = new java.util.TreeSet<>(next.childNames());
-                for (EncryptedColumn c : config.columns()) {
-                    names.add(c.table().name());
-                }
-                shapes = dev.veil.driver.sql.SchemaFingerprint.of(connection, names);
-            } catch (SQLException e) {
-                if (!inheritanceEverRead) {
-                    throw e; // no plan without knowing the children of encrypted tables
-                }
-                // e.g. an aborted transaction: keep what is known (and the caches it holds), read again next time
-                return;
-            }
-            if (!next.equals(analyzer.inheritance()) || !shapes.equals(schemaFingerprint)) {
-                analyzer.inheritance(next);
-                catalogCache.clear();
-                tableGuard.reset();
-                plans.invalidateAll();
-                schemaFingerprint = shapes;
-            }
-            inheritanceReadAt = now;
-            inheritanceKnown = true;
-            inheritanceEverRead = true;
-        }
-    }
-
     /** How often the catalog is re-read for changes made around Veil (one minute; shorter in tests). */
     void schemaRefreshInterval(java.time.Duration interval) {
-        schemaRefreshNanos = interval.toNanos();
+        schema.interval(interval);
     }
 
     private void checkBackfill(StatementPlan plan, Connection connection) throws SQLException {
@@ -311,7 +260,11 @@ public final class VeilRuntime implements AutoCloseable {
 
     /** Forgets cached plans and table shapes, e.g. after DDL on an encrypted table. */
     public void invalidateSchema() {
-        inheritanceKnown = false;
+        schema.forget();
+        forgetCatalog();
+    }
+
+    private void forgetCatalog() {
         catalogCache.clear();
         tableGuard.reset();
         plans.invalidateAll();
