@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.veil.blindindex.LeakageReport;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.testing.ServerLog;
 import dev.veil.testing.TestDatabase;
 import dev.veil.testing.VeilFixture;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -446,35 +444,19 @@ class BlindIndexIT {
         }
     }
 
-    /** The server log written since {@code from}, once it holds {@code marker} (waits generously for the flush). */
-    private static String logSince(Path log, long from, String marker) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            byte[] all = Files.readAllBytes(log);
-            String written = new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
-                    StandardCharsets.UTF_8);
-            if (written.contains(marker)) {
-                return written;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("the server log never showed the statement " + marker);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void noPlaintextSearchValueReachesTheServer() throws Exception {
-        Path log = Path.of("/var/log/postgresql/postgresql-15-main.log");
-        assumeTrue(Files.isReadable(log), "the PostgreSQL server log " + log + " is not readable here");
+        Optional<ServerLog> found = ServerLog.find(raw);
+        assumeTrue(found.isPresent(), "the PostgreSQL server log is not readable here");
+        ServerLog log = found.get();
         String db = fx.database().name();
         try (Statement st = raw.createStatement()) {
             st.execute("ALTER DATABASE \"" + db + "\" SET log_statement = 'all'");
         } catch (SQLException e) {
             assumeTrue(false, "cannot enable statement logging: " + e.getMessage());
         }
-        long from = Files.size(log);
-        String marker = "veil-log-marker-" + java.util.UUID.randomUUID();
+        log.mark();
+        String written;
         List<String> secrets = List.of("needle-one@secret.example", "needle-two@secret.example", "999-88-7777",
                 "NeedleNick");
         try (Connection v = fx.veil()) {
@@ -500,16 +482,15 @@ class BlindIndexIT {
                 st.executeQuery("SELECT id FROM people WHERE ssn = '" + secrets.get(2) + "'").close();
                 st.executeUpdate("UPDATE people SET email = '" + secrets.get(1) + "' WHERE id = 900001");
             }
-            // logged after every statement above: once it is in the log, so is the workload (no sleeping on a flush)
-            try (Connection after = fx.plain(); Statement st = after.createStatement()) {
-                st.execute("SELECT '" + marker + "'");
+            // a marker logged after every statement above: once it is in the log, so is the workload
+            try (Connection after = fx.plain()) {
+                written = log.sinceMark(after);
             }
         } finally {
             try (Statement st = raw.createStatement()) {
                 st.execute("ALTER DATABASE \"" + db + "\" RESET log_statement");
             }
         }
-        String written = logSince(log, from, marker);
         assertThat(written).as("the workload was logged").contains("email_bidx");
         for (String s : secrets) {
             assertThat(written).doesNotContain(s);

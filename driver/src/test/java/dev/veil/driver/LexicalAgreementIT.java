@@ -483,11 +483,11 @@ class LexicalAgreementIT {
         }
     }
 
-    private static void assertNotLogged(String... canaries) {
+    private static void assertNotLogged(String... canaries) throws SQLException {
         if (log.isEmpty()) {
             return;
         }
-        String logged = log.get().sinceMark();
+        String logged = log.get().sinceMark(veil);
         assertThat(logged).as("the server logs this database's statements").containsPattern("LOG:  (statement|execute)");
         for (String c : canaries) {
             assertThat(logged).as("the server log").doesNotContain(c);

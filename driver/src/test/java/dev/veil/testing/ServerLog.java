@@ -15,7 +15,7 @@ import java.util.Optional;
  * The PostgreSQL server's log, where this process can read it: {@code pg_current_logfile()} under the logging
  * collector, else {@code VEIL_TEST_SERVER_LOG}, else Debian's {@code /var/log/postgresql/postgresql-<major>-main.log}.
  * {@link #logEverything} makes a test database log every statement with its bind parameters, so a test can prove a
- * value never reached the server.
+ * value never reached the server; {@link #sinceMark(Connection)} waits for the server to have written it.
  */
 public final class ServerLog {
 
@@ -65,25 +65,46 @@ public final class ServerLog {
         mark = size();
     }
 
-    /** Everything logged since the last mark (the server writes asynchronously: waits briefly for the tail). */
-    public String sinceMark() {
-        try {
-            Thread.sleep(100); // the server's stderr is line-buffered through the log collector's pipe
-            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-                long len = f.length();
-                if (len <= mark) {
-                    return "";
-                }
-                byte[] b = new byte[(int) Math.min(len - mark, 64L << 20)];
-                f.seek(mark);
-                f.readFully(b);
-                return new String(b, StandardCharsets.UTF_8);
+    /**
+     * Everything logged since the last mark, once the server has written it all: sends a unique marker statement
+     * through {@code logged} (a connection whose statements are logged, after the ones of interest) and waits —
+     * generously, this is a condition, not a race — until the log shows it.
+     */
+    public String sinceMark(Connection logged) throws SQLException {
+        String marker = "veil-log-marker-" + java.util.UUID.randomUUID();
+        try (Statement st = logged.createStatement()) {
+            st.execute("SELECT '" + marker + "'");
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            String written = read();
+            if (written.contains(marker)) {
+                return written;
             }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the server log " + file + " never showed the statement " + marker);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for the server log", e);
+            }
+        }
+    }
+
+    private String read() {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long len = f.length();
+            if (len <= mark) {
+                return "";
+            }
+            byte[] b = new byte[(int) Math.min(len - mark, 64L << 20)];
+            f.seek(mark);
+            f.readFully(b);
+            return new String(b, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + file, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
         }
     }
 
