@@ -46,6 +46,13 @@ public class VeilConnection extends DelegatingConnection {
         return plan;
     }
 
+    /** After a statement ran: DDL on an encrypted table (or a child of one) makes Veil re-read table shapes. */
+    void ran(StatementPlan plan) {
+        if (plan.isSchemaChange()) {
+            runtime.invalidateSchema();
+        }
+    }
+
     @Override
     protected Statement wrapStatement(Statement raw) {
         return raw == null ? null : new VeilStatement(this, raw);

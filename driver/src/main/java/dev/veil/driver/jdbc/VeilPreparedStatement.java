@@ -120,28 +120,23 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public int executeUpdate() throws SQLException {
         derive();
         int n = preparedDelegate.executeUpdate();
-        afterSchemaChange();
+        veil.ran(plan);
         return n;
-    }
-
-    /** DDL on an encrypted table (or a child of one) prepared through Veil: re-read table shapes afterwards. */
-    private void afterSchemaChange() {
-        if (plan.isSchemaChange()) {
-            veil.runtime().invalidateSchema();
-        }
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
         derive();
-        return preparedDelegate.executeLargeUpdate();
+        long n = preparedDelegate.executeLargeUpdate();
+        veil.ran(plan);
+        return n;
     }
 
     @Override
     public boolean execute() throws SQLException {
         derive();
         boolean r = preparedDelegate.execute();
-        afterSchemaChange();
+        veil.ran(plan);
         return r;
     }
 
