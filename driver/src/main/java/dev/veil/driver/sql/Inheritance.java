@@ -24,8 +24,10 @@ public final class Inheritance {
 
     private static final String QUERY = "SELECT cn.nspname, c.relname, pn.nspname, p.relname "
             + "FROM pg_catalog.pg_inherits i "
-            + "JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace "
-            + "JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace";
+            + "JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid "
+            + "JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace "
+            + "JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
+            + "JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace";
 
     /** Child table name (canonical, unqualified) to its children-of-the-same-name with their encrypted ancestor. */
     private final Map<String, List<Child>> byName;

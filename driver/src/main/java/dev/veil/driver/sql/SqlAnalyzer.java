@@ -501,9 +501,10 @@ public final class SqlAnalyzer {
             }
             StatementPlan plan = new StatementPlan(null, params.toArray(new Target[0]), template, shape, modified,
                     template == null ? rewrittenText : null, cacheable);
-            if (modifiedSource != null && hasCompanions(modifiedSource)) {
+            List<ConfiguredIndex> modifiedIndexes = modifiedSource == null ? List.of() : indexesOf(modifiedSource);
+            if (!modifiedIndexes.isEmpty()) {
                 List<String> companions = new ArrayList<>();
-                for (ConfiguredIndex ci : indexesOf(modifiedSource)) {
+                for (ConfiguredIndex ci : modifiedIndexes) {
                     companions.add(ci.name());
                 }
                 plan.withGeneratedKeys(modifiedSource.visible(), companions);
@@ -690,9 +691,7 @@ public final class SqlAnalyzer {
             TableSource target = tableSource(table, scope, table.getAlias() == null ? null : table.getAlias().getName());
             Map<String, EncryptedColumn> enc = target.enc;
             if (!enc.isEmpty()) {
-                touched = true;
-                modified = modifiedTargets(target);
-                modifiedSource = target;
+                modifies(target);
                 if (insert.isOnlyDefaultValues()) {
                     EncryptedColumn first = enc.values().iterator().next();
                     throw refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused INSERT … DEFAULT VALUES into "
@@ -957,6 +956,13 @@ public final class SqlAnalyzer {
             }
         }
 
+        /** The statement writes {@code target}, a table with encrypted columns. */
+        private void modifies(TableSource target) {
+            touched = true;
+            modified = modifiedTargets(target);
+            modifiedSource = target;
+        }
+
         private Map<String, Target> modifiedTargets(TableSource target) {
             Map<String, Target> out = new LinkedHashMap<>();
             Catalog.TableInfo info = info(target.name);
@@ -1127,9 +1133,7 @@ public final class SqlAnalyzer {
             Table table = merge.getTable();
             TableSource target = tableSource(table, scope, table.getAlias() == null ? null : table.getAlias().getName());
             if (!target.enc.isEmpty()) {
-                touched = true;
-                modified = modifiedTargets(target);
-                modifiedSource = target;
+                modifies(target);
             }
             if (merge.getFromItem() == null || merge.getOutputClause() != null) {
                 throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil does not understand this form of MERGE on "
@@ -1195,9 +1199,7 @@ public final class SqlAnalyzer {
             Table table = update.getTable();
             TableSource target = tableSource(table, scope, table.getAlias() == null ? null : table.getAlias().getName());
             if (!target.enc.isEmpty()) {
-                touched = true;
-                modified = modifiedTargets(target);
-                modifiedSource = target;
+                modifies(target);
             }
             scope.sources.add(target);
             fromItems(update.getStartJoins(), scope);
@@ -1220,9 +1222,7 @@ public final class SqlAnalyzer {
             Table table = delete.getTable();
             TableSource target = tableSource(table, scope, table.getAlias() == null ? null : table.getAlias().getName());
             if (!target.enc.isEmpty()) {
-                touched = true;
-                modified = modifiedTargets(target);
-                modifiedSource = target;
+                modifies(target);
             }
             scope.sources.add(target);
             if (delete.getUsingFromItemList() != null) {
@@ -1569,23 +1569,29 @@ public final class SqlAnalyzer {
             }
             String col = Identifiers.canonical(c.getColumnName());
             Table q = c.getTable();
+            if (q != null && q.getName() != null) {
+                refuseCompanion(col, source(q, scope));
+                return;
+            }
             for (Scope s = scope; s != null; s = s.parent) {
                 for (Source src : s.sources) {
-                    if (!(src instanceof TableSource) || (q != null && q.getName() != null && !src.matches(
-                            q.getSchemaName() == null ? null : Identifiers.canonical(q.getSchemaName()),
-                            Identifiers.canonical(q.getName())))) {
-                        continue;
-                    }
-                    for (ConfiguredIndex ci : indexesOf((TableSource) src)) {
-                        if (ci.name().equals(col)) {
-                            touched = true;
-                            throw refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a reference to "
-                                    + ((TableSource) src).name + "." + col + ", the companion column of blind index "
-                                    + ci.qualified() + ": its values are Veil's keyed index of "
-                                    + String.join(", ", ci.columns()) + ", never data for the application. Search by "
-                                    + "the indexed column (WHERE " + ci.columns().get(0) + " = ?) and Veil uses it");
-                        }
-                    }
+                    refuseCompanion(col, src);
+                }
+            }
+        }
+
+        private void refuseCompanion(String col, Source src) {
+            if (!(src instanceof TableSource)) {
+                return;
+            }
+            for (ConfiguredIndex ci : indexesOf((TableSource) src)) {
+                if (ci.name().equals(col)) {
+                    touched = true;
+                    throw refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a reference to "
+                            + ((TableSource) src).name + "." + col + ", the companion column of blind index "
+                            + ci.qualified() + ": its values are Veil's keyed index of "
+                            + String.join(", ", ci.columns()) + ", never data for the application. Search by "
+                            + "the indexed column (WHERE " + ci.columns().get(0) + " = ?) and Veil uses it");
                 }
             }
         }
