@@ -222,6 +222,22 @@ public final class VeilDriver implements Driver {
         return url.substring(slash + 1, end);
     }
 
+    /**
+     * The URL the database's own driver gets for a Veil URL ({@code jdbc:veil:postgresql://h/db?veil.config=x} gives
+     * {@code jdbc:postgresql://h/db}): Veil's properties removed. Tools that must bypass Veil (the CLI's jobs write
+     * raw envelopes) connect with it.
+     */
+    public static String delegateUrl(String url) throws SQLException {
+        return split(url, new Properties()).delegateUrl;
+    }
+
+    /** Veil's own properties of a Veil URL and connection properties ({@code veil.*}), checked as connect() does. */
+    public static Properties veilProperties(String url, Properties info) throws SQLException {
+        Properties out = new Properties();
+        out.putAll(split(url, info == null ? new Properties() : info).veilProperties);
+        return out;
+    }
+
     /** The delegate URL and properties, and Veil's own, split apart. */
     static final class Target {
         final String delegateUrl;

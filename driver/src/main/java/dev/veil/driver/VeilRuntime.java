@@ -62,20 +62,7 @@ public final class VeilRuntime implements AutoCloseable {
             throws SQLException {
         Listeners listeners = new Listeners();
         try {
-            dev.veil.key.KeyRingBuilder builder = KeyRing.builder()
-                    .masterKey(config.masterKey())
-                    .masterKeyOptions(config.masterKeyOptions())
-                    .database(database == null ? "" : database)
-                    .connections(keyConnections)
-                    .keyTable(config.keyTable())
-                    .cacheTtl(config.keyCacheTtl())
-                    .refreshAhead(config.keyRefreshAhead())
-                    .maxStaleness(config.keyMaxStaleness())
-                    .encryptionTemplate(config.encryption() == VeilConfig.Encryption.XAES_256_GCM
-                            ? dev.veil.key.EncryptionTemplate.XAES_256_GCM : dev.veil.key.EncryptionTemplate.AES256_GCM);
-            for (String previous : config.previousMasterKeys()) {
-                builder.previousMasterKey(previous);
-            }
+            dev.veil.key.KeyRingBuilder builder = keyRingBuilder(config, keyConnections, database);
             KeyRing ring = builder
                     .listener(listeners)
                     .eager(config.eagerKeyLoading() ? scopes(config) : java.util.List.of())
@@ -85,6 +72,30 @@ public final class VeilRuntime implements AutoCloseable {
             throw VeilSqlState.INVALID_CONFIGURATION.exception(config.source() + ": the master key cannot be used: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A key-ring builder with everything the configuration says about keys (master key and its options, previous
+     * master keys, key table, cache times, cipher template): what the driver's ring is built from, and what
+     * administration tools build {@link dev.veil.key.KeyAdministration} from.
+     */
+    public static dev.veil.key.KeyRingBuilder keyRingBuilder(VeilConfig config, ConnectionFactory keyConnections,
+            String database) {
+        dev.veil.key.KeyRingBuilder builder = KeyRing.builder()
+                .masterKey(config.masterKey())
+                .masterKeyOptions(config.masterKeyOptions())
+                .database(database == null ? "" : database)
+                .connections(keyConnections)
+                .keyTable(config.keyTable())
+                .cacheTtl(config.keyCacheTtl())
+                .refreshAhead(config.keyRefreshAhead())
+                .maxStaleness(config.keyMaxStaleness())
+                .encryptionTemplate(config.encryption() == VeilConfig.Encryption.XAES_256_GCM
+                        ? dev.veil.key.EncryptionTemplate.XAES_256_GCM : dev.veil.key.EncryptionTemplate.AES256_GCM);
+        for (String previous : config.previousMasterKeys()) {
+            builder.previousMasterKey(previous);
+        }
+        return builder;
     }
 
     private static java.util.List<dev.veil.key.KeyScope> scopes(VeilConfig config) {

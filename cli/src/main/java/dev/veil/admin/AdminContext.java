@@ -1,0 +1,104 @@
+package dev.veil.admin;
+
+import dev.veil.admin.job.Checkpoints;
+import dev.veil.admin.job.OnlineJob;
+import dev.veil.admin.job.TableShape;
+import dev.veil.blindindex.BlindIndexer;
+import dev.veil.driver.ConfiguredIndex;
+import dev.veil.driver.EncryptedColumn;
+import dev.veil.driver.TableName;
+import dev.veil.driver.VeilConfig;
+import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.codec.ColumnCipher;
+import dev.veil.key.ConnectionFactory;
+import dev.veil.key.KeyAdministration;
+import dev.veil.key.KeyException;
+import dev.veil.key.KeyScope;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What every administration command shares: configuration, keys, connections, the job engine. */
+final class AdminContext implements AutoCloseable {
+
+    final VeilConfig config;
+    final ConfiguredSchema schema;
+    final VeilRuntime runtime;
+    final KeyAdministration keys;
+    final ConnectionFactory connections;
+    final Checkpoints checkpoints;
+    final OnlineJob engine;
+    final ColumnJobs jobs;
+    private final Map<EncryptedColumn, ColumnCipher> ciphers = new ConcurrentHashMap<>();
+
+    AdminContext(VeilConfig config, ConnectionFactory connections, String database) throws AdminException {
+        this.config = config;
+        this.schema = new ConfiguredSchema(config);
+        this.connections = connections;
+        try {
+            this.runtime = VeilRuntime.create(config, connections, database);
+        } catch (SQLException e) {
+            throw AdminException.usage(e.getMessage());
+        }
+        try {
+            this.keys = VeilRuntime.keyRingBuilder(config, connections, database).buildAdministration();
+        } catch (KeyException e) {
+            runtime.close();
+            throw AdminException.usage(config.source() + ": the master key cannot be used: " + e.getMessage());
+        }
+        this.checkpoints = new Checkpoints(jobTable(config.keyTable()));
+        this.engine = new OnlineJob(connections, checkpoints);
+        this.jobs = new ColumnJobs(this::cipher, this::indexer);
+    }
+
+    /** The job table lives beside the key table: {@code veil_jobs} in the key table's schema. */
+    private static String jobTable(String keyTable) {
+        int dot = keyTable.lastIndexOf('.');
+        return dot < 0 ? "veil_jobs" : keyTable.substring(0, dot + 1) + "veil_jobs";
+    }
+
+    /** A cipher that reads legacy plaintext (the jobs convert it) and writes envelopes. */
+    ColumnCipher cipher(EncryptedColumn c) {
+        return ciphers.computeIfAbsent(c, col -> new ColumnCipher(col.qualified(), col.boundName(), col.type(),
+                runtime.keys(), true));
+    }
+
+    BlindIndexer indexer(ConfiguredIndex ix) {
+        return runtime.indexer(ix);
+    }
+
+    Connection open() throws SQLException {
+        Connection c = connections.open();
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    TableShape shape(Connection c, TableName table) throws SQLException, AdminException {
+        return TableShape.require(c, table);
+    }
+
+    /** The data-key scope of a column (its binding table's key). */
+    static KeyScope scopeOf(EncryptedColumn c) {
+        return ColumnCipher.scopeOf(c.boundName());
+    }
+
+    /** Drops cached keys so the next use reads the key table (after a rotation step). */
+    void refresh(KeyScope scope) {
+        runtime.keys().invalidate(scope);
+    }
+
+    static AdminException failure(String what, SQLException e) {
+        return AdminException.failed(what + " (SQLState " + e.getSQLState() + ": " + e.getMessage() + ")", e);
+    }
+
+    static AdminException failure(String what, KeyException e) {
+        return AdminException.failed(what + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        keys.close();
+        runtime.close();
+    }
+}

@@ -1,0 +1,269 @@
+package dev.veil.admin;
+
+import dev.veil.admin.job.Envelopes;
+import dev.veil.admin.job.JobSpec;
+import dev.veil.admin.job.TableShape;
+import dev.veil.blindindex.BlindIndexer;
+import dev.veil.driver.ConfiguredIndex;
+import dev.veil.driver.EncryptedColumn;
+import dev.veil.driver.codec.ColumnCipher;
+import dev.veil.driver.codec.Conversions;
+import dev.veil.key.KeyException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Builds the {@link JobSpec}s of the column jobs: encrypt plaintext in place, decrypt back, re-encrypt under the
+ * primary data-key version, and compute blind-index values. Each rewriter checks what it wrote before the batch
+ * commits: a new ciphertext must decrypt to the value it was made from.
+ */
+final class ColumnJobs {
+
+    private final Function<EncryptedColumn, ColumnCipher> ciphers;
+    private final Function<ConfiguredIndex, BlindIndexer> indexers;
+
+    ColumnJobs(Function<EncryptedColumn, ColumnCipher> ciphers, Function<ConfiguredIndex, BlindIndexer> indexers) {
+        this.ciphers = ciphers;
+        this.indexers = indexers;
+    }
+
+    /** Columns a job reads: the job's columns, the companions of the indexes over them and those indexes' sources. */
+    private static List<String> reads(List<EncryptedColumn> columns, List<ConfiguredIndex> indexes) {
+        Set<String> read = new LinkedHashSet<>();
+        columns.forEach(c -> read.add(c.name()));
+        for (ConfiguredIndex ix : indexes) {
+            read.add(ix.name());
+            read.addAll(ix.columns());
+        }
+        return new ArrayList<>(read);
+    }
+
+    private static List<String> writes(List<EncryptedColumn> columns, List<ConfiguredIndex> indexes) {
+        List<String> out = new ArrayList<>();
+        columns.forEach(c -> out.add(c.name()));
+        indexes.forEach(ix -> out.add(ix.name()));
+        return out;
+    }
+
+    /** Encrypts plaintext values of {@code columns} in place and fills the indexes over them. */
+    JobSpec encrypt(String id, TableShape shape, ConfiguredSchema.Table table, List<EncryptedColumn> columns) {
+        List<ConfiguredIndex> indexes = table.indexesOver(columns);
+        List<String> read = reads(columns, indexes);
+        List<String> filter = new ArrayList<>();
+        for (EncryptedColumn c : columns) {
+            filter.add(Envelopes.isPlaintext(c.name(), storage(shape, c)));
+        }
+        for (ConfiguredIndex ix : indexes) {
+            filter.add(missingIndex(ix));
+        }
+        JobSpec.Rewriter rewriter = row -> {
+            Object[] out = new Object[columns.size() + indexes.size()];
+            boolean changed = false;
+            Map<String, Object> plain = new java.util.HashMap<>();
+            for (int i = 0; i < columns.size(); i++) {
+                EncryptedColumn c = columns.get(i);
+                Object raw = row.get(c.name());
+                out[i] = raw;
+                if (raw == null) {
+                    continue;
+                }
+                ColumnCipher cipher = ciphers.apply(c);
+                Object value = decrypt(cipher, raw, row, shape, c);
+                plain.put(c.name(), value);
+                if (!Values.isEnvelope(raw)) {
+                    out[i] = encryptChecked(cipher, value, storage(shape, c), row, shape);
+                    changed = true;
+                }
+            }
+            changed |= indexValues(indexes, row, shape, table, plain, out, columns.size(), changed);
+            return changed ? out : null;
+        };
+        return new JobSpec("migrate encrypt", id, shape, read, writes(columns, indexes), read, String.join(" OR ", filter),
+                rewriter);
+    }
+
+    /** Decrypts ciphertext of {@code columns} back to plaintext (text columns; bytea only for bytes values). */
+    JobSpec decrypt(String id, TableShape shape, List<EncryptedColumn> columns) {
+        List<String> read = reads(columns, List.of());
+        List<String> filter = new ArrayList<>();
+        for (EncryptedColumn c : columns) {
+            filter.add(Envelopes.isEnvelope(c.name(), storage(shape, c)));
+        }
+        JobSpec.Rewriter rewriter = row -> {
+            Object[] out = new Object[columns.size()];
+            boolean changed = false;
+            for (int i = 0; i < columns.size(); i++) {
+                EncryptedColumn c = columns.get(i);
+                Object raw = row.get(c.name());
+                out[i] = raw;
+                if (Values.isEnvelope(raw)) {
+                    Object value = decrypt(ciphers.apply(c), raw, row, shape, c);
+                    out[i] = plaintextForm(value, storage(shape, c), c, row, shape);
+                    changed = true;
+                }
+            }
+            return changed ? out : null;
+        };
+        return new JobSpec("migrate decrypt", id, shape, read, writes(columns, List.of()), read,
+                String.join(" OR ", filter), rewriter);
+    }
+
+    /** Re-encrypts every envelope of {@code columns} not written by {@code primaryVersion}. */
+    JobSpec reencrypt(String id, TableShape shape, List<EncryptedColumn> columns, long primaryVersion) {
+        List<String> read = reads(columns, List.of());
+        List<String> filter = new ArrayList<>();
+        for (EncryptedColumn c : columns) {
+            filter.add(Envelopes.keyVersion(c.name(), storage(shape, c)) + " <> " + primaryVersion);
+        }
+        JobSpec.Rewriter rewriter = row -> {
+            Object[] out = new Object[columns.size()];
+            boolean changed = false;
+            for (int i = 0; i < columns.size(); i++) {
+                EncryptedColumn c = columns.get(i);
+                Object raw = row.get(c.name());
+                out[i] = raw;
+                long v = Values.keyVersion(raw);
+                if (v >= 0 && v != primaryVersion) {
+                    ColumnCipher cipher = ciphers.apply(c);
+                    Object value = decrypt(cipher, raw, row, shape, c);
+                    out[i] = encryptChecked(cipher, value, storage(shape, c), row, shape);
+                    if (Values.keyVersion(out[i]) != primaryVersion) {
+                        throw AdminException.failed("re-encrypting " + c + " produced a value under key version "
+                                + Values.keyVersion(out[i]) + " instead of the primary " + primaryVersion + "; another "
+                                + "rotation changed the primary meanwhile. Run reencrypt again", null);
+                    }
+                    changed = true;
+                }
+            }
+            return changed ? out : null;
+        };
+        return new JobSpec("reencrypt", id, shape, read, writes(columns, List.of()), read, String.join(" OR ", filter),
+                rewriter);
+    }
+
+    /**
+     * Computes the values of {@code index}: with {@code onlyMissing}, for rows that have none (backfill); otherwise
+     * for every row whose value differs from the primary key version's (re-indexing after an index-key rotation).
+     */
+    JobSpec index(String command, String id, TableShape shape, ConfiguredSchema.Table table, ConfiguredIndex index,
+            boolean onlyMissing) {
+        List<ConfiguredIndex> indexes = List.of(index);
+        List<String> read = reads(List.of(), indexes);
+        String filter = onlyMissing ? missingIndex(index) : anySource(index);
+        JobSpec.Rewriter rewriter = row -> {
+            Object[] out = new Object[1];
+            boolean changed = indexValues(indexes, row, shape, table, new java.util.HashMap<>(), out, 0, true);
+            return changed ? out : null;
+        };
+        return new JobSpec(command, id, shape, read, List.of(index.name()), read, filter, rewriter);
+    }
+
+    /**
+     * Sets {@code out[at + k]} to index {@code k}'s value where it must be (re)computed: when {@code force}, when
+     * a source changed in this row, or when it is missing; true when some value differs from the stored one.
+     */
+    private boolean indexValues(List<ConfiguredIndex> indexes, JobSpec.Row row, TableShape shape,
+            ConfiguredSchema.Table table, Map<String, Object> plain, Object[] out, int at, boolean force)
+            throws SQLException, AdminException {
+        boolean changed = false;
+        for (int k = 0; k < indexes.size(); k++) {
+            ConfiguredIndex ix = indexes.get(k);
+            byte[] stored = (byte[]) row.get(ix.name());
+            out[at + k] = stored;
+            boolean sourcesPresent = true;
+            for (String s : ix.columns()) {
+                sourcesPresent &= row.get(s) != null;
+            }
+            if (!sourcesPresent || !(force || stored == null)) {
+                continue;
+            }
+            Object[] values = new Object[ix.columns().size()];
+            for (int p = 0; p < values.length; p++) {
+                String s = ix.columns().get(p);
+                EncryptedColumn ec = table.column(s);
+                values[p] = ec == null ? row.get(s)
+                        : plain.containsKey(s) ? plain.get(s) : decrypt(ciphers.apply(ec), row.get(s), row, shape, ec);
+            }
+            byte[] value;
+            try {
+                value = indexers.apply(ix).indexOrNull(values);
+            } catch (KeyException e) {
+                throw AdminException.failed("the key of blind index " + ix.qualified() + " cannot be used: "
+                        + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw AdminException.failed("cannot index row " + row.describe(shape.key()) + " for " + ix.qualified()
+                        + ": " + e.getMessage(), e);
+            }
+            if (!Arrays.equals(value, stored)) {
+                out[at + k] = value;
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private static Object decrypt(ColumnCipher cipher, Object raw, JobSpec.Row row, TableShape shape,
+            EncryptedColumn c) throws AdminException {
+        try {
+            return cipher.decrypt(raw);
+        } catch (SQLException e) {
+            throw AdminException.failed("the value of " + c + " in row " + row.describe(shape.key())
+                    + " cannot be read (" + e.getSQLState() + ": " + e.getMessage() + "); the job stopped there, "
+                    + "every batch before it is committed. Inspect that row, then run the command again", e);
+        }
+    }
+
+    private static Object encryptChecked(ColumnCipher cipher, Object value, TableShape.Storage storage,
+            JobSpec.Row row, TableShape shape) throws SQLException, AdminException {
+        Object ct = cipher.encrypt(value, storage == TableShape.Storage.BINARY ? ColumnCipher.Storage.BINARY
+                : ColumnCipher.Storage.TEXT);
+        if (!Values.isEnvelope(ct) || !Values.same(cipher.decrypt(ct), value)) {
+            throw AdminException.failed("a new ciphertext for " + cipher.column() + " in row "
+                    + row.describe(shape.key()) + " did not decrypt to its value; nothing of this batch was written", null);
+        }
+        return ct;
+    }
+
+    private static Object plaintextForm(Object value, TableShape.Storage storage, EncryptedColumn c,
+            JobSpec.Row row, TableShape shape) throws AdminException {
+        if (value == null) {
+            return null;
+        }
+        if (storage == TableShape.Storage.TEXT) {
+            return Conversions.asString(value);
+        }
+        if (value instanceof byte[]) {
+            return value;
+        }
+        throw AdminException.usage("cannot decrypt " + c + " back to plaintext in place: it is a bytea column and "
+                + "row " + row.describe(shape.key()) + " holds a " + value.getClass().getSimpleName() + " value; only "
+                + "bytes values go back into bytea. Change the column to text first (ALTER TABLE … ALTER COLUMN … TYPE "
+                + "text) or export the values through Veil");
+    }
+
+    static TableShape.Storage storage(TableShape shape, EncryptedColumn c) {
+        return TableShape.storageOf(shape.type(c.name()));
+    }
+
+    private static String missingIndex(ConfiguredIndex ix) {
+        StringBuilder s = new StringBuilder("(").append(TableShape.q(ix.name())).append(" IS NULL");
+        for (String c : ix.columns()) {
+            s.append(" AND ").append(TableShape.q(c)).append(" IS NOT NULL");
+        }
+        return s.append(')').toString();
+    }
+
+    private static String anySource(ConfiguredIndex ix) {
+        StringBuilder s = new StringBuilder("(");
+        for (String c : ix.columns()) {
+            s.append(s.length() == 1 ? "" : " AND ").append(TableShape.q(c)).append(" IS NOT NULL");
+        }
+        return s.append(')').toString();
+    }
+}

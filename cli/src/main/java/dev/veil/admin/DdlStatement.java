@@ -1,0 +1,12 @@
+package dev.veil.admin;
+
+/**
+ * One statement of {@code veil ddl}: the SQL, why it is needed, and how it runs.
+ *
+ * @param table the table it changes
+ * @param sql the statement
+ * @param reason what is missing or wrong
+ * @param lock what it locks and for how long, in words
+ * @param automatic whether {@code ddl --apply} runs it (statements that rewrite a table are only printed)
+ */
+public record DdlStatement(String table, String sql, String reason, String lock, boolean automatic) { }

@@ -1,0 +1,95 @@
+package dev.veil.cli;
+
+import dev.veil.admin.AdminException;
+import dev.veil.admin.VeilAdmin;
+import dev.veil.driver.VeilConfig;
+import dev.veil.driver.VeilDriver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the database and the configuration are: {@code --url} (plain {@code jdbc:postgresql://…} or a
+ * {@code jdbc:veil:…} URL), {@code --config veil.yml} (the driver's YAML), {@code --user}, and the password from
+ * {@code VEIL_DB_PASSWORD}, {@code PGPASSWORD} or {@code --password-file} — never from the command line, so it
+ * does not show in the process list or the shell history.
+ */
+final class Connection {
+
+    @Option(names = "--url", paramLabel = "JDBC-URL", description = "jdbc:postgresql://host/db or a jdbc:veil:… URL "
+            + "(default: $VEIL_DB_URL)")
+    String url;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "the Veil YAML configuration (default: the URL's "
+            + "veil.config, else $VEIL_CONFIG)")
+    Path config;
+
+    @Option(names = "--user", paramLabel = "USER", description = "database user (default: $VEIL_DB_USER, else the "
+            + "URL's)")
+    String user;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "file whose first line is the password "
+            + "(else $VEIL_DB_PASSWORD, else $PGPASSWORD)")
+    Path passwordFile;
+
+    VeilAdmin open() throws AdminException {
+        String u = url != null ? url : System.getenv("VEIL_DB_URL");
+        if (u == null || u.isBlank()) {
+            throw AdminException.usage("no database: give --url jdbc:postgresql://host:port/db (or set VEIL_DB_URL)");
+        }
+        try {
+            Properties veil = new Properties();
+            String plain = u;
+            if (u.startsWith(VeilDriver.PREFIX)) {
+                veil = VeilDriver.veilProperties(u, new Properties());
+                plain = VeilDriver.delegateUrl(u);
+            } else if (!u.startsWith("jdbc:postgresql:")) {
+                throw AdminException.usage("--url must be a jdbc:postgresql:// or jdbc:veil:postgresql:// URL");
+            }
+            Path cfg = config != null ? config
+                    : System.getenv("VEIL_CONFIG") != null ? Path.of(System.getenv("VEIL_CONFIG")) : null;
+            if (cfg != null) {
+                if (!Files.isReadable(cfg)) {
+                    throw AdminException.usage("cannot read the configuration file " + cfg);
+                }
+                veil.setProperty("veil.config", cfg.toAbsolutePath().toString());
+            }
+            if (veil.getProperty("veil.config") == null && veil.getProperty("veil.entity-packages") == null) {
+                throw AdminException.usage("no configuration: give --config veil.yml (the same YAML as the driver's)");
+            }
+            VeilConfig vc = VeilDriver.configFrom(veil);
+            Properties props = new Properties();
+            String who = user != null ? user : System.getenv("VEIL_DB_USER");
+            if (who != null) {
+                props.setProperty("user", who);
+            }
+            String password = password();
+            if (password != null) {
+                props.setProperty("password", password);
+            }
+            String target = plain;
+            return VeilAdmin.open(vc, () -> DriverManager.getConnection(target, props), VeilDriver.databaseName(plain));
+        } catch (SQLException e) {
+            throw AdminException.usage(e.getMessage());
+        }
+    }
+
+    private String password() throws AdminException {
+        if (passwordFile != null) {
+            try {
+                String text = Files.readString(passwordFile, StandardCharsets.UTF_8);
+                int nl = text.indexOf('\n');
+                return (nl < 0 ? text : text.substring(0, nl)).strip();
+            } catch (IOException e) {
+                throw AdminException.usage("cannot read the password file " + passwordFile + ": " + e.getMessage());
+            }
+        }
+        String p = System.getenv("VEIL_DB_PASSWORD");
+        return p != null ? p : System.getenv("PGPASSWORD");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.veil.cli;
+
+import dev.veil.admin.AdminException;
+import dev.veil.admin.KeyReport;
+import dev.veil.admin.VeilAdmin;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "retire", description = "Retire keys no value uses any more.", subcommands = RetireCommand.DataKey.class)
+final class RetireCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "data-key", description = {"Delete one version of a table's data key for good. Refuses (exit 3) "
+            + "while any value still uses it — re-counted under a lock that holds writes back, at the moment of "
+            + "retirement — and refuses the primary.", "",
+            "Example:",
+            "  veil retire data-key --table patients --version 1234567890 --url … --config veil.yml"})
+    static final class DataKey extends AdminCommand {
+
+        @Option(names = "--table", paramLabel = "TABLE", required = true)
+        String table;
+
+        @Option(names = "--version", paramLabel = "ID", required = true, description = "the version (veil status "
+                + "lists them under rows_by_key_version)")
+        long version;
+
+        @Option(names = "--dry-run", description = "count and check only")
+        boolean dryRun;
+
+        @Override
+        String name() {
+            return "retire data-key";
+        }
+
+        @Override
+        int execute(VeilAdmin admin) throws AdminException {
+            KeyReport r = admin.retireDataKey(table, version, dryRun);
+            print(Map.of("report", r), KeyLines.of(r));
+            return 0;
+        }
+    }
+}

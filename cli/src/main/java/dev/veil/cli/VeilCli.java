@@ -1,0 +1,52 @@
+package dev.veil.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code veil} command: {@code java -jar cli/target/veil.jar <command> …}. Exit codes: 0 success, 1 failure,
+ * 2 bad usage or configuration, 3 a check found problems, 4 interrupted (run the same command again to resume).
+ */
+@Command(name = "veil", mixinStandardHelpOptions = true, version = "veil 0.1.0",
+        description = {"Administer Veil: create keys, migrate plaintext columns, rotate every key, re-encrypt and "
+                + "re-index online.", "",
+                "Every command takes --url (jdbc:postgresql://… or jdbc:veil:…), --config veil.yml (the driver's "
+                + "YAML) and --user; the password comes from VEIL_DB_PASSWORD, PGPASSWORD or --password-file, never "
+                + "from the command line. --json prints one JSON object on standard output.", "",
+                "Exit codes: 0 success, 1 failure, 2 bad usage or configuration, 3 a check found problems, "
+                + "4 interrupted (resumable)."},
+        subcommands = {InitCommand.class, StatusCommand.class, DdlCommand.class, MigrateCommand.class,
+                BackfillCommand.class, RotateCommand.class, ReencryptCommand.class, RetireCommand.class,
+                DoctorCommand.class, CommandLine.HelpCommand.class})
+public final class VeilCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (for tests and embedding). */
+    public static int run(String... args) {
+        Stop.INSTANCE.install();
+        CommandLine cli = new CommandLine(new VeilCli());
+        cli.setParameterExceptionHandler((e, a) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("veil: " + e.getMessage());
+            cmd.getErr().println("try: veil " + (cmd.getCommandName().equals("veil") ? "" : cmd.getCommandName() + " ")
+                    + "--help");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("veil: " + e.getMessage());
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
