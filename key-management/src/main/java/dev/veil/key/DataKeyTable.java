@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,48 +18,33 @@ import java.util.Optional;
  */
 final class DataKeyTable {
 
-    private static final String SQLSTATE_UNIQUE_VIOLATION = "23505";
-    private static final String SQLSTATE_DUPLICATE_TABLE = "42P07";
-    private static final String SQLSTATE_DUPLICATE_OBJECT = "42710";
-
     record Row(KeyScope scope, String masterKeyId, byte[] envelope, long primaryVersion, long revision,
             Instant createdAt, Instant updatedAt) { }
 
     private final ConnectionFactory connections;
     private final String table;
-    private volatile boolean exists;
+    private final KeyTableSchema schema;
 
     DataKeyTable(ConnectionFactory connections, String table) {
         this.connections = connections;
         this.table = table;
+        this.schema = new KeyTableSchema(table);
     }
 
     String name() {
         return table;
     }
 
+    /** The {@code CREATE TABLE IF NOT EXISTS} statement, for DBAs who create the table themselves. */
     String createSql() {
-        return "CREATE TABLE IF NOT EXISTS " + table + " (\n"
-                + "  table_name      text        NOT NULL,\n"
-                + "  key_name        text        NOT NULL,\n"
-                + "  purpose         text        NOT NULL CHECK (purpose IN ('encryption', 'blind_index')),\n"
-                + "  master_key_id   text        NOT NULL,\n"
-                + "  wrapped_keyset  bytea       NOT NULL,\n"
-                + "  format          smallint    NOT NULL,\n"
-                + "  primary_version bigint      NOT NULL,\n"
-                + "  revision        bigint      NOT NULL DEFAULT 1,\n"
-                + "  encryptions_reserved bigint NOT NULL DEFAULT 0,  -- under primary_version; reset when it changes\n"
-                + "  created_at      timestamptz NOT NULL DEFAULT now(),\n"
-                + "  updated_at      timestamptz NOT NULL DEFAULT now(),\n"
-                + "  PRIMARY KEY (table_name, key_name, purpose)\n"
-                + ")";
+        return schema.createSql();
     }
 
     Connection open() throws KeyException {
         try {
             Connection c = connections.open();
             try {
-                ensureExists(c);
+                schema.ensureExists(c);
                 return c;
             } catch (SQLException | RuntimeException e) {
                 c.close();
@@ -68,76 +52,6 @@ final class DataKeyTable {
             }
         } catch (SQLException e) {
             throw failure("cannot open a connection to the key table", null, e);
-        }
-    }
-
-    /**
-     * Creates the table when missing. Concurrent {@code CREATE TABLE IF NOT EXISTS} can fail with
-     * unique_violation on pg_type or duplicate_object, so creators serialise on a transaction-scoped advisory
-     * lock named after the table, and a loser that still sees one of those errors re-checks instead of failing.
-     */
-    private void ensureExists(Connection c) throws SQLException {
-        if (exists) {
-            return;
-        }
-        boolean autoCommit = c.getAutoCommit();
-        try {
-            c.setAutoCommit(true);
-            if (!present(c)) {
-                c.setAutoCommit(false);
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))");
-                        Statement st = c.createStatement()) {
-                    lock.setString(1, "veil key table " + table);
-                    lock.execute();
-                    st.execute(createSql());
-                    c.commit();
-                } catch (SQLException e) {
-                    c.rollback();
-                    String state = e.getSQLState();
-                    boolean raced = SQLSTATE_UNIQUE_VIOLATION.equals(state) || SQLSTATE_DUPLICATE_TABLE.equals(state)
-                            || SQLSTATE_DUPLICATE_OBJECT.equals(state);
-                    c.setAutoCommit(true);
-                    if (!raced || !present(c)) {
-                        throw e;
-                    }
-                }
-            }
-            c.setAutoCommit(true);
-            upgrade(c);
-            exists = true;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
-    }
-
-    /**
-     * Tables created by an earlier Veil lack {@code encryptions_reserved}: add it (only when missing, so a table
-     * created by a DBA with the column needs no ALTER privilege). Existing AES-GCM primaries start counting at 0.
-     */
-    private void upgrade(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_attribute"
-                + " WHERE attrelid = to_regclass(?) AND attname = 'encryptions_reserved' AND NOT attisdropped")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getInt(1) == 1) {
-                    return;
-                }
-            }
-        }
-        try (Statement st = c.createStatement()) {
-            st.execute("ALTER TABLE " + table
-                    + " ADD COLUMN IF NOT EXISTS encryptions_reserved bigint NOT NULL DEFAULT 0");
-        }
-    }
-
-    private boolean present(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
         }
     }
 
