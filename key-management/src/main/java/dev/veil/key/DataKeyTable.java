@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,48 +18,42 @@ import java.util.Optional;
  */
 final class DataKeyTable {
 
-    private static final String SQLSTATE_UNIQUE_VIOLATION = "23505";
-    private static final String SQLSTATE_DUPLICATE_TABLE = "42P07";
-    private static final String SQLSTATE_DUPLICATE_OBJECT = "42710";
-
+    /**
+     * A row; {@code rotation} is null unless an index-key rotation is recorded on it ({@link IndexRotations}).
+     */
     record Row(KeyScope scope, String masterKeyId, byte[] envelope, long primaryVersion, long revision,
-            Instant createdAt, Instant updatedAt) { }
+            Instant createdAt, Instant updatedAt, RotationRecord rotation) { }
+
+    /**
+     * The rotation columns as stored: {@code phase} is {@link IndexRotation.Phase#configName()}, kept as text so
+     * that a phase this Veil does not know fails only whoever reads the rotation, not the ring.
+     */
+    record RotationRecord(String phase, long version, long fromVersion, Instant changedAt) { }
 
     private final ConnectionFactory connections;
     private final String table;
-    private volatile boolean exists;
+    private final KeyTableSchema schema;
 
     DataKeyTable(ConnectionFactory connections, String table) {
         this.connections = connections;
         this.table = table;
+        this.schema = new KeyTableSchema(table);
     }
 
     String name() {
         return table;
     }
 
+    /** The {@code CREATE TABLE IF NOT EXISTS} statement, for DBAs who create the table themselves. */
     String createSql() {
-        return "CREATE TABLE IF NOT EXISTS " + table + " (\n"
-                + "  table_name      text        NOT NULL,\n"
-                + "  key_name        text        NOT NULL,\n"
-                + "  purpose         text        NOT NULL CHECK (purpose IN ('encryption', 'blind_index')),\n"
-                + "  master_key_id   text        NOT NULL,\n"
-                + "  wrapped_keyset  bytea       NOT NULL,\n"
-                + "  format          smallint    NOT NULL,\n"
-                + "  primary_version bigint      NOT NULL,\n"
-                + "  revision        bigint      NOT NULL DEFAULT 1,\n"
-                + "  encryptions_reserved bigint NOT NULL DEFAULT 0,  -- under primary_version; reset when it changes\n"
-                + "  created_at      timestamptz NOT NULL DEFAULT now(),\n"
-                + "  updated_at      timestamptz NOT NULL DEFAULT now(),\n"
-                + "  PRIMARY KEY (table_name, key_name, purpose)\n"
-                + ")";
+        return schema.createSql();
     }
 
     Connection open() throws KeyException {
         try {
             Connection c = connections.open();
             try {
-                ensureExists(c);
+                schema.ensureExists(c);
                 return c;
             } catch (SQLException | RuntimeException e) {
                 c.close();
@@ -68,76 +61,6 @@ final class DataKeyTable {
             }
         } catch (SQLException e) {
             throw failure("cannot open a connection to the key table", null, e);
-        }
-    }
-
-    /**
-     * Creates the table when missing. Concurrent {@code CREATE TABLE IF NOT EXISTS} can fail with
-     * unique_violation on pg_type or duplicate_object, so creators serialise on a transaction-scoped advisory
-     * lock named after the table, and a loser that still sees one of those errors re-checks instead of failing.
-     */
-    private void ensureExists(Connection c) throws SQLException {
-        if (exists) {
-            return;
-        }
-        boolean autoCommit = c.getAutoCommit();
-        try {
-            c.setAutoCommit(true);
-            if (!present(c)) {
-                c.setAutoCommit(false);
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))");
-                        Statement st = c.createStatement()) {
-                    lock.setString(1, "veil key table " + table);
-                    lock.execute();
-                    st.execute(createSql());
-                    c.commit();
-                } catch (SQLException e) {
-                    c.rollback();
-                    String state = e.getSQLState();
-                    boolean raced = SQLSTATE_UNIQUE_VIOLATION.equals(state) || SQLSTATE_DUPLICATE_TABLE.equals(state)
-                            || SQLSTATE_DUPLICATE_OBJECT.equals(state);
-                    c.setAutoCommit(true);
-                    if (!raced || !present(c)) {
-                        throw e;
-                    }
-                }
-            }
-            c.setAutoCommit(true);
-            upgrade(c);
-            exists = true;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
-    }
-
-    /**
-     * Tables created by an earlier Veil lack {@code encryptions_reserved}: add it (only when missing, so a table
-     * created by a DBA with the column needs no ALTER privilege). Existing AES-GCM primaries start counting at 0.
-     */
-    private void upgrade(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_attribute"
-                + " WHERE attrelid = to_regclass(?) AND attname = 'encryptions_reserved' AND NOT attisdropped")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getInt(1) == 1) {
-                    return;
-                }
-            }
-        }
-        try (Statement st = c.createStatement()) {
-            st.execute("ALTER TABLE " + table
-                    + " ADD COLUMN IF NOT EXISTS encryptions_reserved bigint NOT NULL DEFAULT 0");
-        }
-    }
-
-    private boolean present(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
         }
     }
 
@@ -221,6 +144,109 @@ final class DataKeyTable {
         }
     }
 
+    /**
+     * Like {@link #update}, and sets the rotation record to {@code next} (phase, versions, {@code rotation_changed_at
+     * = now()}), or clears it when {@code next} is null. {@code next.changedAt()} is ignored.
+     *
+     * @return the database time of the change ({@code updated_at}), empty when the row no longer has
+     *     {@code old.revision()}
+     */
+    Optional<Instant> updateRotation(Connection c, Row old, String masterKeyId, byte[] envelope, long primaryVersion,
+            RotationRecord next) throws KeyException, SQLException {
+        requireRotationColumns();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table
+                + " SET master_key_id = ?, wrapped_keyset = ?, format = ?, primary_version = ?,"
+                + " encryptions_reserved = CASE WHEN primary_version = ? THEN encryptions_reserved ELSE 0 END,"
+                + " rotation_phase = ?, rotation_version = ?, rotation_from_version = ?,"
+                + " rotation_changed_at = CASE WHEN ?::text IS NULL THEN NULL ELSE now() END,"
+                + " revision = revision + 1, updated_at = now()"
+                + " WHERE table_name = ? AND key_name = ? AND purpose = ? AND revision = ? RETURNING updated_at")) {
+            ps.setString(1, masterKeyId);
+            ps.setBytes(2, envelope);
+            ps.setInt(3, KeysetEnvelope.FORMAT);
+            ps.setLong(4, primaryVersion);
+            ps.setLong(5, primaryVersion);
+            ps.setString(6, next == null ? null : next.phase());
+            ps.setObject(7, next == null ? null : next.version(), java.sql.Types.BIGINT);
+            ps.setObject(8, next == null ? null : next.fromVersion(), java.sql.Types.BIGINT);
+            ps.setString(9, next == null ? null : next.phase());
+            ps.setString(10, old.scope().table());
+            ps.setString(11, old.scope().name());
+            ps.setString(12, purpose(old.scope().purpose()));
+            ps.setLong(13, old.revision());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+            }
+        }
+    }
+
+    /** Refuses when the table lacks the rotation columns (after {@link #open()} checked it). */
+    void requireRotationColumns() throws KeyException {
+        if (!schema.hasRotationColumns()) {
+            throw new KeyException(schema.rotationColumnsMissing());
+        }
+    }
+
+    /** Rows with a rotation recorded, in scope order; auto-commit. None without the rotation columns. */
+    List<Row> readRotating() throws KeyException {
+        List<Row> rows = new ArrayList<>();
+        try (Connection c = open()) {
+            if (!schema.hasRotationColumns()) {
+                return rows;
+            }
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement(select()
+                    + " WHERE rotation_phase IS NOT NULL ORDER BY table_name, key_name, purpose");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(row(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read the index-key rotations", null, e);
+        }
+        return rows;
+    }
+
+    /** The database's clock ({@code statement_timestamp()}): the clock of {@code updated_at} and of the rotation. */
+    Instant now() throws KeyException {
+        try (Connection c = open()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement("SELECT statement_timestamp()");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read the database's clock", null, e);
+        }
+    }
+
+    /** Work inside one key-table transaction. */
+    interface Work<T> {
+        T run(Connection c) throws KeyException, SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on a connection of its own: committed when it returns, rolled back when
+     * it throws. SQL failures become {@link #failure(String, KeyScope, SQLException) failure(what, scope, …)}.
+     */
+    <T> T inTransaction(String what, KeyScope scope, Work<T> work) throws KeyException {
+        try (Connection c = open()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (KeyException | SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure(what, scope, e);
+        }
+    }
+
     /** The outcome of one reservation attempt. */
     record Reservation(boolean granted, long primaryVersion, long reserved) { }
 
@@ -270,14 +296,23 @@ final class DataKeyTable {
 
     private String select() {
         return "SELECT table_name, key_name, purpose, master_key_id, wrapped_keyset, primary_version, revision,"
-                + " created_at, updated_at FROM " + table;
+                + " created_at, updated_at, " + (schema.hasRotationColumns()
+                        ? "rotation_phase, rotation_version, rotation_from_version, rotation_changed_at"
+                        : "NULL::text, NULL::bigint, NULL::bigint, NULL::timestamptz")
+                + " FROM " + table;
     }
 
     private static Row row(ResultSet rs) throws SQLException {
         KeyScope scope = new KeyScope(rs.getString(1), rs.getString(2),
                 KeyPurpose.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)));
+        String phase = rs.getString(10);
+        Long version = rs.getObject(11, Long.class);
+        Long from = rs.getObject(12, Long.class);
+        java.sql.Timestamp changed = rs.getTimestamp(13);
+        RotationRecord rotation = phase == null ? null : new RotationRecord(phase, version == null ? -1 : version,
+                from == null ? -1 : from, changed == null ? null : changed.toInstant());
         return new Row(scope, rs.getString(4), rs.getBytes(5), rs.getLong(6), rs.getLong(7),
-                rs.getTimestamp(8).toInstant(), rs.getTimestamp(9).toInstant());
+                rs.getTimestamp(8).toInstant(), rs.getTimestamp(9).toInstant(), rotation);
     }
 
     static String purpose(KeyPurpose p) {

@@ -9,6 +9,7 @@ import dev.veil.testing.TestDatabase;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -52,14 +53,15 @@ class KeyAdministrationIT {
     }
 
     @Test
-    void addingAVersionToABlindIndexKeyIsRefusedBecauseSearchesWouldMissOldRows() throws Exception {
+    void addingAVersionToABlindIndexKeyIsRefusedAndPointsToTheOnlineRotation() throws Exception {
         String table = "admin_" + TABLES.incrementAndGet();
         KeyScope scope = KeyScope.blindIndex("public.patients", "email_bidx");
         try (KeyRing ring = builder(table, new FakeTicker()).build();
                 KeyAdministration admin = builder(table, new FakeTicker()).buildAdministration()) {
             ring.prf(scope);
             assertThatThrownBy(() -> admin.addVersion(scope))
-                    .isInstanceOf(KeyException.class).hasMessageContaining("re-index");
+                    .isInstanceOf(KeyException.class).hasMessageContaining("searches would silently miss")
+                    .hasMessageContaining("veil rotate index-key --index public.patients.email_bidx");
             assertThat(admin.versions(scope)).hasSize(1);
         }
     }
@@ -113,6 +115,62 @@ class KeyAdministrationIT {
                 assertThat(k.versions()).hasSize(2);
             });
             assertThat(admin.createTableSql()).contains("CREATE TABLE IF NOT EXISTS " + table);
+        }
+    }
+
+    @Test
+    void destroyVersionDeletesANonPrimaryVersionForGoodAndRefusesThePrimary() throws Exception {
+        String table = "admin_" + TABLES.incrementAndGet();
+        KeyScope scope = KeyScope.tableEncryption("public.patients");
+        try (KeyRing ring = builder(table, new FakeTicker()).build();
+                KeyAdministration admin = builder(table, new FakeTicker()).buildAdministration()) {
+            byte[] old = ring.aead(scope).encrypt("old".getBytes(), AD);
+            long oldId = keyIdOf(old);
+            KeyVersion added = admin.addVersion(scope);
+
+            assertThatThrownBy(() -> admin.destroyVersion(scope, added.id())).isInstanceOf(KeyException.class)
+                    .hasMessageContaining("is primary and cannot be destroyed");
+            assertThatThrownBy(() -> admin.destroyVersion(scope, 42)).isInstanceOf(KeyException.class)
+                    .hasMessageContaining("no version 42");
+            KeyScope none = KeyScope.tableEncryption("public.nothing");
+            assertThatThrownBy(() -> admin.destroyVersion(none, 1)).isInstanceOf(KeyException.class)
+                    .hasMessageContaining("has no key in " + table);
+            assertThat(admin.versions(scope)).hasSize(2);
+
+            admin.destroyVersion(scope, oldId);
+
+            assertThat(admin.versions(scope)).singleElement().satisfies(v -> {
+                assertThat(v.id()).isEqualTo(added.id());
+                assertThat(v.primary()).isTrue();
+            });
+            ring.invalidate(scope);
+            assertThatThrownBy(() -> ring.aead(scope).decrypt(old, AD))
+                    .isInstanceOf(java.security.GeneralSecurityException.class);
+            assertThatThrownBy(() -> admin.enableVersion(scope, oldId)).isInstanceOf(KeyException.class)
+                    .hasMessageContaining("no version " + oldId);
+            assertThat(admin.list()).extracting(StoredKey::scope).containsExactly(scope);
+        }
+    }
+
+    @Test
+    void lastChangedIsTheRowsUpdatedAtByTheDatabaseClockAndIgnoresReservations() throws Exception {
+        String table = "admin_" + TABLES.incrementAndGet();
+        KeyScope scope = KeyScope.tableEncryption("public.patients");
+        try (KeyRing ring = builder(table, new FakeTicker()).build();
+                KeyAdministration admin = builder(table, new FakeTicker()).buildAdministration()) {
+            assertThat(admin.lastChanged(scope)).isEmpty();
+            ring.aead(scope).encrypt("v".getBytes(), AD);
+            Instant before = admin.databaseTime();
+            assertThat(admin.lastChanged(scope)).get().satisfies(t -> assertThat(t).isBeforeOrEqualTo(before));
+
+            admin.addVersion(scope);
+            Instant changed = admin.lastChanged(scope).orElseThrow();
+            assertThat(changed).isAfterOrEqualTo(before).isBeforeOrEqualTo(admin.databaseTime());
+            assertThat(admin.list()).singleElement().extracting(StoredKey::updatedAt).isEqualTo(changed);
+
+            ring.invalidate(scope);
+            ring.aead(scope).encrypt("w".getBytes(), AD); // reserves a block under the new primary
+            assertThat(admin.lastChanged(scope)).contains(changed);
         }
     }
 
