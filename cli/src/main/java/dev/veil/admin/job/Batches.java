@@ -35,8 +35,9 @@ final class Batches {
     /** {@code SELECT key::text…, read… FROM t WHERE filter AND key > last AND key < upper ORDER BY key LIMIT n}. */
     String select(boolean hasLower, boolean inclusiveLower, boolean hasUpper) {
         StringBuilder sql = new StringBuilder("SELECT ");
-        for (String k : key) {
-            sql.append(TableShape.q(k)).append("::text, ");
+        for (int i = 0; i < key.size(); i++) {
+            // aliased: an output column named like the key column would make ORDER BY sort by its text form
+            sql.append(TableShape.q(key.get(i))).append("::text AS veil_key_").append(i).append(", ");
         }
         for (String c : spec.read()) {
             sql.append(TableShape.q(c)).append(", ");

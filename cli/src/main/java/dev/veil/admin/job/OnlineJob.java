@@ -162,9 +162,10 @@ public final class OnlineJob {
         }
         StringBuilder cols = new StringBuilder();
         StringBuilder order = new StringBuilder();
-        for (String k : key) {
-            cols.append(cols.length() == 0 ? "" : ", ").append(TableShape.q(k)).append("::text");
-            order.append(order.length() == 0 ? "" : ", ").append(TableShape.q(k));
+        for (int i = 0; i < key.size(); i++) {
+            // aliased: an output column named like the key column would make ORDER BY sort by its text form
+            cols.append(i == 0 ? "" : ", ").append(TableShape.q(key.get(i))).append("::text AS veil_key_").append(i);
+            order.append(i == 0 ? "" : ", ").append(TableShape.q(key.get(i)));
         }
         String sql = "SELECT " + cols + " FROM " + spec.shape().table().sql() + " ORDER BY " + order + " OFFSET ? LIMIT 1";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
