@@ -7,7 +7,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "retire", description = "Retire keys no value uses any more.", subcommands = RetireCommand.DataKey.class)
+@Command(mixinStandardHelpOptions = true, name = "retire", description = "Retire keys no value uses any more.", subcommands = RetireCommand.DataKey.class)
 final class RetireCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -18,7 +18,7 @@ final class RetireCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "data-key", description = {"Delete one version of a table's data key for good. Refuses (exit 3) "
+    @Command(mixinStandardHelpOptions = true, name = "data-key", description = {"Delete one version of a table's data key for good. Refuses (exit 3) "
             + "while any value still uses it — re-counted under a lock that holds writes back, at the moment of "
             + "retirement — and refuses the primary.", "",
             "Example:",

@@ -11,7 +11,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "rotate", description = "Rotate keys.", subcommands = {RotateCommand.MasterKey.class,
+@Command(mixinStandardHelpOptions = true, name = "rotate", description = "Rotate keys.", subcommands = {RotateCommand.MasterKey.class,
         RotateCommand.DataKey.class, RotateCommand.IndexKey.class})
 final class RotateCommand implements Runnable {
 
@@ -23,7 +23,7 @@ final class RotateCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "master-key", description = {"Re-wrap every data key under a new master key: the key table "
+    @Command(mixinStandardHelpOptions = true, name = "master-key", description = {"Re-wrap every data key under a new master key: the key table "
             + "changes, no data row does; seconds. Configure the new key as master-key and the old one under "
             + "previous-master-keys first.", "",
             "Example:",
@@ -49,7 +49,7 @@ final class RotateCommand implements Runnable {
         }
     }
 
-    @Command(name = "data-key", description = {"Add a new primary version to a table's data key: new values use it, "
+    @Command(mixinStandardHelpOptions = true, name = "data-key", description = {"Add a new primary version to a table's data key: new values use it, "
             + "old values keep decrypting. Then veil reencrypt --table re-encrypts the existing values.", "",
             "Example:",
             "  veil rotate data-key --table patients --url … --config veil.yml"})
@@ -74,7 +74,7 @@ final class RotateCommand implements Runnable {
         }
     }
 
-    @Command(name = "index-key", description = {"Replace a blind-index key online with no missed search at any "
+    @Command(mixinStandardHelpOptions = true, name = "index-key", description = {"Replace a blind-index key online with no missed search at any "
             + "moment, across every running application: new key searched too, then written, every row re-indexed, "
             + "old key retired — waiting one key-cache refresh between phases. No new column, no redeploy. "
             + "Interrupted, it resumes from the phase recorded in the key table.", "",

@@ -34,8 +34,7 @@ public final class VeilCli implements Runnable {
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine cmd = e.getCommandLine();
             cmd.getErr().println("veil: " + e.getMessage());
-            cmd.getErr().println("try: veil " + (cmd.getCommandName().equals("veil") ? "" : cmd.getCommandName() + " ")
-                    + "--help");
+            cmd.getErr().println("try: " + cmd.getCommandSpec().qualifiedName() + " --help");
             return 2;
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
