@@ -1,6 +1,10 @@
 package dev.veil.admin;
 
 import dev.veil.admin.job.Checkpoints;
+import dev.veil.admin.job.JobException;
+import dev.veil.admin.job.JobOptions;
+import dev.veil.admin.job.JobResult;
+import dev.veil.admin.job.JobSpec;
 import dev.veil.admin.job.OnlineJob;
 import dev.veil.admin.job.TableShape;
 import dev.veil.blindindex.BlindIndexer;
@@ -75,7 +79,20 @@ final class AdminContext implements AutoCloseable {
     }
 
     TableShape shape(Connection c, TableName table) throws SQLException, AdminException {
-        return TableShape.require(c, table);
+        try {
+            return TableShape.require(c, table);
+        } catch (JobException e) {
+            throw AdminException.of(e);
+        }
+    }
+
+    /** Runs (or resumes) a job on the engine. */
+    JobResult run(JobSpec spec, JobOptions options, java.util.List<String> plan) throws AdminException {
+        try {
+            return engine.run(spec, options, plan);
+        } catch (JobException e) {
+            throw AdminException.of(e);
+        }
     }
 
     /** The data-key scope of a column (its binding table's key). */
@@ -89,7 +106,7 @@ final class AdminContext implements AutoCloseable {
     }
 
     static AdminException failure(String what, SQLException e) {
-        return AdminException.failed(what + " (SQLState " + e.getSQLState() + ": " + e.getMessage() + ")", e);
+        return AdminException.failed(what + " (SQLState " + e.getSQLState() + ": " + dev.veil.admin.job.SafeMessages.of(e) + ")", e);
     }
 
     static AdminException failure(String what, KeyException e) {

@@ -1,5 +1,8 @@
 package dev.veil.admin;
 
+import dev.veil.admin.job.JobException;
+import dev.veil.admin.job.JobResult;
+
 /**
  * An administration operation that did not succeed. {@link #outcome()} says how (and gives the CLI its exit code).
  * Messages name tables, columns, indexes, key versions and row keys, never a value or key material.
@@ -31,15 +34,30 @@ public class AdminException extends Exception {
     }
 
     private final Outcome outcome;
+    private final transient JobResult result;
 
     public AdminException(Outcome outcome, String message) {
-        super(message);
-        this.outcome = outcome;
+        this(outcome, message, null);
     }
 
     public AdminException(Outcome outcome, String message, Throwable cause) {
+        this(outcome, message, cause, null);
+    }
+
+    private AdminException(Outcome outcome, String message, Throwable cause, JobResult result) {
         super(message, cause);
         this.outcome = outcome;
+        this.result = result;
+    }
+
+    /** The administration view of a job that did not complete (an interrupted one keeps its result). */
+    public static AdminException of(JobException e) {
+        Outcome o = switch (e.kind()) {
+            case USAGE -> Outcome.USAGE;
+            case FAILED -> Outcome.FAILED;
+            case INTERRUPTED -> Outcome.INTERRUPTED;
+        };
+        return new AdminException(o, e.getMessage(), e.getCause(), e.result());
     }
 
     public static AdminException usage(String message) {
@@ -56,5 +74,10 @@ public class AdminException extends Exception {
 
     public Outcome outcome() {
         return outcome;
+    }
+
+    /** For an interrupted job, what the run did before it stopped; otherwise null. */
+    public JobResult result() {
+        return result;
     }
 }

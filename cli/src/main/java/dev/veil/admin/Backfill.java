@@ -1,5 +1,7 @@
 package dev.veil.admin;
 
+import dev.veil.admin.job.JobOptions;
+import dev.veil.admin.job.JobResult;
 import dev.veil.admin.job.JobSpec;
 import dev.veil.admin.job.TableShape;
 import dev.veil.driver.ConfiguredIndex;
@@ -40,7 +42,7 @@ final class Backfill {
                         + "ddl --apply first");
             }
             JobSpec spec = ctx.jobs.index("backfill", "backfill " + ix.qualified(), shape, t, ix, true);
-            out.add(ctx.engine.run(spec, options, List.of()));
+            out.add(ctx.run(spec, options, List.of()));
         }
         return out;
     }

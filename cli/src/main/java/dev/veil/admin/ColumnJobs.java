@@ -1,6 +1,7 @@
 package dev.veil.admin;
 
 import dev.veil.admin.job.Envelopes;
+import dev.veil.admin.job.JobException;
 import dev.veil.admin.job.JobSpec;
 import dev.veil.admin.job.TableShape;
 import dev.veil.blindindex.BlindIndexer;
@@ -134,7 +135,7 @@ final class ColumnJobs {
                     Object value = decrypt(cipher, raw, row, shape, c);
                     out[i] = encryptChecked(cipher, value, storage(shape, c), row, shape);
                     if (Values.keyVersion(out[i]) != primaryVersion) {
-                        throw AdminException.failed("re-encrypting " + c + " produced a value under key version "
+                        throw JobException.failed("re-encrypting " + c + " produced a value under key version "
                                 + Values.keyVersion(out[i]) + " instead of the primary " + primaryVersion + "; another "
                                 + "rotation changed the primary meanwhile. Run reencrypt again", null);
                     }
@@ -170,7 +171,7 @@ final class ColumnJobs {
      */
     private boolean indexValues(List<ConfiguredIndex> indexes, JobSpec.Row row, TableShape shape,
             ConfiguredSchema.Table table, Map<String, Object> plain, Object[] out, int at, boolean force)
-            throws SQLException, AdminException {
+            throws SQLException, JobException {
         boolean changed = false;
         for (int k = 0; k < indexes.size(); k++) {
             ConfiguredIndex ix = indexes.get(k);
@@ -194,10 +195,10 @@ final class ColumnJobs {
             try {
                 value = indexers.apply(ix).indexOrNull(values);
             } catch (KeyException e) {
-                throw AdminException.failed("the key of blind index " + ix.qualified() + " cannot be used: "
+                throw JobException.failed("the key of blind index " + ix.qualified() + " cannot be used: "
                         + e.getMessage(), e);
             } catch (IllegalArgumentException e) {
-                throw AdminException.failed("cannot index row " + row.describe(shape.key()) + " for " + ix.qualified()
+                throw JobException.failed("cannot index row " + row.describe(shape.key()) + " for " + ix.qualified()
                         + ": " + e.getMessage(), e);
             }
             if (!Arrays.equals(value, stored)) {
@@ -209,29 +210,29 @@ final class ColumnJobs {
     }
 
     private static Object decrypt(ColumnCipher cipher, Object raw, JobSpec.Row row, TableShape shape,
-            EncryptedColumn c) throws AdminException {
+            EncryptedColumn c) throws JobException {
         try {
             return cipher.decrypt(raw);
         } catch (SQLException e) {
-            throw AdminException.failed("the value of " + c + " in row " + row.describe(shape.key())
+            throw JobException.failed("the value of " + c + " in row " + row.describe(shape.key())
                     + " cannot be read (" + e.getSQLState() + ": " + e.getMessage() + "); the job stopped there, "
                     + "every batch before it is committed. Inspect that row, then run the command again", e);
         }
     }
 
     private static Object encryptChecked(ColumnCipher cipher, Object value, TableShape.Storage storage,
-            JobSpec.Row row, TableShape shape) throws SQLException, AdminException {
+            JobSpec.Row row, TableShape shape) throws SQLException, JobException {
         Object ct = cipher.encrypt(value, storage == TableShape.Storage.BINARY ? ColumnCipher.Storage.BINARY
                 : ColumnCipher.Storage.TEXT);
         if (!Values.isEnvelope(ct) || !Values.same(cipher.decrypt(ct), value)) {
-            throw AdminException.failed("a new ciphertext for " + cipher.column() + " in row "
+            throw JobException.failed("a new ciphertext for " + cipher.column() + " in row "
                     + row.describe(shape.key()) + " did not decrypt to its value; nothing of this batch was written", null);
         }
         return ct;
     }
 
     private static Object plaintextForm(Object value, TableShape.Storage storage, EncryptedColumn c,
-            JobSpec.Row row, TableShape shape) throws AdminException {
+            JobSpec.Row row, TableShape shape) throws JobException {
         if (value == null) {
             return null;
         }
@@ -241,7 +242,7 @@ final class ColumnJobs {
         if (value instanceof byte[]) {
             return value;
         }
-        throw AdminException.usage("cannot decrypt " + c + " back to plaintext in place: it is a bytea column and "
+        throw JobException.usage("cannot decrypt " + c + " back to plaintext in place: it is a bytea column and "
                 + "row " + row.describe(shape.key()) + " holds a " + value.getClass().getSimpleName() + " value; only "
                 + "bytes values go back into bytea. Change the column to text first (ALTER TABLE … ALTER COLUMN … TYPE "
                 + "text) or export the values through Veil");

@@ -59,7 +59,7 @@ final class Doctor {
                 leakage.add(r.toString().strip().replace("\n  ", "; ").replace('\n', ' '));
             }
         } catch (SQLException e) {
-            problems.add("database: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")");
+            problems.add("database: " + dev.veil.admin.job.SafeMessages.of(e) + " (SQLState " + e.getSQLState() + ")");
         } catch (KeyException e) {
             problems.add("keys: " + e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.veil.admin;
 
+import dev.veil.admin.job.JobOptions;
+import dev.veil.admin.job.JobResult;
 import dev.veil.admin.job.JobSpec;
 import dev.veil.admin.job.TableShape;
 import dev.veil.driver.ConfiguredIndex;
@@ -74,7 +76,7 @@ final class IndexKeyRotation {
                 plan.add("make it primary (write-new), wait " + wait);
                 plan.add("recompute every row's index value (reindex), disable and delete the old version");
                 JobSpec spec = ctx.jobs.index("rotate index-key", "reindex " + ix.qualified(), shape, table, ix, false);
-                return ctx.engine.run(spec, options, plan);
+                return ctx.run(spec, options, plan);
             }
             IndexRotation r = recorded.isPresent() ? recorded.get() : ctx.keys.beginIndexRotation(scope);
             boolean resumed = recorded.isPresent();
@@ -93,7 +95,7 @@ final class IndexKeyRotation {
                                 + r.newVersion());
                         JobSpec spec = ctx.jobs.index("rotate index-key", "reindex " + ix.qualified() + " to "
                                 + r.newVersion(), shape, table, ix, false);
-                        job = ctx.engine.run(spec, options, List.of());
+                        job = ctx.run(spec, options, List.of());
                         r = advance(scope, r, plan);
                     }
                     case RETIRE_OLD -> r = advance(scope, r, plan);

@@ -1,5 +1,7 @@
 package dev.veil.admin;
 
+import dev.veil.admin.job.JobOptions;
+import dev.veil.admin.job.JobResult;
 import dev.veil.admin.job.Envelopes;
 import dev.veil.admin.job.JobSpec;
 import dev.veil.admin.job.TableShape;
@@ -144,7 +146,7 @@ final class KeyCommands {
                 List<EncryptedColumn> cols = storable(shape, e.getValue());
                 JobSpec spec = ctx.jobs.reencrypt("reencrypt " + t.name() + " " + Migrations.names(cols) + " to "
                         + primary, shape, cols, primary);
-                out.add(ctx.engine.run(spec, options, List.of()));
+                out.add(ctx.run(spec, options, List.of()));
             }
         }
         return out;

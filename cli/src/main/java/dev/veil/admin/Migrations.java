@@ -1,5 +1,7 @@
 package dev.veil.admin;
 
+import dev.veil.admin.job.JobOptions;
+import dev.veil.admin.job.JobResult;
 import dev.veil.admin.job.Envelopes;
 import dev.veil.admin.job.JobSpec;
 import dev.veil.admin.job.TableShape;
@@ -41,7 +43,7 @@ final class Migrations {
             JobSpec spec = ctx.jobs.encrypt("migrate-encrypt " + t.name() + " " + names(cols), shape, t, cols);
             List<String> plan = new ArrayList<>();
             plan.add("then add the backstop of " + names(cols) + " NOT VALID (veil migrate finish validates it)");
-            JobResult r = ctx.engine.run(spec, options, options.dryRun() ? plan : List.of());
+            JobResult r = ctx.run(spec, options, options.dryRun() ? plan : List.of());
             if (!options.dryRun() && r.remaining() == 0) {
                 r = withPlan(r, addBackstops(shape, t, cols));
             }
@@ -138,7 +140,7 @@ final class Migrations {
                 throw AdminContext.failure("cannot drop the backstops of " + t.name(), ex);
             }
             JobSpec spec = ctx.jobs.decrypt("migrate-decrypt " + t.name() + " " + names(cols), shape, cols);
-            results.add(ctx.engine.run(spec, options, ddl));
+            results.add(ctx.run(spec, options, ddl));
         }
         return results;
     }

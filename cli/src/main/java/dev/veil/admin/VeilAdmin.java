@@ -1,5 +1,7 @@
 package dev.veil.admin;
 
+import dev.veil.admin.job.JobOptions;
+import dev.veil.admin.job.JobResult;
 import dev.veil.driver.VeilConfig;
 import dev.veil.key.ConnectionFactory;
 import dev.veil.key.KeyException;

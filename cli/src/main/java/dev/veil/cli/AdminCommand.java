@@ -1,7 +1,7 @@
 package dev.veil.cli;
 
 import dev.veil.admin.AdminException;
-import dev.veil.admin.JobResult;
+import dev.veil.admin.job.JobResult;
 import dev.veil.admin.VeilAdmin;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -53,8 +53,8 @@ abstract class AdminCommand implements Callable<Integer> {
             o.put("outcome", e.outcome().name().toLowerCase(java.util.Locale.ROOT));
             o.put("exit_code", code);
             o.put("error", e.getMessage());
-            if (e instanceof dev.veil.admin.job.OnlineJob.JobStopped s && s.result() != null) {
-                o.putAll(jobFields(List.of(s.result())));
+            if (e.result() != null) {
+                o.putAll(jobFields(List.of(e.result())));
             }
             out.println(Json.write(o));
         }

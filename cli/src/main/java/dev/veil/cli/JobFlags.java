@@ -1,6 +1,6 @@
 package dev.veil.cli;
 
-import dev.veil.admin.JobOptions;
+import dev.veil.admin.job.JobOptions;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 

@@ -2,8 +2,8 @@ package dev.veil.cli;
 
 import dev.veil.admin.AdminException;
 import dev.veil.admin.FinishReport;
-import dev.veil.admin.JobOptions;
-import dev.veil.admin.JobResult;
+import dev.veil.admin.job.JobOptions;
+import dev.veil.admin.job.JobResult;
 import dev.veil.admin.VeilAdmin;
 import java.util.List;
 import java.util.Map;

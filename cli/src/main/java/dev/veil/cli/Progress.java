@@ -1,6 +1,6 @@
 package dev.veil.cli;
 
-import dev.veil.admin.JobProgress;
+import dev.veil.admin.job.JobProgress;
 import java.io.PrintStream;
 import java.time.Duration;
 import me.tongfei.progressbar.ProgressBar;

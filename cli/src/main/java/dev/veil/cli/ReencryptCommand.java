@@ -1,8 +1,8 @@
 package dev.veil.cli;
 
 import dev.veil.admin.AdminException;
-import dev.veil.admin.JobOptions;
-import dev.veil.admin.JobResult;
+import dev.veil.admin.job.JobOptions;
+import dev.veil.admin.job.JobResult;
 import dev.veil.admin.VeilAdmin;
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.veil.cli;
 
-import dev.veil.admin.JobControl;
+import dev.veil.admin.job.JobControl;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM ask the running job to stop after its current batch commits; the command then exits

@@ -3,7 +3,9 @@ package dev.veil.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.veil.admin.job.OnlineJob;
+import dev.veil.admin.job.JobOptions;
+import dev.veil.admin.job.JobProgress;
+import dev.veil.admin.job.JobResult;
 import dev.veil.driver.VeilDriver;
 import dev.veil.key.local.LocalKeysetGenerator;
 import dev.veil.testing.VeilFixture;
@@ -176,8 +178,9 @@ class AdminIT {
                         batches.incrementAndGet();
                     }
                 });
-        assertThatThrownBy(() -> admin.reencrypt("users", null, stopping)).isInstanceOf(OnlineJob.JobStopped.class)
-                .satisfies(e -> assertThat(((OnlineJob.JobStopped) e).result().rowsChanged()).isEqualTo(500));
+        assertThatThrownBy(() -> admin.reencrypt("users", null, stopping)).isInstanceOf(AdminException.class)
+                .satisfies(e -> assertThat(((AdminException) e).outcome()).isEqualTo(AdminException.Outcome.INTERRUPTED))
+                .satisfies(e -> assertThat(((AdminException) e).result().rowsChanged()).isEqualTo(500));
 
         JobResult rest = admin.reencrypt("users", null, JobOptions.defaults().withBatchSize(100)).get(0);
         assertThat(rest.resumed()).isTrue();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.veil.admin.FinishReport;
-import dev.veil.admin.JobOptions;
-import dev.veil.admin.JobResult;
+import dev.veil.admin.job.JobOptions;
+import dev.veil.admin.job.JobResult;
 import dev.veil.admin.StatusReport;
 import dev.veil.admin.VeilAdmin;
 import dev.veil.driver.VeilDriver;

@@ -2,8 +2,8 @@ package dev.veil.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.veil.admin.JobOptions;
-import dev.veil.admin.JobResult;
+import dev.veil.admin.job.JobOptions;
+import dev.veil.admin.job.JobResult;
 import dev.veil.admin.StatusReport;
 import dev.veil.admin.VeilAdmin;
 import dev.veil.driver.VeilDriver;

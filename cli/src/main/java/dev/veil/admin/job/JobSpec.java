@@ -1,6 +1,5 @@
 package dev.veil.admin.job;
 
-import dev.veil.admin.AdminException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
@@ -39,7 +38,7 @@ public record JobSpec(String command, String id, TableShape shape, List<String> 
          * The values to write for {@link JobSpec#written()} (in that order), or null to leave the row as it is.
          * Throws for a value that cannot be handled (it does not decrypt): the job stops, naming the row's key.
          */
-        Object[] rewrite(Row row) throws SQLException, AdminException;
+        Object[] rewrite(Row row) throws SQLException, JobException;
     }
 
     /** One row as read: its key (PostgreSQL text forms) and the raw values of {@link JobSpec#read()}. */

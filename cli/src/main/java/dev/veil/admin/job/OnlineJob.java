@@ -1,8 +1,5 @@
 package dev.veil.admin.job;
 
-import dev.veil.admin.AdminException;
-import dev.veil.admin.JobOptions;
-import dev.veil.admin.JobResult;
 import dev.veil.key.ConnectionFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,7 +35,7 @@ public final class OnlineJob {
     }
 
     /** Runs (or resumes) the job; a dry run only counts. */
-    public JobResult run(JobSpec spec, JobOptions options, List<String> plan) throws AdminException {
+    public JobResult run(JobSpec spec, JobOptions options, List<String> plan) throws JobException {
         List<String> key = spec.shape().requireKey(spec.command());
         Batches sql = new Batches(spec, key);
         long started = System.nanoTime();
@@ -66,22 +63,22 @@ public final class OnlineJob {
             long estimate = spec.filter() == null ? -1 : count(c, spec);
             options.progress().started(spec.id(), estimate, resumed);
             Totals totals = new Totals(options);
-            AdminException failure = runWorkers(spec, sql, options, mine, totals);
+            JobException failure = runWorkers(spec, sql, options, mine, totals);
             options.progress().finished();
             long remaining = failure == null && spec.filter() != null ? count(c, spec) : -1;
             JobResult result = new JobResult(spec.command(), totals.examined.get(), totals.changed.get(),
                     totals.skipped.get(), seconds(started), resumed, remaining, false, plan);
             if (failure != null) {
-                throw failure instanceof JobStopped ? new JobStopped(failure.getMessage(), result) : failure;
+                throw failure.kind() == JobException.Kind.INTERRUPTED ? failure.withResult(result) : failure;
             }
             return result;
         } catch (SQLException e) {
-            throw AdminException.failed(spec.command() + " on " + spec.shape().table() + " failed (SQLState "
-                    + e.getSQLState() + "): " + e.getMessage() + "; finished batches are kept, run it again to resume", e);
+            throw JobException.failed(spec.command() + " on " + spec.shape().table() + " failed (SQLState "
+                    + e.getSQLState() + "): " + SafeMessages.of(e) + "; finished batches are kept, run it again to resume", e);
         }
     }
 
-    private AdminException runWorkers(JobSpec spec, Batches sql, JobOptions options,
+    private JobException runWorkers(JobSpec spec, Batches sql, JobOptions options,
             ConcurrentLinkedQueue<Checkpoints.Part> parts, Totals totals) {
         int n = Math.max(1, Math.min(options.workers(), parts.size()));
         ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
@@ -97,21 +94,22 @@ public final class OnlineJob {
                     return null;
                 }));
             }
-            AdminException first = null;
+            JobException first = null;
             for (Future<?> f : running) {
                 try {
                     f.get();
                 } catch (ExecutionException e) {
                     totals.abort = true;
-                    AdminException a = e.getCause() instanceof AdminException ? (AdminException) e.getCause()
-                            : AdminException.failed(spec.command() + " failed: " + e.getCause(), e.getCause());
-                    if (first == null || first instanceof JobStopped) {
+                    JobException a = e.getCause() instanceof JobException ? (JobException) e.getCause()
+                            : JobException.failed(spec.command() + " failed: " + e.getCause(), e.getCause());
+                    if (first == null || first.kind() == JobException.Kind.INTERRUPTED) {
                         first = a;
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     totals.abort = true;
-                    first = new JobStopped(spec.command() + " was interrupted", null);
+                    first = new JobException(JobException.Kind.INTERRUPTED, spec.command() + " was interrupted", null,
+                            null);
                 }
             }
             return first;
@@ -222,22 +220,6 @@ public final class OnlineJob {
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-        }
-    }
-
-    /** Stopped on request (or by an interrupt) after a committed batch; carries what the run did until then. */
-    public static final class JobStopped extends AdminException {
-        private static final long serialVersionUID = 1L;
-        private final transient JobResult result;
-
-        JobStopped(String message, JobResult result) {
-            super(Outcome.INTERRUPTED, message);
-            this.result = result;
-        }
-
-        /** What the run did before it stopped; null while the workers are still being collected. */
-        public JobResult result() {
-            return result;
         }
     }
 

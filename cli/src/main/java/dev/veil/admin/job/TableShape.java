@@ -1,6 +1,5 @@
 package dev.veil.admin.job;
 
-import dev.veil.admin.AdminException;
 import dev.veil.driver.Identifiers;
 import dev.veil.driver.TableName;
 import java.sql.Connection;
@@ -94,10 +93,10 @@ public final class TableShape {
     }
 
     /** Reads the shape or fails with a usage error naming the table. */
-    public static TableShape require(Connection c, TableName table) throws SQLException, AdminException {
+    public static TableShape require(Connection c, TableName table) throws SQLException, JobException {
         TableShape shape = read(c, table);
         if (shape == null) {
-            throw AdminException.usage("table " + table + " does not exist in the database (as the configuration "
+            throw JobException.usage("table " + table + " does not exist in the database (as the configuration "
                     + "names it); check the configuration's table names and the connection's database");
         }
         return shape;
@@ -113,9 +112,9 @@ public final class TableShape {
     }
 
     /** The primary key, or a usage error explaining why an online job needs one. */
-    public List<String> requireKey(String command) throws AdminException {
+    public List<String> requireKey(String command) throws JobException {
         if (key.isEmpty()) {
-            throw AdminException.usage(command + " needs a primary key on " + table + ": it walks the table in key "
+            throw JobException.usage(command + " needs a primary key on " + table + ": it walks the table in key "
                     + "order in small batches and writes each row back only if it is unchanged (WHERE key = … AND "
                     + "column = the value read), which needs a key that names exactly one row. Add one (ALTER TABLE "
                     + table.sql() + " ADD PRIMARY KEY (…), or an identity column) and run it again");

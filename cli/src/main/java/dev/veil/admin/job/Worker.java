@@ -1,7 +1,5 @@
 package dev.veil.admin.job;
 
-import dev.veil.admin.AdminException;
-import dev.veil.admin.JobOptions;
 import dev.veil.key.ConnectionFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,7 +33,7 @@ final class Worker {
                 + "SET LOCAL statement_timeout = '" + options.statementTimeout().toMillis() + "ms'";
     }
 
-    void drain(Queue<Checkpoints.Part> parts) throws SQLException, AdminException, InterruptedException {
+    void drain(Queue<Checkpoints.Part> parts) throws SQLException, JobException, InterruptedException {
         try (Connection c = jobConnection()) {
             Checkpoints.Part p;
             while ((p = parts.poll()) != null) {
@@ -51,15 +49,15 @@ final class Worker {
     }
 
     /** Walks one part batch by batch until it is finished, a stop is requested or a batch fails. */
-    private void walk(Connection c, Checkpoints.Part part) throws SQLException, AdminException, InterruptedException {
+    private void walk(Connection c, Checkpoints.Part part) throws SQLException, JobException, InterruptedException {
         String[] last = part.last();
         boolean hasUpper = part.upper() != null;
         try (PreparedStatement update = c.prepareStatement(sql.update())) {
             while (true) {
                 if (totals.abort || options.control().stopRequested() || Thread.currentThread().isInterrupted()) {
                     totals.abort = true;
-                    throw new OnlineJob.JobStopped(spec.command() + " stopped on request after a committed batch; "
-                            + "run the same command again to resume", null);
+                    throw new JobException(JobException.Kind.INTERRUPTED, spec.command() + " stopped on request after "
+                            + "a committed batch; run the same command again to resume", null, null);
                 }
                 totals.pace();
                 Batch b = batch(c, part, last, hasUpper, update);
@@ -75,7 +73,7 @@ final class Worker {
 
     /** One transaction: read, rewrite, write, checkpoint, commit; retried on lock and serialization conflicts. */
     private Batch batch(Connection c, Checkpoints.Part part, String[] previous, boolean hasUpper,
-            PreparedStatement update) throws SQLException, AdminException, InterruptedException {
+            PreparedStatement update) throws SQLException, JobException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return tryBatch(c, part, previous, hasUpper, update);
@@ -85,7 +83,7 @@ final class Worker {
                     throw e;
                 }
                 Thread.sleep(Math.min(2000, 50L << attempt));
-            } catch (AdminException | RuntimeException e) {
+            } catch (JobException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
@@ -93,7 +91,7 @@ final class Worker {
     }
 
     private Batch tryBatch(Connection c, Checkpoints.Part part, String[] previous, boolean hasUpper,
-            PreparedStatement update) throws SQLException, AdminException {
+            PreparedStatement update) throws SQLException, JobException {
         try (Statement st = c.createStatement()) {
             st.execute(setTimeouts);
         }
@@ -133,7 +131,7 @@ final class Worker {
         String[] last = rows.isEmpty() ? previous : rows.get(rows.size() - 1).key();
         long skipped = rows.size() - changed;
         if (!checkpoints.advance(c, spec.id(), part.part(), previous, last, finished, rows.size(), changed, skipped)) {
-            throw AdminException.failed("part " + part.part() + " of job " + spec.id() + " was advanced by another "
+            throw JobException.failed("part " + part.part() + " of job " + spec.id() + " was advanced by another "
                     + "process at the same time; run each shard (--shard k/n) in one process only", null);
         }
         c.commit();

@@ -1,4 +1,4 @@
-package dev.veil.admin;
+package dev.veil.admin.job;
 
 /** Told how a job advances; called from worker threads, so implementations must be thread-safe. */
 public interface JobProgress {

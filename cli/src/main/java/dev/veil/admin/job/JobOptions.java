@@ -1,4 +1,4 @@
-package dev.veil.admin;
+package dev.veil.admin.job;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.veil.admin;
+package dev.veil.admin.job;
 
 /** Asked before every batch (and during waits) whether a job should stop at the next safe point. */
 @FunctionalInterface
