@@ -56,7 +56,10 @@ final class Migrations {
      * Re-counts plaintext rows under a lock that blocks writes for the count; fails with {@link
      * AdminException.Outcome#PROBLEMS} if any remain; otherwise makes sure the backstop exists and validates it.
      */
-    FinishReport finish(List<String> columnNames) throws AdminException {
+    FinishReport finish(List<String> columnNames, boolean dryRun) throws AdminException {
+        if (dryRun) {
+            return finishPlan(columnNames);
+        }
         List<String> done = new ArrayList<>();
         for (Map.Entry<ConfiguredSchema.Table, List<EncryptedColumn>> e : byTable(columnNames).entrySet()) {
             ConfiguredSchema.Table t = e.getKey();
@@ -111,6 +114,26 @@ final class Migrations {
                         + "columns from veil.legacy-plaintext-columns)";
         return new FinishReport(done, "every value is encrypted and the backstops are validated; now " + setting
                 + " and restart or redeploy the application");
+    }
+
+    private FinishReport finishPlan(List<String> columnNames) throws AdminException {
+        List<String> left = new ArrayList<>();
+        List<String> ready = new ArrayList<>();
+        for (Map.Entry<ConfiguredSchema.Table, List<EncryptedColumn>> e : byTable(columnNames).entrySet()) {
+            try (Connection c = ctx.open()) {
+                TableShape shape = ctx.shape(c, e.getKey().name());
+                requireStorable(shape, e.getValue(), e.getKey());
+                for (EncryptedColumn col : e.getValue()) {
+                    long n = SchemaDdl.plaintextRows(c, e.getKey(), col, ColumnJobs.storage(shape, col));
+                    (n > 0 ? left : ready).add(col + (n > 0 ? ": " + n + " plaintext row(s)" : ""));
+                }
+            } catch (SQLException ex) {
+                throw AdminContext.failure("cannot count plaintext rows of " + e.getKey().name(), ex);
+            }
+        }
+        return new FinishReport(ready, left.isEmpty() ? "dry run: nothing changed; finish would lock each table "
+                + "briefly, re-count, add and validate the backstops of " + ready : "dry run: finish would stop "
+                + "with exit 3: " + String.join("; ", left));
     }
 
     /** Decrypts the columns back to plaintext (the rollback of {@code encrypt}); drops their backstops first. */

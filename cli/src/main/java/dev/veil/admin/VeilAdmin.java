@@ -101,7 +101,12 @@ public final class VeilAdmin implements AutoCloseable {
 
     /** Re-counts plaintext under a lock (PROBLEMS if any), then adds and validates the backstops. */
     public FinishReport migrateFinish(List<String> columns) throws AdminException {
-        return new Migrations(ctx).finish(columns);
+        return new Migrations(ctx).finish(columns, false);
+    }
+
+    /** What {@link #migrateFinish} would find, without a lock or a change. */
+    public FinishReport migrateFinishPlan(List<String> columns) throws AdminException {
+        return new Migrations(ctx).finish(columns, true);
     }
 
     /** Decrypts the columns back to plaintext in place (rollback of a migration); drops their backstops first. */

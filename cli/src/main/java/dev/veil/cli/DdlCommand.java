@@ -23,6 +23,9 @@ final class DdlCommand extends AdminCommand {
     @Option(names = "--apply", description = "run the statements (each in its own transaction, lock_timeout 5 s)")
     boolean apply;
 
+    @Option(names = "--dry-run", description = "with --apply: print what it would run, run nothing")
+    boolean dryRun;
+
     @Override
     String name() {
         return "ddl";
@@ -32,20 +35,22 @@ final class DdlCommand extends AdminCommand {
     int execute(VeilAdmin admin) throws AdminException {
         List<DdlStatement> plan = admin.ddl();
         List<String> notes = admin.ddlNotes();
-        List<DdlStatement> applied = apply ? admin.applyDdl() : List.of();
+        boolean run = apply && !dryRun;
+        List<DdlStatement> applied = run ? admin.applyDdl() : List.of();
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("statements", plan);
         o.put("applied", applied.size());
+        o.put("dry_run", !run);
         o.put("notes", notes);
         List<String> lines = new ArrayList<>();
         for (DdlStatement s : plan) {
             lines.add("-- " + s.reason() + "; locks: " + s.lock() + (s.automatic() ? "" : "; NOT run by --apply"));
-            lines.add((apply && !applied.contains(s) ? "-- " : "") + s.sql() + ";");
+            lines.add((run && !applied.contains(s) ? "-- " : "") + s.sql() + ";");
         }
         notes.forEach(n -> lines.add("-- note: " + n));
         if (plan.isEmpty()) {
             lines.add("-- the schema matches the configuration; nothing to do");
-        } else if (apply) {
+        } else if (run) {
             lines.add("-- applied " + applied.size() + " statement(s)");
         }
         print(o, lines);

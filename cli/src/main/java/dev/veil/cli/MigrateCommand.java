@@ -55,6 +55,9 @@ final class MigrateCommand implements Runnable {
         @Option(names = "--column", paramLabel = "TABLE.COLUMN", required = true, description = "repeatable")
         List<String> columns;
 
+        @Option(names = "--dry-run", description = "count plaintext rows (no lock) and say what finish would do")
+        boolean dryRun;
+
         @Override
         String name() {
             return "migrate finish";
@@ -62,7 +65,7 @@ final class MigrateCommand implements Runnable {
 
         @Override
         int execute(VeilAdmin admin) throws AdminException {
-            FinishReport r = admin.migrateFinish(columns);
+            FinishReport r = dryRun ? admin.migrateFinishPlan(columns) : admin.migrateFinish(columns);
             print(Map.of("columns", r.columns(), "next", r.next()), List.of("finished " + r.columns(), "next: "
                     + r.next()));
             return 0;
