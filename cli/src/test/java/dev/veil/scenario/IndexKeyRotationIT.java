@@ -47,7 +47,7 @@ class IndexKeyRotationIT {
                     ssn: {}
                 key-cache: { ttl: PT2S }
                 """);
-        fx.plainExecute("CREATE TABLE users (id bigint PRIMARY KEY, email text, ssn text, name text)");
+        fx.plainExecute("CREATE TABLE users (id bigint PRIMARY KEY, email text, ssn text, name text, email_bidx bytea)");
         try (Connection v = fx.veil(); java.sql.PreparedStatement ps = v.prepareStatement(
                 "INSERT INTO users (id, email, ssn, name) VALUES (?, ?, ?, ?)")) {
             v.setAutoCommit(false);

@@ -57,8 +57,9 @@ public final class SearchLoop {
                 try (ResultSet rs = find.executeQuery()) {
                     searches++;
                     if (!rs.next() || rs.getLong(1) != id) {
-                        misses++;
-                        System.out.println("miss " + id);
+                        if (++misses <= 20) {
+                            System.out.println("miss " + id);
+                        }
                     }
                 }
             }
