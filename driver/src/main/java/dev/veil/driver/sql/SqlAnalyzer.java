@@ -2582,54 +2582,26 @@ public final class SqlAnalyzer {
             if (ix.windowColumns().isEmpty()) {
                 return null;
             }
-            LegacyComparison[] out = new LegacyComparison[ci.columns().size()];
             Catalog.TableInfo info = info(src.name);
-            for (int p = 0; p < out.length; p++) {
-                EncryptedColumn ec = src.enc.get(ci.columns().get(p));
-                if (ec == null) {
-                    continue; // a plain part of a compound index: its comparison stays in the statement
-                }
-                Target t = target(ec, src.name);
-                if (!ix.windowColumns().contains(ec.name())) {
-                    throw refuseWindow(target(src.enc.get(ix.windowColumns().get(0)), src.name), ix, construct,
-                            "its part " + ec.qualified() + " is not in the window, so a row whose other parts are "
-                                    + "still plaintext has no index value and its " + ec.name() + " cannot be compared",
-                            "Put " + ec.qualified() + " in the window too (legacy-plaintext), or search after the "
-                                    + "migration");
-                }
-                String type = info == null ? null : info.typeOf(ec.name());
-                if (type == null || !(type.equalsIgnoreCase("text") || type.equalsIgnoreCase("varchar"))) {
-                    throw refuseWindow(t, ix, construct, "its SQL type is " + (type == null ? "unknown" : type)
-                            + ": Veil compares stored plaintext with the searched value only in a text or varchar "
-                            + "column (a bytea column's plaintext bytes have no defined relation to the searched "
-                            + "value)", "Search after the column is converted and leaves legacy mode");
-                }
-                if (ec.type() != null && ec.type() != dev.veil.driver.codec.ValueType.STRING) {
-                    throw refuseWindow(t, ix, construct, "its declared type is " + ec.type().configName()
-                            + ", and stored text such as '07' and '7' would be one value to the index but two to a "
-                            + "text comparison", "Search after the column is converted and leaves legacy mode");
-                }
-                if (!info.deterministic(ec.name())) {
-                    throw refuseWindow(t, ix, construct, "the column has a nondeterministic collation, under which "
-                            + "equal text is not equal bytes", "Search after the column is converted and leaves "
-                            + "legacy mode, or give the column a deterministic collation");
-                }
-                java.util.List<dev.veil.blindindex.Normalizer> normalizers =
-                        ci.definition().columns().get(p).normalizers();
-                out[p] = LegacyComparison.of(ec.qualified(), normalizers);
-                if (out[p] == null) {
-                    throw refuseWindow(t, ix, construct, "the index normalizes with "
-                            + LegacyComparison.unsupported(normalizers) + ", which has no exact SQL form (only "
-                            + "lowercase, trim and digits-only have one)", "Search after the column is converted "
-                            + "and leaves legacy mode");
-                }
+            MigrationWindow.Part[] parts = new MigrationWindow.Part[ci.columns().size()];
+            for (int p = 0; p < parts.length; p++) {
+                String c = ci.columns().get(p);
+                parts[p] = new MigrationWindow.Part(src.enc.get(c), info == null ? null : info.typeOf(c),
+                        info == null || info.deterministic(c));
             }
-            if (compound && negations > 0) {
-                throw refuseWindow(target(src.enc.get(ix.windowColumns().get(0)), src.name), ix, construct,
-                        "the search is under NOT, where a compound index's rewrite is not exact for rows with "
-                                + "NULL parts", "Write the condition without NOT, or search after the migration");
+            MigrationWindow.Verdict v = MigrationWindow.comparisons(ci, parts, ix.windowColumns(),
+                    compound && negations > 0);
+            if (v.refused()) {
+                throw refuseWindow(src, v.column(), ix, construct, v);
             }
-            return out;
+            return v.comparisons();
+        }
+
+        /** VE010 for a refused search in a migration window: the column, the construct, why and the fix. */
+        private Refusal.Signal refuseWindow(TableSource src, EncryptedColumn column, IndexTarget ix,
+                String construct, MigrationWindow.Verdict v) {
+            EncryptedColumn c = column != null ? column : src.enc.get(ix.windowColumns().get(0));
+            return refuseWindow(target(c, src.name), ix, construct, v.why(), v.fix());
         }
 
         Refusal.Signal refuseWindow(Target t, IndexTarget ix, String construct, String why, String fix) {
@@ -2646,9 +2618,7 @@ public final class SqlAnalyzer {
          */
         private void storedValuesCompared(TableSource src, IndexTarget ix, String construct) {
             if (!ix.windowColumns().isEmpty()) {
-                throw refuseWindow(target(src.enc.get(ix.windowColumns().get(0)), src.name), ix, construct,
-                        "rows still in plaintext have no index value, so " + construct + " would treat them all as "
-                                + "NULL", "Run it after the column is converted and leaves legacy mode");
+                throw refuseWindow(src, null, ix, construct, MigrationWindow.storedValuesCompared(construct));
             }
             singleVersion.putIfAbsent(ix, construct + " through blind index " + ix.index().qualified());
         }

@@ -99,7 +99,8 @@ public final class StatementPlan {
             java.util.Map<IndexTarget, String> singleVersion) {
         this.parameterMap = map;
         this.queriedIndexes = java.util.List.copyOf(queried);
-        this.singleVersionUses = java.util.Map.copyOf(singleVersion);
+        // in statement order, so a refusal names the first index of the statement
+        this.singleVersionUses = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(singleVersion));
         return this;
     }
 
