@@ -469,7 +469,8 @@ public final class VeilConfig {
             if (!unknown.isEmpty()) {
                 List<String> known = columns.stream().map(EncryptedColumn::qualified).toList();
                 throw new VeilConfigException(origin + ": legacy plaintext is asked for " + String.join(", ", unknown)
-                        + ", which " + (unknown.size() == 1 ? "is not an encrypted column" : "are not encrypted columns")
+                        + ", which " + (unknown.size() == 1 ? "is not an encrypted column"
+                                : "are not encrypted columns")
                         + " of this configuration. Name configured columns as table.column or schema.table.column"
                         + (known.isEmpty() ? "" : " (configured: " + String.join(", ", known) + ")"));
             }

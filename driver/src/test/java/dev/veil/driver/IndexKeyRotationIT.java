@@ -143,7 +143,8 @@ class IndexKeyRotationIT {
             }
             // prepared before any key change, executed after each
             PreparedStatement byEmail = veil.prepareStatement("SELECT id FROM people WHERE email = ? ORDER BY id");
-            PreparedStatement byEmails = veil.prepareStatement("SELECT id FROM people WHERE email IN (?, ?) ORDER BY id");
+            PreparedStatement byEmails = veil.prepareStatement("SELECT id FROM people WHERE email IN (?, ?) "
+                    + "ORDER BY id");
             PreparedStatement literal = veil.prepareStatement("SELECT id FROM people WHERE email = '" + ADA
                     + "' ORDER BY id");
             PreparedStatement notAda = veil.prepareStatement("SELECT id FROM people WHERE email <> ? ORDER BY id");
@@ -173,15 +174,18 @@ class IndexKeyRotationIT {
             person(veil, 4, ADA);
             person(veil, 5, BOB);
             assertThat(stored("SELECT email_bidx FROM people WHERE id = 4"))
-                    .as("two versions are really in use").isNotEqualTo(stored("SELECT email_bidx FROM people WHERE id = 1"));
+                    .as("two versions are really in use")
+                    .isNotEqualTo(stored("SELECT email_bidx FROM people WHERE id = 1"));
             assertThat(stored("SELECT name_dob_bidx FROM people WHERE id = 4"))
                     .isNotEqualTo(stored("SELECT name_dob_bidx FROM people WHERE id = 1"));
 
             assertThat(ids(byEmail, ADA)).containsExactly(1, 3, 4);
             assertThat(ids(byEmails, ADA, BOB)).containsExactly(1, 2, 3, 4, 5);
             assertThat(ids(literal)).containsExactly(1, 3, 4);
-            assertThat(ids(veil, "SELECT id FROM people WHERE email = '" + ADA + "' ORDER BY id")).containsExactly(1, 3, 4);
-            assertThat(ids(veil, "SELECT id FROM people WHERE email IN ('" + BOB + "') ORDER BY id")).containsExactly(2, 5);
+            assertThat(ids(veil, "SELECT id FROM people WHERE email = '" + ADA + "' ORDER BY id"))
+                    .containsExactly(1, 3, 4);
+            assertThat(ids(veil, "SELECT id FROM people WHERE email IN ('" + BOB + "') ORDER BY id"))
+                    .containsExactly(2, 5);
             assertThat(ids(notAda, ADA)).containsExactly(2, 5);
             assertThat(ids(byNameDob, "Lovelace", BORN)).containsExactly(1, 2, 3, 4, 5);
             try (PreparedStatement ps = veil.prepareStatement("UPDATE people SET last_name = ?, birth_date = ? "

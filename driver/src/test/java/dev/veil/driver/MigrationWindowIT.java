@@ -41,8 +41,10 @@ class MigrationWindowIT {
     private static final String TABLES = """
               members:
                 email: { type: string, legacy-plaintext: true, blind-index: email_bidx }
-                nick: { type: string, legacy-plaintext: true, blind-index: { name: nick_bidx, normalize: [trim, lowercase] } }
-                ssn: { type: string, legacy-plaintext: true, blind-index: { name: ssn_bidx, bits: 8, normalize: [digits-only] } }
+                nick: { type: string, legacy-plaintext: true,
+                        blind-index: { name: nick_bidx, normalize: [trim, lowercase] } }
+                ssn: { type: string, legacy-plaintext: true,
+                       blind-index: { name: ssn_bidx, bits: 8, normalize: [digits-only] } }
                 phone: { type: string, blind-index: phone_bidx }
                 bio: { type: string, legacy-plaintext: true, blind-index: { name: bio_bidx, normalize: [nfkc] } }
                 photo: { legacy-plaintext: true, blind-index: photo_bidx }
@@ -66,7 +68,7 @@ class MigrationWindowIT {
         fx = VeilFixture.create(MigrationWindowIT.class, TABLES);
         Path after = fx.configFile().resolveSibling("after.yml");
         Files.writeString(after, "master-key: local-keyset:" + fx.masterKeyFile() + "\ntables:\n"
-                + TABLES.replace("legacy-plaintext: true, ", "").replace(", legacy-plaintext: true", ""),
+                + TABLES.replaceAll("legacy-plaintext: true,\\s*", "").replace(", legacy-plaintext: true", ""),
                 StandardCharsets.UTF_8);
         afterUrl = fx.database().veilUrl() + "?veil.config=" + after;
         fx.plainExecute("CREATE TABLE members (id int PRIMARY KEY, grp int, email text, email_bidx bytea, nick text, "
@@ -228,7 +230,8 @@ class MigrationWindowIT {
                         int n = q.length() - q.replace("?", "").length();
                         Object[] params = n == 1 ? new Object[] {a} : new Object[] {a, q.contains("grp") ? 1 : b};
                         List<Integer> twin = ids(plain, String.format(q, "twin"), params);
-                        assertThat(ids(veil, String.format(q, "members"), params)).as("%s %s", q, Arrays.toString(params))
+                        assertThat(ids(veil, String.format(q, "members"), params))
+                                .as("%s %s", q, Arrays.toString(params))
                                 .isEqualTo(twin);
                         found += twin.size();
                     }
@@ -324,7 +327,8 @@ class MigrationWindowIT {
             String q = "SELECT id FROM %s WHERE last_name = ? AND city = ? AND grp = ? ORDER BY id";
             for (Object[] p : List.of(new Object[] {"Smith", "Paris", 1}, new Object[] {"Jones", "Oslo", 0},
                     new Object[] {"Smith", "Oslo", 2})) {
-                assertThat(ids(veil, String.format(q, "members"), p)).isEqualTo(ids(plain, String.format(q, "twin"), p));
+                assertThat(ids(veil, String.format(q, "members"), p))
+                        .isEqualTo(ids(plain, String.format(q, "twin"), p));
             }
             SQLException e = catchThrowableOfType(SQLException.class, () -> ids(veil, "SELECT id FROM members "
                     + "WHERE NOT (last_name = ? AND city = ? AND grp = ?)", "Smith", "Paris", 1));
@@ -347,7 +351,8 @@ class MigrationWindowIT {
                 {"SELECT id FROM members WHERE photo = ?", "SQL type is bytea"},
                 {"SELECT email, count(*) FROM members GROUP BY email", "GROUP BY members.email"},
                 {"SELECT count(DISTINCT email) FROM members", "count(DISTINCT members.email)"},
-                {"INSERT INTO accounts (id, login) VALUES (?, ?) ON CONFLICT (login) DO NOTHING", "ON CONFLICT (login)"}}) {
+                {"INSERT INTO accounts (id, login) VALUES (?, ?) ON CONFLICT (login) DO NOTHING",
+                    "ON CONFLICT (login)"}}) {
                 SQLException e = catchThrowableOfType(SQLException.class, () -> veil.prepareStatement(c[0]));
                 assertThat((Object) e).as(c[0]).isNotNull();
                 assertThat(e.getSQLState()).as(c[0]).isEqualTo("VE010");

@@ -204,8 +204,9 @@ final class LegacyComparison {
             }
             boolean local = "\u0130".toLowerCase(Locale.ROOT).equals("i\u0307");
             for (int cp = 1; cp <= Character.MAX_CODE_POINT; cp++) {
-                if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
-                    continue;
+                if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE || !Character.isDefined(cp)
+                        || Character.getType(cp) == Character.PRIVATE_USE) {
+                    continue; // unassigned and private-use code points map to themselves, neither space nor digit
                 }
                 int l = Character.toLowerCase(cp);
                 boolean special = cp == 0x130 || cp == 0x3A3;

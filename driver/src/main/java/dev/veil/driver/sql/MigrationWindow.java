@@ -44,7 +44,8 @@ final class MigrationWindow {
             if (!window.contains(ec.name())) {
                 return refused(null, "its part " + ec.qualified() + " is not in the window, so a row whose other "
                         + "parts are still plaintext has no index value and its " + ec.name() + " cannot be compared",
-                        "Put " + ec.qualified() + " in the window too (legacy-plaintext), or search after the migration");
+                        "Put " + ec.qualified() + " in the window too (legacy-plaintext), or search after the "
+                                + "migration");
             }
             String type = parts[p].sqlType();
             if (type == null || !(type.equalsIgnoreCase("text") || type.equalsIgnoreCase("varchar"))) {

@@ -530,7 +530,8 @@ public final class SqlAnalyzer {
             }
             if (derivedHoles) {
                 for (int k = 0; k < derivedOffsets.length; k++) {
-                    holes.put(derivedOffsets[k], new Object[] {derivedOffsets[k] + 1, new LiteralTemplate.DerivedHole(k)});
+                    holes.put(derivedOffsets[k],
+                            new Object[] {derivedOffsets[k] + 1, new LiteralTemplate.DerivedHole(k)});
                 }
             }
             List<String> parts = new ArrayList<>();

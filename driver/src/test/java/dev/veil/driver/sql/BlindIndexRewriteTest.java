@@ -222,6 +222,40 @@ class BlindIndexRewriteTest {
         }
     }
 
+    @Test
+    void aColumnInItsMigrationWindowAlsoComparesThePlaintextOfRowsWithoutIndexValue() throws SQLException {
+        VeilConfig window = VeilConfig.builder().masterKey("local-keyset:/nonexistent/keyset.json")
+                .encrypt("members", "email", ValueType.STRING).encrypt("members", "nick", ValueType.STRING)
+                .encrypt("members", "phone", ValueType.STRING)
+                .blindIndex(BlindIndexSpec.of("members", "email", "test"))
+                .blindIndex(new BlindIndexSpec("members", List.of("nick"), null, 0, List.of("lowercase"), null, null,
+                        null, "test"))
+                .blindIndex(BlindIndexSpec.of("members", "phone", "test"))
+                .legacyPlaintextColumns(List.of("members.email", "members.nick"), "test").build();
+        SqlAnalyzerTest.FakeCatalog c = new SqlAnalyzerTest.FakeCatalog().table("members", "id int4", "email text",
+                "email_bidx bytea", "nick text", "nick_bidx bytea", "phone text", "phone_bidx bytea");
+        SqlAnalyzer a = new SqlAnalyzer(window, x -> null);
+        StatementPlan eq = a.plan("SELECT id FROM members WHERE email = ?", c);
+        assertThat(sent(eq)).isEqualTo("SELECT id FROM members WHERE ((email_bidx IN (?, ?) AND email_bidx IS NOT "
+                + "NULL) OR (email_bidx IS NULL AND email NOT LIKE 'veil1:%' AND email = ?))");
+        assertThat(eq.parameterMap().position(1)).isZero();
+        assertThat(eq.parameterMap().derivedSqlType(2)).isEqualTo(java.sql.Types.VARCHAR);
+        assertThat(sent(a.plan("SELECT id FROM members WHERE email NOT IN (?, ?)", c))).isEqualTo(
+                "SELECT id FROM members WHERE NOT ((email_bidx IN (?, ?, ?, ?) AND email_bidx IS NOT NULL) OR "
+                        + "(email_bidx IS NULL AND email NOT LIKE 'veil1:%' AND email IN (?, ?)))");
+        assertThat(sent(a.plan("SELECT id FROM members WHERE nick IN (?, ?)", c))).isEqualTo(
+                "SELECT id FROM members WHERE ((nick_bidx IN (?, ?, ?, ?) AND nick_bidx IS NOT NULL) OR "
+                        + "(nick_bidx IS NULL AND nick NOT LIKE 'veil1:%' AND (nick ~ ? OR nick ~ ?)))");
+        // a column outside the window: a plain index search, its value never sent
+        assertThat(sent(a.plan("SELECT id FROM members WHERE phone = ?", c))).isEqualTo(
+                "SELECT id FROM members WHERE phone_bidx IN (?, ?)");
+        StatementPlan g = a.plan("SELECT count(*) FROM members GROUP BY email", c);
+        SQLException e = catchThrowableOfType(SQLException.class, g::checkAllowed);
+        assertThat(e.getSQLState()).isEqualTo("VE010");
+        assertThat(e.getMessage()).contains("members.email", "migration window", "GROUP BY members.email",
+                "after the column is converted");
+    }
+
     private static String column(Target t) {
         return t == null ? null : t.column().qualified();
     }

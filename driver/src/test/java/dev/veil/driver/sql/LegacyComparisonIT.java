@@ -156,6 +156,16 @@ class LegacyComparisonIT {
         assertThat(cmp.parameter(null)).isNull();
     }
 
+    @Test
+    void eachSearchedCharacterListsEveryCharacterJavaLowerCasesToIt() throws SQLException {
+        LegacyComparison lower = LegacyComparison.of("t.c", List.of(StandardNormalizer.LOWERCASE));
+        assertThat(lower.kind()).isEqualTo(LegacyComparison.Kind.PATTERN);
+        assertThat(lower.parameter("Kate.")).isEqualTo("^(?:k|K|\u212A)(?:a|A)(?:t|T)(?:e|E)\\.$");
+        assertThat(lower.parameter("\u0130")).isEqualTo("^(?:\u0130|(?:i|I)\u0307)$");
+        LegacyComparison trim = LegacyComparison.of("t.c", List.of(StandardNormalizer.TRIM));
+        assertThat(trim.parameter(" a b ")).startsWith("^[\t\n").endsWith("]*$").contains("]*a\\ b[");
+    }
+
     private static String escape(String s) {
         StringBuilder sb = new StringBuilder();
         s.codePoints().forEach(cp -> sb.append(cp < 0x20 || cp > 0x7e ? String.format("\\u%04X", cp)
