@@ -32,9 +32,8 @@ final class MigrationWindow {
     /**
      * @param parts per index part; a null {@link Part#column()} is a plain (not encrypted) part, compared in SQL
      * @param window the encrypted parts in their window ({@link IndexTarget#windowColumns()}), not empty
-     * @param negated whether the search is under NOT
      */
-    static Verdict comparisons(ConfiguredIndex index, Part[] parts, List<String> window, boolean negated) {
+    static Verdict comparisons(ConfiguredIndex index, Part[] parts, List<String> window) {
         LegacyComparison[] out = new LegacyComparison[parts.length];
         for (int p = 0; p < parts.length; p++) {
             EncryptedColumn ec = parts[p].column();
@@ -67,10 +66,6 @@ final class MigrationWindow {
                 return refused(ec, "the index normalizes with " + LegacyComparison.unsupported(normalizers)
                         + ", which has no exact SQL form (only lowercase, trim and digits-only have one)", AFTER);
             }
-        }
-        if (parts.length > 1 && negated) {
-            return refused(null, "the search is under NOT, where a compound index's rewrite is not exact for rows "
-                    + "with NULL parts", "Write the condition without NOT, or search after the migration");
         }
         return new Verdict(out, null, null, null);
     }

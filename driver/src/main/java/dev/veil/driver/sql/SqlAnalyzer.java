@@ -2576,7 +2576,7 @@ public final class SqlAnalyzer {
         /**
          * How each part of an index in its migration window compares stored plaintext, or null when no part is in
          * one; refuses what cannot be compared exactly (a non-text column or declared type, a normalizer without an
-         * exact SQL form, a compound index with an encrypted part outside the window, a compound search under NOT).
+         * exact SQL form, a compound index with an encrypted part outside the window).
          */
         private LegacyComparison[] windowComparisons(TableSource src, ConfiguredIndex ci, IndexTarget ix,
                 String construct, boolean compound) {
@@ -2590,8 +2590,7 @@ public final class SqlAnalyzer {
                 parts[p] = new MigrationWindow.Part(src.enc.get(c), info == null ? null : info.typeOf(c),
                         info == null || info.deterministic(c));
             }
-            MigrationWindow.Verdict v = MigrationWindow.comparisons(ci, parts, ix.windowColumns(),
-                    compound && negations > 0);
+            MigrationWindow.Verdict v = MigrationWindow.comparisons(ci, parts, ix.windowColumns());
             if (v.refused()) {
                 throw refuseWindow(src, v.column(), ix, construct, v);
             }
@@ -2746,6 +2745,14 @@ public final class SqlAnalyzer {
                         continue;
                     }
                     String construct = "a search on every part of compound index " + ci.qualified();
+                    if (negations > 0) {
+                        // a row with a NULL part has no index value: NOT would turn the original's false into an
+                        // unknown and drop the row
+                        throw refuseUse(hits[firstEncrypted(hits)].target(), construct + " under NOT", "The "
+                                + "compound index has no value for a row with a NULL part, so under NOT such a row "
+                                + "would be missed where the original condition is false. Write the condition "
+                                + "without NOT (e.g. the positive search and EXCEPT, or compare in the application)");
+                    }
                     IndexTarget ix = indexTarget(ts, ci, construct);
                     queried.add(ix);
                     LegacyComparison[] window = windowComparisons(ts, ci, ix, construct, true);
@@ -2777,6 +2784,15 @@ public final class SqlAnalyzer {
                     conjuncts.removeIf(c -> removed.stream().anyMatch(r -> r == c));
                 }
             }
+        }
+
+        private int firstEncrypted(Hit[] hits) {
+            for (int k = 0; k < hits.length; k++) {
+                if (hits[k].target() != null) {
+                    return k;
+                }
+            }
+            throw new IllegalStateException("a compound index without an encrypted part");
         }
 
         // --------------------------------------------------------------------------------------------------------

@@ -152,6 +152,13 @@ class BlindIndexRewriteTest {
                 "INSERT INTO people (last_name, birth_date, name_dob_bidx) VALUES (?, ?, ?)");
         assertThat(refusal("UPDATE people SET last_name = ? WHERE id = ?").getMessage())
                 .contains("only some columns of compound blind index people.name_dob_bidx");
+        // under NOT a row with a NULL part (no index value) would turn false into unknown and be missed
+        for (String sql : List.of("SELECT id FROM people WHERE NOT (last_name = ? AND birth_date = ?)",
+                "SELECT id FROM people WHERE id = 1 OR NOT (id > 2 AND last_name = ? AND birth_date = ?)")) {
+            SQLException e = refusal(sql);
+            assertThat(e.getSQLState()).isEqualTo("VE010");
+            assertThat(e.getMessage()).contains("people.last_name", "compound index people.name_dob_bidx under NOT");
+        }
     }
 
     @Test
