@@ -111,6 +111,19 @@ public final class BlindIndexer {
         return out;
     }
 
+    /**
+     * How many enabled key versions the index's keyset has now: 1 normally, 2 while its key is being rotated
+     * (old and new version both enabled). A search must then look for the value under each
+     * ({@link #indexAllVersions(Object...)}), and comparing two stored index values is not meaningful.
+     */
+    public int enabledVersions() throws KeyException {
+        try {
+            return keys.prf(scope).getPrfs().size();
+        } catch (GeneralSecurityException e) {
+            throw new KeyException("cannot read the key versions of blind index " + definition.where(), e);
+        }
+    }
+
     @Override
     public String toString() {
         return "BlindIndexer[" + definition + "]";

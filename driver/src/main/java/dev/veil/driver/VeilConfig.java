@@ -47,6 +47,8 @@ public final class VeilConfig {
     private final Map<String, Map<String, EncryptedColumn>> columnsByTableName;
     private final List<EncryptedColumn> columns;
     private final boolean allowLegacyPlaintext;
+    /** {@code table.column} of the columns in the migration window (legacy plaintext readable), all when global. */
+    private final java.util.Set<String> legacyPlaintextColumns;
     private final Duration keyCacheTtl;
     private final Duration keyMaxStaleness;
     private final long statementCacheSize;
@@ -56,8 +58,10 @@ public final class VeilConfig {
     private final List<ConfiguredIndex> indexes;
     private final Encryption encryption;
 
-    private VeilConfig(Builder b, List<EncryptedColumn> columns, List<ConfiguredIndex> indexes) {
+    private VeilConfig(Builder b, List<EncryptedColumn> columns, List<ConfiguredIndex> indexes,
+            java.util.Set<String> legacyPlaintextColumns) {
         this.indexes = List.copyOf(indexes);
+        this.legacyPlaintextColumns = java.util.Set.copyOf(legacyPlaintextColumns);
         this.source = b.source;
         this.masterKey = b.masterKey;
         this.masterKeyOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.masterKeyOptions));
@@ -108,8 +112,24 @@ public final class VeilConfig {
         return columns;
     }
 
+    /** Whether every encrypted column reads legacy plaintext (the global switch). */
     public boolean allowLegacyPlaintext() {
         return allowLegacyPlaintext;
+    }
+
+    /**
+     * Whether a column is in its migration window: values that are not Veil ciphertext are read as plaintext, and
+     * searches through its blind indexes also compare the stored plaintext (sending the searched value). True for
+     * every column while {@link #allowLegacyPlaintext()} is on, else for the columns named by
+     * {@code legacy-plaintext: true} (YAML) or {@code veil.legacy-plaintext-columns}.
+     */
+    public boolean allowsLegacyPlaintext(EncryptedColumn column) {
+        return allowLegacyPlaintext || legacyPlaintextColumns.contains(column.qualified());
+    }
+
+    /** The columns named for legacy plaintext one by one ({@code table.column}); the global switch is apart. */
+    public java.util.Set<String> legacyPlaintextColumns() {
+        return legacyPlaintextColumns;
     }
 
     public Duration keyCacheTtl() {
@@ -211,6 +231,7 @@ public final class VeilConfig {
         private String keyTable = DEFAULT_KEY_TABLE;
         private final List<ColumnSpec> specs = new ArrayList<>();
         private boolean allowLegacyPlaintext;
+        private final List<LegacySpec> legacySpecs = new ArrayList<>();
         private Duration keyCacheTtl = Duration.ofMinutes(5);
         private Duration keyMaxStaleness = Duration.ofHours(1);
         private long statementCacheSize = 10_000;
@@ -267,6 +288,29 @@ public final class VeilConfig {
         /** Reads values that are not Veil ciphertext as plaintext (for migrations only). Off by default. */
         public Builder allowLegacyPlaintext(boolean allow) {
             this.allowLegacyPlaintext = allow;
+            return this;
+        }
+
+        /**
+         * Puts one encrypted column in its migration window (insecure while it lasts; see
+         * {@link VeilConfig#allowsLegacyPlaintext(EncryptedColumn)}). The column must be configured; checked in
+         * {@link #build()}.
+         *
+         * @param origin where it was asked for (YAML path, property name), for messages
+         */
+        public Builder legacyPlaintext(String table, String column, String origin) {
+            legacySpecs.add(new LegacySpec(table, column, null, origin == null ? source : origin));
+            return this;
+        }
+
+        /**
+         * Puts columns in their migration window by name: {@code table.column} or {@code schema.table.column}
+         * (quoted where SQL would quote them), as {@code veil.legacy-plaintext-columns} lists them.
+         */
+        public Builder legacyPlaintextColumns(Collection<String> names, String origin) {
+            for (String n : names) {
+                legacySpecs.add(new LegacySpec(null, null, n, origin == null ? source : origin));
+            }
             return this;
         }
 
@@ -406,7 +450,31 @@ public final class VeilConfig {
                 seen.put(key, s);
                 columns.add(c);
             }
-            return new VeilConfig(this, columns, indexes(columns));
+            return new VeilConfig(this, columns, indexes(columns), legacyColumns(columns));
+        }
+
+        /** The {@code table.column} of every column named for legacy plaintext; unknown names fail. */
+        private java.util.Set<String> legacyColumns(List<EncryptedColumn> columns) {
+            java.util.Set<String> out = new java.util.LinkedHashSet<>();
+            List<String> unknown = new ArrayList<>();
+            String origin = null;
+            for (LegacySpec s : legacySpecs) {
+                List<EncryptedColumn> found = s.resolve(columns);
+                if (found.isEmpty()) {
+                    unknown.add(s.written());
+                    origin = origin == null ? s.origin() : origin;
+                }
+                found.forEach(c -> out.add(c.qualified()));
+            }
+            if (!unknown.isEmpty()) {
+                List<String> known = columns.stream().map(EncryptedColumn::qualified).toList();
+                throw new VeilConfigException(origin + ": legacy plaintext is asked for " + String.join(", ", unknown)
+                        + ", which " + (unknown.size() == 1 ? "is not an encrypted column"
+                                : "are not encrypted columns")
+                        + " of this configuration. Name configured columns as table.column or schema.table.column"
+                        + (known.isEmpty() ? "" : " (configured: " + String.join(", ", known) + ")"));
+            }
+            return out;
         }
 
         private List<ConfiguredIndex> indexes(List<EncryptedColumn> columns) {
@@ -552,6 +620,50 @@ public final class VeilConfig {
             if (d == null || d.isZero() || d.isNegative()) {
                 throw new VeilConfigException(source + ": " + name + " must be a positive duration (e.g. PT5M), was " + d);
             }
+        }
+    }
+
+    /** A column named for legacy plaintext: by table and column (YAML), or by one dotted name (property). */
+    private record LegacySpec(String table, String column, String name, String origin) {
+        String written() {
+            return name != null ? "'" + name + "'" : table + "." + column;
+        }
+
+        /** Every configured column it names (an unqualified table names it in every schema); empty when none. */
+        List<EncryptedColumn> resolve(List<EncryptedColumn> columns) {
+            String schema = null;
+            String t;
+            String c;
+            try {
+                if (name != null) {
+                    String[] parts = Identifiers.split(name.trim());
+                    if (parts.length < 2 || parts.length > 3) {
+                        return List.of();
+                    }
+                    schema = parts.length == 3 ? parts[0] : null;
+                    t = parts[parts.length - 2];
+                    c = parts[parts.length - 1];
+                } else {
+                    TableName tn = TableName.parse(table);
+                    schema = tn.schema();
+                    t = tn.name();
+                    String[] parts = Identifiers.split(column);
+                    if (parts.length != 1) {
+                        return List.of();
+                    }
+                    c = parts[0];
+                }
+            } catch (RuntimeException e) {
+                return List.of();
+            }
+            List<EncryptedColumn> out = new ArrayList<>();
+            for (EncryptedColumn ec : columns) {
+                if (ec.table().name().equals(t) && ec.name().equals(c)
+                        && (schema == null || schema.equals(ec.table().schema()))) {
+                    out.add(ec);
+                }
+            }
+            return out;
         }
     }
 

@@ -145,6 +145,16 @@ public final class VeilDriver implements Driver {
             if (veil.getProperty(VeilProperty.ALLOW_LEGACY_PLAINTEXT.key()) != null) {
                 builder.allowLegacyPlaintext(bool(VeilProperty.ALLOW_LEGACY_PLAINTEXT, veil));
             }
+            String legacyColumns = VeilProperty.LEGACY_PLAINTEXT_COLUMNS.get(veil);
+            if (legacyColumns != null) {
+                List<String> names = new ArrayList<>();
+                for (String n : legacyColumns.split(",")) {
+                    if (!n.isBlank()) {
+                        names.add(n.trim());
+                    }
+                }
+                builder.legacyPlaintextColumns(names, VeilProperty.LEGACY_PLAINTEXT_COLUMNS.key());
+            }
             if (veil.getProperty(VeilProperty.KEY_CACHE_TTL.key()) != null) {
                 builder.keyCacheTtl(duration(VeilProperty.KEY_CACHE_TTL, veil));
             }

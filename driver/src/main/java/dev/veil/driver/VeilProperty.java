@@ -20,6 +20,10 @@ public enum VeilProperty {
             "Table holding the wrapped data keys; created when missing. May be schema-qualified."),
     ALLOW_LEGACY_PLAINTEXT("veil.allow-legacy-plaintext", "false",
             "Insecure, for migrations only: read values that are not Veil ciphertext as plaintext instead of failing."),
+    LEGACY_PLAINTEXT_COLUMNS("veil.legacy-plaintext-columns", null,
+            "Insecure, for one column's migration window: comma-separated table.column or schema.table.column whose "
+                    + "plaintext values are read, and whose blind-index searches also compare (and send) the searched "
+                    + "value in the clear."),
     KEY_CACHE_TTL("veil.key-cache-ttl", "PT5M",
             "How long an unwrapped data key is cached before it is refreshed from the KMS (ISO-8601 duration)."),
     KEY_MAX_STALENESS("veil.key-max-staleness", "PT1H",

@@ -19,6 +19,8 @@ import dev.veil.key.KeyRing;
 import dev.veil.key.KeyRingListener;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -137,7 +139,7 @@ public final class VeilRuntime implements AutoCloseable {
     /** The cipher of a configured column (one instance per column). */
     public ColumnCipher cipher(EncryptedColumn column) {
         return ciphers.computeIfAbsent(column, c -> new ColumnCipher(c.qualified(), c.boundName(), c.type(), keys,
-                config.allowLegacyPlaintext(), listeners));
+                config.allowsLegacyPlaintext(c), listeners));
     }
 
     /** The indexer of a configured blind index (one instance per index). */
@@ -190,7 +192,17 @@ public final class VeilRuntime implements AutoCloseable {
             for (String c : ix.index().columns()) {
                 q.append(Identifiers.quoteIfNeeded(c)).append(" IS NOT NULL AND ");
             }
-            q.append(Identifiers.quoteIfNeeded(ix.index().name())).append(" IS NULL LIMIT 1");
+            q.append(Identifiers.quoteIfNeeded(ix.index().name())).append(" IS NULL");
+            if (!ix.windowColumns().isEmpty()) {
+                // migration window: rows still in plaintext are found by the plaintext branch; only encrypted rows
+                // without an index value would be missed
+                List<String> encrypted = new ArrayList<>();
+                for (String c : ix.windowColumns()) {
+                    encrypted.add(Identifiers.quoteIfNeeded(c) + " LIKE '" + ColumnCipher.TEXT_PREFIX + "%'");
+                }
+                q.append(" AND (").append(String.join(" OR ", encrypted)).append(')');
+            }
+            q.append(" LIMIT 1");
             boolean pending;
             try (java.sql.Statement st = connection.createStatement();
                     java.sql.ResultSet rs = st.executeQuery(q.toString())) {

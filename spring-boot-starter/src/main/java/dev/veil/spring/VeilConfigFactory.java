@@ -79,6 +79,15 @@ final class VeilConfigFactory {
         if (p.getAllowLegacyPlaintext() != null) {
             b.allowLegacyPlaintext(p.getAllowLegacyPlaintext());
         }
+        List<String> legacyColumns = new ArrayList<>();
+        for (String c : p.getLegacyPlaintextColumns()) {
+            if (c != null && !c.isBlank()) {
+                legacyColumns.add(c.trim());
+            }
+        }
+        if (!legacyColumns.isEmpty()) {
+            b.legacyPlaintextColumns(legacyColumns, "veil.legacy-plaintext-columns");
+        }
         if (p.getStatementCacheSize() != null) {
             b.statementCacheSize(p.getStatementCacheSize());
         }

@@ -34,6 +34,13 @@ public class VeilProperties {
     /** Insecure, for migrations only: read values that are not Veil ciphertext as plaintext instead of failing. */
     private Boolean allowLegacyPlaintext;
 
+    /**
+     * Insecure, for one column's migration window: encrypted columns (table.column or schema.table.column) whose
+     * plaintext values are read, and whose blind-index searches also compare the stored plaintext, sending the
+     * searched value in the clear. Other columns stay strict.
+     */
+    private List<String> legacyPlaintextColumns = new ArrayList<>();
+
     /** How many distinct SQL texts keep their analysis cached (16 to 10000000); Veil's default is 10000. */
     private Long statementCacheSize;
 
@@ -95,6 +102,14 @@ public class VeilProperties {
 
     public void setAllowLegacyPlaintext(Boolean allowLegacyPlaintext) {
         this.allowLegacyPlaintext = allowLegacyPlaintext;
+    }
+
+    public List<String> getLegacyPlaintextColumns() {
+        return legacyPlaintextColumns;
+    }
+
+    public void setLegacyPlaintextColumns(List<String> legacyPlaintextColumns) {
+        this.legacyPlaintextColumns = legacyPlaintextColumns;
     }
 
     public Long getStatementCacheSize() {

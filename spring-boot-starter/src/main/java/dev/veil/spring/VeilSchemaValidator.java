@@ -87,11 +87,15 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
         }
         if (plaintextCheck != VeilProperties.PlaintextCheck.OFF) {
             List<VeilLegacyPlaintextException.Finding> findings = new ArrayList<>();
-            boolean legacyAllowed = false;
+            boolean legacyAllowed = true; // every finding is in a column whose migration window is open
             for (Map.Entry<DataSource, VeilRuntime> e : checked.entrySet()) {
-                legacyAllowed |= e.getValue().config().allowLegacyPlaintext();
+                VeilConfig config = e.getValue().config();
                 try {
-                    findings.addAll(samplePlaintext(e.getKey(), e.getValue().config(), sampleSize));
+                    for (VeilLegacyPlaintextException.Finding f : samplePlaintext(e.getKey(), config, sampleSize)) {
+                        findings.add(f);
+                        legacyAllowed &= config.allowLegacyPlaintext()
+                                || config.legacyPlaintextColumns().contains(f.column());
+                    }
                 } catch (SQLException ex) {
                     throw new IllegalStateException("Veil could not sample its encrypted columns for plaintext: "
                             + ex.getMessage() + " (veil.schema.plaintext-check=off skips this check)", ex);

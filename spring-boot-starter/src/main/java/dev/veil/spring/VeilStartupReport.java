@@ -41,6 +41,8 @@ final class VeilStartupReport implements SmartInitializingSingleton {
             LOG.log(System.Logger.Level.INFO, summary(config));
             if (config.allowLegacyPlaintext()) {
                 LOG.log(System.Logger.Level.WARNING, legacyWarning());
+            } else if (!config.legacyPlaintextColumns().isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, legacyColumnsWarning(config));
             }
         }
     }
@@ -65,6 +67,14 @@ final class VeilStartupReport implements SmartInitializingSingleton {
                     .append(i.definition().exact() ? "" : " (truncated to " + i.definition().bits() + " bits)");
         }
         return out.toString();
+    }
+
+    static String legacyColumnsWarning(VeilConfig config) {
+        return "Veil: the migration window is open for " + String.join(", ", config.legacyPlaintextColumns())
+                + " (veil.legacy-plaintext-columns; insecure, for migrations only): their values that are not Veil "
+                + "ciphertext are read as plaintext, and searches through their blind indexes send the searched value "
+                + "in the clear to match rows not yet encrypted. Re-save the legacy rows through Veil, then remove "
+                + "the setting.";
     }
 
     static String legacyWarning() {

@@ -71,6 +71,22 @@ class VeilAutoConfigurationTest {
     }
 
     @Test
+    void legacyPlaintextColumnsOpenTheMigrationWindowOfThoseColumnsOnly() {
+        runner.withPropertyValues("veil.legacy-plaintext-columns=patients.ssn, patients.email").run(context -> {
+            VeilConfig config = context.getBean(VeilConfig.class);
+            assertThat(config.allowLegacyPlaintext()).isFalse();
+            assertThat(config.legacyPlaintextColumns()).containsExactlyInAnyOrder("patients.ssn", "patients.email");
+            assertThat(config.allowsLegacyPlaintext(config.columnsOf(null, "patients").get("ssn"))).isTrue();
+            assertThat(config.allowsLegacyPlaintext(config.columnsOf(null, "patients").get("heart_rate"))).isFalse();
+        });
+        runner.withPropertyValues("veil.legacy-plaintext-columns=patients.sssn").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(VeilConfigException.class)
+                    .hasMessageContaining("'patients.sssn'").hasMessageContaining("veil.legacy-plaintext-columns");
+        });
+    }
+
+    @Test
     void combinesYamlWithAnnotationsAndReportsConflicts() {
         runner.withPropertyValues("veil.config=classpath:veil-extra.yml").run(context -> assertThat(
                 context.getBean(VeilConfig.class).columns()).extracting(EncryptedColumn::qualified)

@@ -231,9 +231,10 @@ public final class ColumnCipher {
         if (!allowLegacyPlaintext) {
             throw VeilSqlState.UNRECOGNIZED_CIPHERTEXT.exception("value in " + column + " is not Veil ciphertext "
                     + "(plaintext written before encryption was enabled, or written around Veil). To encrypt such "
-                    + "values in place, connect with veil.allow-legacy-plaintext=true, read the rows through Veil and "
-                    + "write each value back with a ? parameter (UPDATE … SET column = ? WHERE key = ?), then remove "
-                    + "the setting; see docs/configuration.md, \"Encrypting existing values\"");
+                    + "values in place, connect with veil.legacy-plaintext-columns=" + column + " (or YAML "
+                    + "legacy-plaintext: true on the column), read the rows through Veil and write each value back "
+                    + "with a ? parameter (UPDATE … SET column = ? WHERE key = ?), then remove the setting; see "
+                    + "docs/configuration.md, \"Encrypting existing values\"");
         }
         if (declaredType == null) {
             return stored;

@@ -29,13 +29,16 @@ public final class YamlConfigLoader {
     private static final class ColumnEntry {
         ValueType type;
         String renamedFrom;
+        boolean legacyPlaintext;
         List<YamlValue> indexes = List.of();
     }
 
     private static final YamlKeys<ColumnEntry> COLUMN = new YamlKeys<ColumnEntry>("a column entry",
-            "{} or { type: int, renamed-from: people.social_security_number, blind-index: email_bidx }")
+            "{} or { type: int, renamed-from: people.social_security_number, blind-index: email_bidx, "
+                    + "legacy-plaintext: true }")
             .key("type", (v, c) -> c.type = v.valueType())
             .key("renamed-from", (v, c) -> c.renamedFrom = v.string())
+            .key("legacy-plaintext", (v, c) -> c.legacyPlaintext = v.bool())
             .key("blind-index", (v, c) -> c.indexes = v.items());
 
     /** One blind index entry, simple (on a column) or compound (under {@code indexes:}). */
@@ -189,6 +192,9 @@ public final class YamlConfigLoader {
                     COLUMN.apply(entry, column);
                 }
                 into.column(table.key(), entry.key(), column.type, column.renamedFrom, entry.origin());
+                if (column.legacyPlaintext) {
+                    into.legacyPlaintext(table.key(), entry.key(), entry.origin());
+                }
                 for (YamlValue i : column.indexes) {
                     IndexEntry index = new IndexEntry();
                     if (i.isMap()) {

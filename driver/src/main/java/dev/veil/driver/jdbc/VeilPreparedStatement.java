@@ -90,17 +90,25 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
         }
     }
 
-    /** Computes and binds the derived blind index values from the kept parameter values. */
+    /**
+     * Before each execution: refuses a construct the current key versions make inexact, then computes and binds the
+     * derived values (blind index values under the keys of this moment, plaintext comparisons) from the kept
+     * parameter values.
+     */
     private void derive() throws SQLException {
+        plan.checkKeyVersions();
         if (map == null) {
             return;
         }
-        for (int k = 0; k < map.derivedCount(); k++) {
-            byte[] v = map.derivedValue(k, buffer);
+        Object[] values = map.derivedValues(buffer);
+        for (int k = 0; k < values.length; k++) {
+            Object v = values[k];
             if (v == null) {
-                preparedDelegate.setNull(map.derivedPosition(k), Types.BINARY);
+                preparedDelegate.setNull(map.derivedPosition(k), map.derivedSqlType(k));
+            } else if (v instanceof byte[]) {
+                preparedDelegate.setBytes(map.derivedPosition(k), (byte[]) v);
             } else {
-                preparedDelegate.setBytes(map.derivedPosition(k), v);
+                preparedDelegate.setString(map.derivedPosition(k), (String) v);
             }
         }
     }

@@ -22,7 +22,8 @@ public class VeilStatement extends DelegatingStatement {
     private String prepare(String sql) throws SQLException {
         StatementPlan plan = veil.plan(sql);
         current = plan;
-        return plan.sqlToSend(sql);
+        plan.checkKeyVersions();
+        return plan.sqlToExecute(sql);
     }
 
     private void after() {

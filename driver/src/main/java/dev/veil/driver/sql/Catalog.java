@@ -15,11 +15,24 @@ public interface Catalog {
 
     /**
      * Columns of one table: canonical names in order, each column's SQL type name and its declared maximum length
-     * in characters ({@code -1} when unbounded or unknown; {@code lengths} may be null when none is known).
+     * in characters ({@code -1} when unbounded or unknown; {@code lengths} may be null when none is known), and
+     * whether its collation is deterministic (equal text is equal bytes; {@code deterministic} may be null when
+     * unknown, read as deterministic: PostgreSQL's database default collations are).
      */
-    record TableInfo(List<String> columns, List<String> typeNames, List<Integer> lengths) {
+    record TableInfo(List<String> columns, List<String> typeNames, List<Integer> lengths,
+            List<Boolean> deterministic) {
         public TableInfo(List<String> columns, List<String> typeNames) {
-            this(columns, typeNames, null);
+            this(columns, typeNames, null, null);
+        }
+
+        public TableInfo(List<String> columns, List<String> typeNames, List<Integer> lengths) {
+            this(columns, typeNames, lengths, null);
+        }
+
+        /** Whether the column's collation is deterministic (true when unknown or not collatable). */
+        public boolean deterministic(String column) {
+            int i = deterministic == null ? -1 : columns.indexOf(column);
+            return i < 0 || deterministic.get(i);
         }
 
         public String typeOf(String column) {

@@ -19,8 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JdbcCatalog implements Catalog {
 
-    private static final String PG_COLUMNS = "SELECT a.attname, t.typname, a.atttypmod FROM pg_catalog.pg_attribute a "
+    private static final String PG_COLUMNS = "SELECT a.attname, t.typname, a.atttypmod, "
+            + "coalesce(co.collisdeterministic, true) FROM pg_catalog.pg_attribute a "
             + "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+            + "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
             + "WHERE a.attrelid = pg_catalog.to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
 
     /** Table shapes by qualified name as referenced; only tables that exist are cached. */
@@ -69,6 +71,7 @@ public final class JdbcCatalog implements Catalog {
         List<String> columns = new ArrayList<>();
         List<String> types = new ArrayList<>();
         List<Integer> lengths = new ArrayList<>();
+        List<Boolean> deterministic = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(PG_COLUMNS)) {
             ps.setString(1, name.sql());
             try (ResultSet rs = ps.executeQuery()) {
@@ -76,11 +79,13 @@ public final class JdbcCatalog implements Catalog {
                     columns.add(rs.getString(1));
                     types.add(rs.getString(2));
                     lengths.add(characterLength(rs.getString(2), rs.getInt(3)));
+                    deterministic.add(rs.getBoolean(4));
                 }
             }
         }
         return columns.isEmpty() ? null
-                : new TableInfo(List.copyOf(columns), List.copyOf(types), List.copyOf(lengths));
+                : new TableInfo(List.copyOf(columns), List.copyOf(types), List.copyOf(lengths),
+                        List.copyOf(deterministic));
     }
 
     /** {@code varchar(n)} and {@code char(n)} store n + 4 in {@code atttypmod}; -1 means no limit. */

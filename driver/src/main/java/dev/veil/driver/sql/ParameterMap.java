@@ -15,8 +15,11 @@ public final class ParameterMap {
     record ParamRef(int index) {
     }
 
-    /** One parameter Veil adds: its 1-based position in the sent statement, the index and its parts' sources. */
-    record Derived(int position, IndexTarget index, Object[] sources) {
+    /**
+     * One parameter Veil adds: its 1-based position in the sent statement, and which slot of which index values
+     * it carries (an index value under one key version, or a plaintext comparison's text).
+     */
+    record Derived(int position, IndexValues values, int slot) {
     }
 
     /** Marks a buffered parameter the application has not set. */
@@ -73,14 +76,39 @@ public final class ParameterMap {
         return derived[k].position();
     }
 
-    /** The index value of derived parameter {@code k} from the buffered values; null for SQL NULL. */
-    public byte[] derivedValue(int k, Object[] buffer) throws SQLException {
-        Derived d = derived[k];
-        Object[] parts = new Object[d.sources().length];
-        for (int i = 0; i < parts.length; i++) {
-            parts[i] = resolve(d.sources()[i], buffer);
+    /**
+     * Every derived parameter's value for one execution, from the buffered values: {@code byte[]} (an index value),
+     * {@code String} (a plaintext comparison's text) or null (SQL NULL). The values of one searched value are
+     * computed once, whatever the number of parameters they fill.
+     */
+    public Object[] derivedValues(Object[] buffer) throws SQLException {
+        Object[] out = new Object[derived.length];
+        java.util.Map<IndexValues, Object[]> computed = new java.util.IdentityHashMap<>();
+        for (int k = 0; k < derived.length; k++) {
+            Derived d = derived[k];
+            Object[] values = computed.get(d.values());
+            if (values == null) {
+                values = d.values().compute(buffer);
+                computed.put(d.values(), values);
+            }
+            out[k] = values[d.slot()];
         }
-        return d.index().compute(parts);
+        return out;
+    }
+
+    /** The JDBC type of derived parameter {@code k}'s SQL NULL: {@code BINARY} for index values, else text. */
+    public int derivedSqlType(int k) {
+        return IndexValues.isText(derived[k].slot()) ? java.sql.Types.VARCHAR : java.sql.Types.BINARY;
+    }
+
+    /** Whether every derived value comes from constants of the statement text (none from a parameter). */
+    boolean derivedFromConstantsOnly(int k) {
+        for (Object s : derived[k].values().sources()) {
+            if (s instanceof ParamRef) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Object resolve(Object source, Object[] buffer) throws SQLException {

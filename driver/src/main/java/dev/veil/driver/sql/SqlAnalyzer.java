@@ -279,6 +279,10 @@ public final class SqlAnalyzer {
     // ------------------------------------------------------------------------------------------------------------
     // Analysis state of one statement
 
+    /** One derived parameter of a rewrite: which slot of which index values it carries. */
+    private record DerivedRef(IndexValues values, int slot) {
+    }
+
     /** One output column of a query: its label and, when it carries ciphertext, the column's target. */
     private record Out(String label, Target target, boolean unknownWidth) {
         static final Out UNKNOWN = new Out(null, null, true);
@@ -343,9 +347,15 @@ public final class SqlAnalyzer {
         /** The statement's AST was changed for blind indexes and must be sent as deparsed. */
         boolean rewritten;
         boolean inMerge;
-        /** Derived parameters (index values), by marker number - DERIVED_MARK. */
-        final List<Object[]> derived = new ArrayList<>();
-        final List<IndexTarget> derivedIndexes = new ArrayList<>();
+        /** Derived parameters (index values, plaintext comparisons), by marker number - DERIVED_MARK. */
+        final List<DerivedRef> derived = new ArrayList<>();
+        /** Indexes used by constructs that compare stored index values with each other (need one key version). */
+        final Map<IndexTarget, String> singleVersion = new LinkedHashMap<>();
+        /** Search predicates Veil wrote (rewrites of the application's): never analysed again. */
+        final java.util.Set<Expression> rewrittenPredicates = java.util.Collections.newSetFromMap(
+                new java.util.IdentityHashMap<>());
+        /** How many NOTs enclose the condition being rewritten. */
+        int negations;
         final java.util.Set<Integer> dropped = new java.util.TreeSet<>();
         final java.util.Set<Integer> buffered = new java.util.TreeSet<>();
         final List<IndexTarget> queried = new ArrayList<>();
@@ -481,23 +491,12 @@ public final class SqlAnalyzer {
                 map = parameterMap;
             }
             LiteralTemplate template = null;
-            if (!slots.isEmpty()) {
-                String text = rewrittenText != null ? rewrittenText : st.toString();
-                Matcher m = SLOT.matcher(text);
-                List<String> parts = new ArrayList<>();
-                List<LiteralTemplate.Slot> ordered = new ArrayList<>();
-                int at = 0;
-                while (m.find()) {
-                    parts.add(text.substring(at, m.start()));
-                    ordered.add(slots.get(Integer.parseInt(m.group(1))));
-                    at = m.end();
-                }
-                parts.add(text.substring(at));
-                if (ordered.size() != slots.size()) {
-                    throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil could not rewrite the literals bound for "
-                            + "encrypted columns in this statement; use ? parameters");
-                }
-                template = new LiteralTemplate(parts.toArray(new String[0]), ordered);
+            boolean constantDerived = false;
+            for (int k = 0; map != null && k < map.derivedCount(); k++) {
+                constantDerived |= map.derivedFromConstantsOnly(k);
+            }
+            if (!slots.isEmpty() || constantDerived) {
+                template = template(rewrittenText != null ? rewrittenText : st.toString(), rewrittenText != null);
             }
             StatementPlan plan = new StatementPlan(null, params.toArray(new Target[0]), template, shape, modified,
                     template == null ? rewrittenText : null, cacheable);
@@ -509,10 +508,47 @@ public final class SqlAnalyzer {
                 }
                 plan.withGeneratedKeys(modifiedSource.visible(), companions);
             }
-            return map != null || !queried.isEmpty() ? plan.withIndexes(map, queried) : plan;
+            return map != null || !queried.isEmpty() || !singleVersion.isEmpty()
+                    ? plan.withIndexes(map, queried, singleVersion) : plan;
+        }
+
+        /**
+         * The text with holes: the literal slots' markers and, when {@code derivedHoles}, each derived parameter's
+         * {@code ?} (a plain statement gets them as literals).
+         */
+        private LiteralTemplate template(String text, boolean derivedHoles) {
+            java.util.TreeMap<Integer, Object[]> holes = new java.util.TreeMap<>(); // start → {end, hole}
+            Matcher m = SLOT.matcher(text);
+            int found = 0;
+            while (m.find()) {
+                holes.put(m.start(), new Object[] {m.end(), slots.get(Integer.parseInt(m.group(1)))});
+                found++;
+            }
+            if (found != slots.size()) {
+                throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil could not rewrite the literals bound for "
+                        + "encrypted columns in this statement; use ? parameters");
+            }
+            if (derivedHoles) {
+                for (int k = 0; k < derivedOffsets.length; k++) {
+                    holes.put(derivedOffsets[k],
+                            new Object[] {derivedOffsets[k] + 1, new LiteralTemplate.DerivedHole(k)});
+                }
+            }
+            List<String> parts = new ArrayList<>();
+            List<Object> ordered = new ArrayList<>();
+            int at = 0;
+            for (Map.Entry<Integer, Object[]> h : holes.entrySet()) {
+                parts.add(text.substring(at, h.getKey()));
+                ordered.add(h.getValue()[1]);
+                at = (Integer) h.getValue()[0];
+            }
+            parts.add(text.substring(at));
+            return new LiteralTemplate(parts.toArray(new String[0]), ordered);
         }
 
         private ParameterMap parameterMap;
+        /** Where each derived parameter's {@code ?} is in the renumbered text. */
+        private int[] derivedOffsets = new int[0];
         /** The table an INSERT/UPDATE/DELETE/MERGE modifies, when it has encrypted columns. */
         private TableSource modifiedSource;
 
@@ -538,6 +574,7 @@ public final class SqlAnalyzer {
             StringBuilder out = new StringBuilder(text.length());
             int[] positions = new int[originalCount];
             int[] derivedPositions = new int[derived.size()];
+            derivedOffsets = new int[derived.size()];
             int position = 0;
             char quote = 0;
             for (int i = 0; i < text.length(); i++) {
@@ -559,6 +596,7 @@ public final class SqlAnalyzer {
                     position++;
                     if (n >= DERIVED_MARK) {
                         derivedPositions[n - DERIVED_MARK] = position;
+                        derivedOffsets[n - DERIVED_MARK] = out.length();
                     } else if (n > ORIGINAL_MARK && n - ORIGINAL_MARK <= originalCount) {
                         positions[n - ORIGINAL_MARK - 1] = position;
                     } else {
@@ -589,7 +627,7 @@ public final class SqlAnalyzer {
                     throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil lost a blind index value while "
                             + "rewriting this statement; use plain ? parameters");
                 }
-                ds[k] = new ParameterMap.Derived(derivedPositions[k], derivedIndexes.get(k), derived.get(k));
+                ds[k] = new ParameterMap.Derived(derivedPositions[k], derived.get(k).values(), derived.get(k).slot());
             }
             parameterMap = new ParameterMap(positions, keep, ds);
             return out.toString();
@@ -882,7 +920,8 @@ public final class SqlAnalyzer {
                 if (ci.columns().size() > 1 && names.containsAll(ci.columns()) && ci.definition().exact()) {
                     covered.addAll(ci.columns());
                     out.add(ci.name());
-                    indexTarget(target, ci, "ON CONFLICT (…) with a unique index");
+                    storedValuesCompared(target, indexTarget(target, ci, "ON CONFLICT (…) with a unique index"),
+                            "ON CONFLICT (" + String.join(", ", ci.columns()) + ")");
                 }
             }
             for (String n : names) {
@@ -897,7 +936,8 @@ public final class SqlAnalyzer {
                                 + dev.veil.blindindex.BlindIndexDefinition.EXACT_BITS + " or more) with a unique "
                                 + "index on its companion column: Veil then conflicts on it");
                     }
-                    indexTarget(target, ci, "ON CONFLICT (…) with a unique index");
+                    storedValuesCompared(target, indexTarget(target, ci, "ON CONFLICT (…) with a unique index"),
+                            "ON CONFLICT (" + n + ")");
                     out.add(ci.name());
                 } else {
                     out.add(n);
@@ -1396,7 +1436,9 @@ public final class SqlAnalyzer {
                                         + "blind index (bits of " + dev.veil.blindindex.BlindIndexDefinition.EXACT_BITS
                                         + " or more) on it: Veil then groups by the index");
                             }
-                            queried.add(indexTarget(src, ci, "GROUP BY"));
+                            IndexTarget gx = indexTarget(src, ci, "GROUP BY");
+                            storedValuesCompared(src, gx, "GROUP BY " + h.target().column().qualified());
+                            queried.add(gx);
                             list.set(i, indexColumn((Column) e, ci));
                             groups.add(h);
                             rewritten = true;
@@ -2087,7 +2129,9 @@ public final class SqlAnalyzer {
                                     + dev.veil.blindindex.BlindIndexDefinition.EXACT_BITS + " or more) on the column: "
                                     + "Veil then counts distinct index values");
                         }
-                        queried.add(indexTarget(src, ci, construct));
+                        IndexTarget dx = indexTarget(src, ci, construct);
+                        storedValuesCompared(src, dx, "count(DISTINCT " + h.target().column().qualified() + ")");
+                        queried.add(dx);
                         rewritten = true;
                         @SuppressWarnings("unchecked")
                         ExpressionList<Expression> ps = (ExpressionList<Expression>) f.getParameters();
@@ -2249,11 +2293,15 @@ public final class SqlAnalyzer {
                 }
             }
             dev.veil.driver.codec.ValueType[] types = new dev.veil.driver.codec.ValueType[ci.columns().size()];
+            List<String> window = new ArrayList<>();
             for (int i = 0; i < types.length; i++) {
                 EncryptedColumn ec = src.enc.get(ci.columns().get(i));
                 types[i] = ec == null ? null : ec.type();
+                if (ec != null && config.allowsLegacyPlaintext(ec)) {
+                    window.add(ec.name());
+                }
             }
-            it = new IndexTarget(ci, indexers.apply(ci), src.name, types);
+            it = new IndexTarget(ci, indexers.apply(ci), src.name, types, window);
             indexTargets.put(key, it);
             return it;
         }
@@ -2298,27 +2346,18 @@ public final class SqlAnalyzer {
             return notAValue;
         }
 
-        /** The expression carrying an index value: a derived parameter, or a literal slot when all parts are constant. */
+        /** The expression carrying the index value a write stores: a derived parameter (a literal for a Statement). */
         Expression indexValue(IndexTarget ix, Object[] sources) {
+            return derivedParameter(IndexValues.write(ix, sources), IndexValues.PRIMARY);
+        }
+
+        /** A {@code ?} Veil adds, carrying one slot of {@code values} (computed before each execution). */
+        Expression derivedParameter(IndexValues values, int slot) {
             rewritten = true;
-            boolean constant = true;
-            for (Object o : sources) {
-                constant &= !(o instanceof ParameterMap.ParamRef);
-            }
-            if (constant) {
-                if (sql.indexOf('\u0001') >= 0) {
-                    throw refuse(VeilSqlState.UNANALYSABLE_STATEMENT, "the statement contains a U+0001 character and a "
-                            + "literal searched through blind index " + ix.index().qualified() + "; use a ? parameter");
-                }
-                StringValue v = new StringValue("\u0001" + slots.size() + "\u0001");
-                slots.add(new LiteralTemplate.Slot(null, null, ix, sources));
-                return v;
-            }
             JdbcParameter p = new JdbcParameter();
             p.setUseFixedIndex(true);
             p.setIndex(DERIVED_MARK + derived.size());
-            derived.add(sources);
-            derivedIndexes.add(ix);
+            derived.add(new DerivedRef(values, slot));
             return p;
         }
 
@@ -2383,8 +2422,8 @@ public final class SqlAnalyzer {
          * @param block why rows cannot be post-filtered here (null: top-level AND of the outermost SELECT)
          */
         Expression cond(Expression e, Scope scope, String clause, String block) {
-            if (e == null) {
-                return null;
+            if (e == null || rewrittenPredicates.contains(e)) {
+                return e;
             }
             if (e instanceof AndExpression) {
                 List<Expression> conjuncts = new ArrayList<>();
@@ -2406,7 +2445,12 @@ public final class SqlAnalyzer {
             }
             if (e instanceof net.sf.jsqlparser.expression.NotExpression) {
                 var n = (net.sf.jsqlparser.expression.NotExpression) e;
-                n.setExpression(cond(n.getExpression(), scope, clause, "under NOT"));
+                negations++;
+                try {
+                    n.setExpression(cond(n.getExpression(), scope, clause, "under NOT"));
+                } finally {
+                    negations--;
+                }
                 return n;
             }
             if (e instanceof ParenthesedExpressionList && ((ParenthesedExpressionList<?>) e).size() == 1) {
@@ -2492,14 +2536,91 @@ public final class SqlAnalyzer {
             if (!ix.exact() && (negated || block != null)) {
                 throw refuseTruncated(h.target(), ix, construct, negated ? "a negation (<>)" : block);
             }
+            LegacyComparison[] window = windowComparisons(src, ci, ix, construct, false);
             Object source = valueSource(value, h.target(), true);
             Object[] sources = {source};
             if (!ix.exact()) {
                 postFilter(col, h.target(), ix, 0, sources);
             }
-            b.setLeftExpression(indexColumn(col, ci));
-            b.setRightExpression(indexValue(ix, sources));
-            return b;
+            return search(col, ci, List.of(IndexValues.search(ix, sources, window)), new Column[] {col}, window,
+                    negated);
+        }
+
+        /**
+         * The rewritten search predicate for searched values through an index: by index under every enabled key
+         * version, with the plaintext branch when a part is in its migration window ({@link SearchPredicates}).
+         *
+         * @param columns each index part's column as the statement names it (null for parts not searched in SQL)
+         */
+        private Expression search(Column companionOf, ConfiguredIndex ci, List<IndexValues> values, Column[] columns,
+                LegacyComparison[] window, boolean negated) {
+            java.util.function.Supplier<Column> companion = () -> indexColumn(companionOf, ci);
+            Expression r;
+            if (window == null) {
+                r = SearchPredicates.byIndex(companion, values, this::derivedParameter, negated);
+            } else {
+                List<SearchPredicates.WindowPart> parts = new ArrayList<>();
+                for (int p = 0; p < window.length; p++) {
+                    if (window[p] != null) {
+                        Column c = columns[p];
+                        parts.add(new SearchPredicates.WindowPart(p, () -> new Column(c.getTable(), c.getColumnName()),
+                                window[p]));
+                    }
+                }
+                r = SearchPredicates.window(companion, values, parts, this::derivedParameter, negated);
+            }
+            rewrittenPredicates.add(r);
+            return r;
+        }
+
+        /**
+         * How each part of an index in its migration window compares stored plaintext, or null when no part is in
+         * one; refuses what cannot be compared exactly (a non-text column or declared type, a normalizer without an
+         * exact SQL form, a compound index with an encrypted part outside the window).
+         */
+        private LegacyComparison[] windowComparisons(TableSource src, ConfiguredIndex ci, IndexTarget ix,
+                String construct, boolean compound) {
+            if (ix.windowColumns().isEmpty()) {
+                return null;
+            }
+            Catalog.TableInfo info = info(src.name);
+            MigrationWindow.Part[] parts = new MigrationWindow.Part[ci.columns().size()];
+            for (int p = 0; p < parts.length; p++) {
+                String c = ci.columns().get(p);
+                parts[p] = new MigrationWindow.Part(src.enc.get(c), info == null ? null : info.typeOf(c),
+                        info == null || info.deterministic(c));
+            }
+            MigrationWindow.Verdict v = MigrationWindow.comparisons(ci, parts, ix.windowColumns());
+            if (v.refused()) {
+                throw refuseWindow(src, v.column(), ix, construct, v);
+            }
+            return v.comparisons();
+        }
+
+        /** VE010 for a refused search in a migration window: the column, the construct, why and the fix. */
+        private Refusal.Signal refuseWindow(TableSource src, EncryptedColumn column, IndexTarget ix,
+                String construct, MigrationWindow.Verdict v) {
+            EncryptedColumn c = column != null ? column : src.enc.get(ix.windowColumns().get(0));
+            return refuseWindow(target(c, src.name), ix, construct, v.why(), v.fix());
+        }
+
+        Refusal.Signal refuseWindow(Target t, IndexTarget ix, String construct, String why, String fix) {
+            return refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused the statement: encrypted column "
+                    + t.column().qualified() + " is in its migration window (legacy-plaintext), where " + construct
+                    + " through blind index " + ix.index().qualified() + " must also find the rows still in "
+                    + "plaintext, and " + why + ". " + fix);
+        }
+
+        /**
+         * Refuses, during a migration window, a construct that needs every row's index value (a join of two index
+         * columns, GROUP BY, count(DISTINCT), ON CONFLICT): rows still in plaintext have none. Otherwise records it
+         * as needing one enabled key version, checked before each execution.
+         */
+        private void storedValuesCompared(TableSource src, IndexTarget ix, String construct) {
+            if (!ix.windowColumns().isEmpty()) {
+                throw refuseWindow(src, null, ix, construct, MigrationWindow.storedValuesCompared(construct));
+            }
+            singleVersion.putIfAbsent(ix, construct + " through blind index " + ix.index().qualified());
         }
 
         /** {@code a.col = b.col}: both through exact indexes sharing a key (one index, or one join domain). */
@@ -2522,8 +2643,14 @@ public final class SqlAnalyzer {
                 throw refuseUse(l.target(), construct + " with " + r.target().column().qualified()
                         + " (their blind indexes have different keys)", fix);
             }
-            queried.add(indexTarget(ls, li, construct));
-            queried.add(indexTarget(rs, ri, construct));
+            IndexTarget lx = indexTarget(ls, li, construct);
+            IndexTarget rx = indexTarget(rs, ri, construct);
+            storedValuesCompared(ls, lx, "a join comparing two index columns (" + l.target().column().qualified()
+                    + " = " + r.target().column().qualified() + ")");
+            storedValuesCompared(rs, rx, "a join comparing two index columns (" + l.target().column().qualified()
+                    + " = " + r.target().column().qualified() + ")");
+            queried.add(lx);
+            queried.add(rx);
             rewritten = true;
             b.setLeftExpression(indexColumn((Column) b.getLeftExpression(), li));
             b.setRightExpression(indexColumn((Column) b.getRightExpression(), ri));
@@ -2552,17 +2679,19 @@ public final class SqlAnalyzer {
             if (!ix.exact() && (in.isNot() || block != null)) {
                 throw refuseTruncated(h.target(), ix, construct, in.isNot() ? "a negation (NOT IN)" : block);
             }
+            LegacyComparison[] window = windowComparisons(src, ci, ix, construct, false);
             Object[] all = new Object[list.size()];
+            List<IndexValues> values = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {
                 Object[] sources = {valueSource(list.get(i), h.target(), true)};
                 all[i] = sources[0];
-                list.set(i, indexValue(ix, sources));
+                values.add(IndexValues.search(ix, sources, window));
             }
+            Column col = (Column) in.getLeftExpression();
             if (!ix.exact()) {
-                postFilter((Column) in.getLeftExpression(), h.target(), ix, 0, all);
+                postFilter(col, h.target(), ix, 0, all);
             }
-            in.setLeftExpression(indexColumn((Column) in.getLeftExpression(), ci));
-            return in;
+            return search(col, ci, values, new Column[] {col}, window, in.isNot());
         }
 
         /**
@@ -2615,8 +2744,18 @@ public final class SqlAnalyzer {
                     if (!all) {
                         continue;
                     }
-                    IndexTarget ix = indexTarget(ts, ci, "a search on every part of compound index " + ci.qualified());
+                    String construct = "a search on every part of compound index " + ci.qualified();
+                    if (negations > 0) {
+                        // a row with a NULL part has no index value: NOT would turn the original's false into an
+                        // unknown and drop the row
+                        throw refuseUse(hits[firstEncrypted(hits)].target(), construct + " under NOT", "The "
+                                + "compound index has no value for a row with a NULL part, so under NOT such a row "
+                                + "would be missed where the original condition is false. Write the condition "
+                                + "without NOT (e.g. the positive search and EXCEPT, or compare in the application)");
+                    }
+                    IndexTarget ix = indexTarget(ts, ci, construct);
                     queried.add(ix);
+                    LegacyComparison[] window = windowComparisons(ts, ci, ix, construct, true);
                     Object[] sources = new Object[n];
                     int first = -1;
                     for (int k = 0; k < n; k++) {
@@ -2633,8 +2772,8 @@ public final class SqlAnalyzer {
                             }
                         }
                     }
-                    Expression replacement = new net.sf.jsqlparser.expression.operators.relational.EqualsTo(
-                            indexColumn(cols[first], ci), indexValue(ix, sources));
+                    Expression replacement = search(cols[first], ci, List.of(IndexValues.search(ix, sources, window)),
+                            cols, window, false);
                     List<Expression> removed = new ArrayList<>();
                     for (int k = 0; k < n; k++) {
                         if (hits[k].target() != null && k != first) {
@@ -2645,6 +2784,15 @@ public final class SqlAnalyzer {
                     conjuncts.removeIf(c -> removed.stream().anyMatch(r -> r == c));
                 }
             }
+        }
+
+        private int firstEncrypted(Hit[] hits) {
+            for (int k = 0; k < hits.length; k++) {
+                if (hits[k].target() != null) {
+                    return k;
+                }
+            }
+            throw new IllegalStateException("a compound index without an encrypted part");
         }
 
         // --------------------------------------------------------------------------------------------------------

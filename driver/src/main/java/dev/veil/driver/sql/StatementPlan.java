@@ -24,6 +24,8 @@ public final class StatementPlan {
     private boolean schemaChange;
     private ParameterMap parameterMap;
     private java.util.List<IndexTarget> queriedIndexes = java.util.List.of();
+    /** Indexes used by constructs that compare stored index values with each other, with each construct. */
+    private java.util.Map<IndexTarget, String> singleVersionUses = java.util.Map.of();
     private java.util.List<String> visibleColumns;
     private java.util.List<String> companionColumns = java.util.List.of();
 
@@ -66,6 +68,7 @@ public final class StatementPlan {
                 cacheable);
         p.parameterMap = parameterMap;
         p.queriedIndexes = queriedIndexes;
+        p.singleVersionUses = singleVersionUses;
         p.visibleColumns = visibleColumns;
         p.companionColumns = companionColumns;
         return p;
@@ -92,10 +95,24 @@ public final class StatementPlan {
     }
 
     /** Sets the blind-index parts of a plan; only while building it. */
-    StatementPlan withIndexes(ParameterMap map, java.util.List<IndexTarget> queried) {
+    StatementPlan withIndexes(ParameterMap map, java.util.List<IndexTarget> queried,
+            java.util.Map<IndexTarget, String> singleVersion) {
         this.parameterMap = map;
         this.queriedIndexes = java.util.List.copyOf(queried);
+        // in statement order, so a refusal names the first index of the statement
+        this.singleVersionUses = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(singleVersion));
         return this;
+    }
+
+    /**
+     * Refuses (VE010) this execution when a construct of the statement that compares stored index values with each
+     * other (a join through a join domain, GROUP BY, count(DISTINCT), ON CONFLICT) goes through a blind index whose
+     * key is being rotated: checked before each execution, since keys change while statements stay prepared.
+     */
+    public void checkKeyVersions() throws SQLException {
+        for (java.util.Map.Entry<IndexTarget, String> use : singleVersionUses.entrySet()) {
+            use.getKey().requireOneVersion(use.getValue());
+        }
     }
 
     /**
@@ -187,12 +204,23 @@ public final class StatementPlan {
     }
 
     /**
-     * The SQL to send for this execution: the original text, or — when literals are encrypted — the rewritten
-     * text with fresh ciphertexts.
+     * The SQL a prepared statement prepares: the original text, or the rewritten one — with fresh ciphertexts for
+     * encrypted literals and {@code ?} for the values Veil derives at each execution.
      */
     public String sqlToSend(String original) throws SQLException {
         if (literals != null) {
-            return literals.render();
+            return literals.render(null);
+        }
+        return sqlToPrepare != null ? sqlToPrepare : original;
+    }
+
+    /**
+     * The SQL a plain statement executes now: as {@link #sqlToSend(String)}, with the derived values (blind index
+     * values under the keys of this moment) written in as literals.
+     */
+    public String sqlToExecute(String original) throws SQLException {
+        if (literals != null) {
+            return literals.render(parameterMap == null ? null : parameterMap.derivedValues(null));
         }
         return sqlToPrepare != null ? sqlToPrepare : original;
     }

@@ -168,6 +168,35 @@ class YamlConfigLoaderTest {
     }
 
     @Test
+    void legacyPlaintextOnAColumnPutsOnlyThatColumnInItsMigrationWindow() {
+        VeilConfig config = load(MASTER_KEY + "tables:\n  patients:\n    ssn: { legacy-plaintext: true }\n"
+                + "    email: { legacy-plaintext: false }\n  clinic.visits:\n    notes: { legacy-plaintext: true }\n")
+                .build();
+        Map<String, EncryptedColumn> patients = config.columnsOf(null, "patients");
+        assertThat(config.allowLegacyPlaintext()).isFalse();
+        assertThat(config.allowsLegacyPlaintext(patients.get("ssn"))).isTrue();
+        assertThat(config.allowsLegacyPlaintext(patients.get("email"))).isFalse();
+        assertThat(config.allowsLegacyPlaintext(config.columnsOf("clinic", "visits").get("notes"))).isTrue();
+        assertThat(config.legacyPlaintextColumns()).containsExactlyInAnyOrder("patients.ssn", "clinic.visits.notes");
+    }
+
+    @Test
+    void theGlobalSwitchStillMeansEveryColumn() {
+        VeilConfig config = load(MASTER_KEY + "allow-legacy-plaintext: true\ntables: { patients: { ssn: {}, email: {} } }")
+                .build();
+        assertThat(config.columns()).allSatisfy(c -> assertThat(config.allowsLegacyPlaintext(c)).isTrue());
+        assertThat(config.legacyPlaintextColumns()).isEmpty();
+    }
+
+    @Test
+    void misspelledOrNonBooleanLegacyPlaintextIsRefused() {
+        assertThat(error(MASTER_KEY + "tables:\n  patients:\n    ssn: { legacy-plaintxt: true }\n"))
+                .contains("unknown key 'legacy-plaintxt'", "legacy-plaintext");
+        assertThat(error(MASTER_KEY + "tables:\n  patients:\n    ssn: { legacy-plaintext: sometimes }\n"))
+                .contains("legacy-plaintext");
+    }
+
+    @Test
     void encryptionDefaultsToAesGcmAndAcceptsXaes() {
         assertThat(load(MASTER_KEY).build().encryption()).isEqualTo(VeilConfig.Encryption.AES_256_GCM);
         assertThat(load(MASTER_KEY + "encryption: xaes-256-gcm\n").build().encryption())

@@ -59,26 +59,33 @@ class BlindIndexRewriteTest {
     @Test
     void equalityWithParameterSearchesTheIndexAndNeverSendsTheValue() throws SQLException {
         StatementPlan p = plan("SELECT id, email FROM people WHERE email = ? AND id > ?");
-        assertThat(sent(p)).isEqualTo("SELECT id, email FROM people WHERE email_bidx = ? AND id > ?");
+        // the value under the primary key version and under the other enabled one (the primary's again normally)
+        assertThat(sent(p)).isEqualTo("SELECT id, email FROM people WHERE email_bidx IN (?, ?) AND id > ?");
         ParameterMap m = p.parameterMap();
         assertThat(m.position(1)).isZero(); // the plaintext is never bound
         assertThat(m.buffered(1)).isTrue();
-        assertThat(m.position(2)).isEqualTo(2);
-        assertThat(m.derivedCount()).isEqualTo(1);
+        assertThat(m.position(2)).isEqualTo(3);
+        assertThat(m.derivedCount()).isEqualTo(2);
         assertThat(m.derivedPosition(0)).isEqualTo(1);
+        assertThat(m.derivedPosition(1)).isEqualTo(2);
+        assertThat(m.derivedSqlType(0)).isEqualTo(java.sql.Types.BINARY);
         assertThat(p.queriedIndexes()).extracting(i -> i.index().qualified()).containsExactly("people.email_bidx");
     }
 
     @Test
     void valueOnTheLeftInListsNotEqualAndNegationsAreRewritten() throws SQLException {
         assertThat(sent(plan("SELECT id FROM people p WHERE ? = p.email"))).isEqualTo(
-                "SELECT id FROM people p WHERE p.email_bidx = ?");
-        assertThat(sent(plan("SELECT id FROM people WHERE email IN (?, ?, ?)"))).isEqualTo(
-                "SELECT id FROM people WHERE email_bidx IN (?, ?, ?)");
+                "SELECT id FROM people p WHERE p.email_bidx IN (?, ?)");
+        StatementPlan in = plan("SELECT id FROM people WHERE email IN (?, ?, ?)");
+        assertThat(sent(in)).isEqualTo("SELECT id FROM people WHERE email_bidx IN (?, ?, ?, ?, ?, ?)");
+        assertThat(in.parameterMap().derivedCount()).isEqualTo(6);
+        for (int i = 1; i <= 3; i++) {
+            assertThat(in.parameterMap().position(i)).isZero();
+        }
         assertThat(sent(plan("SELECT id FROM people WHERE email <> ? OR NOT (email NOT IN (?))"))).isEqualTo(
-                "SELECT id FROM people WHERE email_bidx <> ? OR NOT (email_bidx NOT IN (?))");
+                "SELECT id FROM people WHERE email_bidx NOT IN (?, ?) OR NOT (email_bidx NOT IN (?, ?))");
         assertThat(sent(plan("SELECT id FROM people WHERE email IS NULL OR email = ?"))).isEqualTo(
-                "SELECT id FROM people WHERE email IS NULL OR email_bidx = ?");
+                "SELECT id FROM people WHERE email IS NULL OR email_bidx IN (?, ?)");
     }
 
     @Test
@@ -91,12 +98,13 @@ class BlindIndexRewriteTest {
     @Test
     void subqueriesUpdatesAndDeletesAreRewritten() throws SQLException {
         assertThat(sent(plan("SELECT id FROM staff WHERE id IN (SELECT id FROM people WHERE email = ?)")))
-                .isEqualTo("SELECT id FROM staff WHERE id IN (SELECT id FROM people WHERE email_bidx = ?)");
+                .isEqualTo("SELECT id FROM staff WHERE id IN (SELECT id FROM people WHERE email_bidx IN (?, ?))");
         assertThat(sent(plan("DELETE FROM people WHERE email = ?"))).isEqualTo(
-                "DELETE FROM people WHERE email_bidx = ?");
+                "DELETE FROM people WHERE email_bidx IN (?, ?)");
         StatementPlan u = plan("UPDATE people SET name = ? WHERE email = ? AND id = ?");
-        assertThat(sent(u)).isEqualTo("UPDATE people SET name = ? WHERE email_bidx = ? AND id = ?");
-        assertThat(u.parameterMap().position(3)).isEqualTo(3);
+        assertThat(sent(u)).isEqualTo("UPDATE people SET name = ? WHERE email_bidx IN (?, ?) AND id = ?");
+        assertThat(u.parameterMap().position(1)).isEqualTo(1);
+        assertThat(u.parameterMap().position(3)).isEqualTo(4);
     }
 
     @Test
@@ -113,7 +121,13 @@ class BlindIndexRewriteTest {
         StatementPlan u = plan("UPDATE people SET email = ? WHERE id = ?");
         assertThat(sent(u)).isEqualTo("UPDATE people SET email = ?, email_bidx = ? WHERE id = ?");
         assertThat(u.parameterMap().position(2)).isEqualTo(3);
-        assertThat(sent(plan("UPDATE people SET email = NULL WHERE id = ?"))).contains("email_bidx = NULL");
+        // a companion value from constants is a derived parameter too: prepared with ?, executed as a literal
+        StatementPlan nul = plan("UPDATE people SET email = NULL WHERE id = ?");
+        assertThat(sent(nul)).isEqualTo("UPDATE people SET email = NULL, email_bidx = ? WHERE id = ?");
+        assertThat(nul.parameterMap().derivedSqlType(0)).isEqualTo(java.sql.Types.BINARY);
+        StatementPlan literal = plan("UPDATE people SET email = NULL WHERE id = 1");
+        assertThat(literal.sqlToExecute("original")).isEqualTo(
+                "UPDATE people SET email = NULL, email_bidx = NULL WHERE id = 1");
     }
 
     @Test
@@ -127,16 +141,24 @@ class BlindIndexRewriteTest {
     @Test
     void compoundIndexReplacesTheEqualitiesOnAllItsParts() throws SQLException {
         StatementPlan p = plan("SELECT id FROM people WHERE last_name = ? AND id > ? AND birth_date = ?");
-        assertThat(sent(p)).isEqualTo("SELECT id FROM people WHERE name_dob_bidx = ? AND id > ?");
+        assertThat(sent(p)).isEqualTo("SELECT id FROM people WHERE name_dob_bidx IN (?, ?) AND id > ?");
         ParameterMap m = p.parameterMap();
         assertThat(m.position(1)).isZero();
-        assertThat(m.position(2)).isEqualTo(2);
+        assertThat(m.position(2)).isEqualTo(3);
         assertThat(m.position(3)).isZero();
         assertThat(m.derivedPosition(0)).isEqualTo(1);
+        assertThat(m.derivedPosition(1)).isEqualTo(2);
         assertThat(sent(plan("INSERT INTO people (last_name, birth_date) VALUES (?, ?)"))).isEqualTo(
                 "INSERT INTO people (last_name, birth_date, name_dob_bidx) VALUES (?, ?, ?)");
         assertThat(refusal("UPDATE people SET last_name = ? WHERE id = ?").getMessage())
                 .contains("only some columns of compound blind index people.name_dob_bidx");
+        // under NOT a row with a NULL part (no index value) would turn false into unknown and be missed
+        for (String sql : List.of("SELECT id FROM people WHERE NOT (last_name = ? AND birth_date = ?)",
+                "SELECT id FROM people WHERE id = 1 OR NOT (id > 2 AND last_name = ? AND birth_date = ?)")) {
+            SQLException e = refusal(sql);
+            assertThat(e.getSQLState()).isEqualTo("VE010");
+            assertThat(e.getMessage()).contains("people.last_name", "compound index people.name_dob_bidx under NOT");
+        }
     }
 
     @Test
@@ -161,7 +183,7 @@ class BlindIndexRewriteTest {
     @Test
     void truncatedIndexPostFiltersPlainSelectsWithAHiddenColumn() throws SQLException {
         StatementPlan p = plan("SELECT id FROM people WHERE ssn = ?");
-        assertThat(sent(p)).isEqualTo("SELECT id, ssn AS veil_filter_1 FROM people WHERE ssn_bidx = ?");
+        assertThat(sent(p)).isEqualTo("SELECT id, ssn AS veil_filter_1 FROM people WHERE ssn_bidx IN (?, ?)");
         assertThat(p.result().hidden()).isEqualTo(1);
         assertThat(p.result().filters()).hasSize(1);
         for (String sql : List.of("SELECT id FROM people WHERE ssn = ? LIMIT 1",
@@ -205,6 +227,40 @@ class BlindIndexRewriteTest {
                 "SELECT id FROM (SELECT id, email FROM people) x WHERE x.email = ?")) {
             assertThat(refusal(sql).getSQLState()).as(sql).isEqualTo("VE010");
         }
+    }
+
+    @Test
+    void aColumnInItsMigrationWindowAlsoComparesThePlaintextOfRowsWithoutIndexValue() throws SQLException {
+        VeilConfig window = VeilConfig.builder().masterKey("local-keyset:/nonexistent/keyset.json")
+                .encrypt("members", "email", ValueType.STRING).encrypt("members", "nick", ValueType.STRING)
+                .encrypt("members", "phone", ValueType.STRING)
+                .blindIndex(BlindIndexSpec.of("members", "email", "test"))
+                .blindIndex(new BlindIndexSpec("members", List.of("nick"), null, 0, List.of("lowercase"), null, null,
+                        null, "test"))
+                .blindIndex(BlindIndexSpec.of("members", "phone", "test"))
+                .legacyPlaintextColumns(List.of("members.email", "members.nick"), "test").build();
+        SqlAnalyzerTest.FakeCatalog c = new SqlAnalyzerTest.FakeCatalog().table("members", "id int4", "email text",
+                "email_bidx bytea", "nick text", "nick_bidx bytea", "phone text", "phone_bidx bytea");
+        SqlAnalyzer a = new SqlAnalyzer(window, x -> null);
+        StatementPlan eq = a.plan("SELECT id FROM members WHERE email = ?", c);
+        assertThat(sent(eq)).isEqualTo("SELECT id FROM members WHERE ((email_bidx IN (?, ?) AND email_bidx IS NOT "
+                + "NULL) OR (email_bidx IS NULL AND email NOT LIKE 'veil1:%' AND email = ?))");
+        assertThat(eq.parameterMap().position(1)).isZero();
+        assertThat(eq.parameterMap().derivedSqlType(2)).isEqualTo(java.sql.Types.VARCHAR);
+        assertThat(sent(a.plan("SELECT id FROM members WHERE email NOT IN (?, ?)", c))).isEqualTo(
+                "SELECT id FROM members WHERE NOT ((email_bidx IN (?, ?, ?, ?) AND email_bidx IS NOT NULL) OR "
+                        + "(email_bidx IS NULL AND email NOT LIKE 'veil1:%' AND email IN (?, ?)))");
+        assertThat(sent(a.plan("SELECT id FROM members WHERE nick IN (?, ?)", c))).isEqualTo(
+                "SELECT id FROM members WHERE ((nick_bidx IN (?, ?, ?, ?) AND nick_bidx IS NOT NULL) OR "
+                        + "(nick_bidx IS NULL AND nick NOT LIKE 'veil1:%' AND (nick ~ ? OR nick ~ ?)))");
+        // a column outside the window: a plain index search, its value never sent
+        assertThat(sent(a.plan("SELECT id FROM members WHERE phone = ?", c))).isEqualTo(
+                "SELECT id FROM members WHERE phone_bidx IN (?, ?)");
+        StatementPlan g = a.plan("SELECT count(*) FROM members GROUP BY email", c);
+        SQLException e = catchThrowableOfType(SQLException.class, g::checkAllowed);
+        assertThat(e.getSQLState()).isEqualTo("VE010");
+        assertThat(e.getMessage()).contains("members.email", "migration window", "GROUP BY members.email",
+                "after the column is converted");
     }
 
     private static String column(Target t) {

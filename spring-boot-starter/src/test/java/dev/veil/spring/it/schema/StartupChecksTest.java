@@ -82,6 +82,20 @@ class StartupChecksTest {
     }
 
     @Test
+    void plaintextOnlyInColumnsWhoseWindowIsOpenWarnsInsteadOfFailing(CapturedOutput output) throws Exception {
+        plain("INSERT INTO visits (id, name, notes) VALUES (1, 'Ada', convert_to('plain notes', 'UTF8'))");
+        try (ConfigurableApplicationContext context = app(DB.veilUrl(),
+                "veil.legacy-plaintext-columns=visits.notes").run()) {
+            assertThat(output).contains("Veil: the migration window is open for visits.notes")
+                    .contains("Veil: encrypted columns hold values that are not Veil ciphertext: [visits.notes: 1 of 1")
+                    .doesNotContain("plain notes");
+        }
+        // a window on another column does not excuse this one
+        assertThatThrownBy(() -> app(DB.veilUrl(), "veil.legacy-plaintext-columns=visits.pulse").run())
+                .isInstanceOf(VeilLegacyPlaintextException.class);
+    }
+
+    @Test
     void aStatementVeilRefusesInDataSqlIsReportedWithoutItsValuesOrAStackTrace(CapturedOutput output) {
         assertThatThrownBy(() -> app(DB.veilUrl(), "spring.sql.init.mode=always",
                 "spring.sql.init.data-locations=classpath:veil-refused-data.sql").run());
