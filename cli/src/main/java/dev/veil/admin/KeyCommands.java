@@ -142,6 +142,15 @@ final class KeyCommands {
                     throw AdminContext.failure("cannot read the shape of " + t.name(), ex);
                 }
                 List<EncryptedColumn> cols = storable(shape, e.getValue());
+                if (cols.isEmpty()) {
+                    if (column != null) {
+                        EncryptedColumn c = e.getValue().get(0);
+                        throw AdminException.usage(c + (shape.has(c.name()) ? " is " + shape.type(c.name())
+                                + ", which cannot hold ciphertext" : " does not exist in the database")
+                                + "; veil ddl shows the DDL it needs");
+                    }
+                    continue; // nothing there can hold ciphertext; veil status reports it
+                }
                 JobSpec spec = ctx.jobs.reencrypt("reencrypt " + t.name() + " " + Migrations.names(cols) + " to "
                         + primary, shape, cols, primary);
                 out.add(ctx.engine.run(spec, options, List.of()));
