@@ -42,7 +42,7 @@ final class KeyCommands {
         }
         try {
             Set<KeyScope> existing = new LinkedHashSet<>();
-            if (!dryRun) {
+            if (!dryRun || keyTableExists()) { // listing creates a missing key table: not in a dry run
                 for (StoredKey k : ctx.keys.list()) {
                     existing.add(k.scope());
                 }
@@ -73,6 +73,17 @@ final class KeyCommands {
             throw AdminContext.failure("cannot create the data keys", e);
         } catch (SQLException e) {
             throw AdminContext.failure("cannot create the job table " + ctx.checkpoints.table(), e);
+        }
+    }
+
+    private boolean keyTableExists() throws SQLException {
+        try (Connection c = ctx.open(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, ctx.config.keyTable());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 
