@@ -7,7 +7,9 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "retire", description = "Retire keys no value uses any more.", subcommands = RetireCommand.DataKey.class)
+@Command(mixinStandardHelpOptions = true, name = "retire", description = {"Retire keys no value uses any more.", "",
+        "Example:",
+        "  veil retire data-key --table patients --version 1234567890 --url … --config veil.yml"}, subcommands = RetireCommand.DataKey.class)
 final class RetireCommand implements Runnable {
 
     @picocli.CommandLine.Spec
