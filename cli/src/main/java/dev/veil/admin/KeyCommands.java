@@ -44,7 +44,7 @@ final class KeyCommands {
         }
         try {
             Set<KeyScope> existing = new LinkedHashSet<>();
-            if (!dryRun) {
+            if (!dryRun || keyTableExists()) { // listing creates a missing key table: not in a dry run
                 for (StoredKey k : ctx.keys.list()) {
                     existing.add(k.scope());
                 }
@@ -75,6 +75,17 @@ final class KeyCommands {
             throw AdminContext.failure("cannot create the data keys", e);
         } catch (SQLException e) {
             throw AdminContext.failure("cannot create the job table " + ctx.checkpoints.table(), e);
+        }
+    }
+
+    private boolean keyTableExists() throws SQLException {
+        try (Connection c = ctx.open(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, ctx.config.keyTable());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 
@@ -144,6 +155,15 @@ final class KeyCommands {
                     throw AdminContext.failure("cannot read the shape of " + t.name(), ex);
                 }
                 List<EncryptedColumn> cols = storable(shape, e.getValue());
+                if (cols.isEmpty()) {
+                    if (column != null) {
+                        EncryptedColumn c = e.getValue().get(0);
+                        throw AdminException.usage(c + (shape.has(c.name()) ? " is " + shape.type(c.name())
+                                + ", which cannot hold ciphertext" : " does not exist in the database")
+                                + "; veil ddl shows the DDL it needs");
+                    }
+                    continue; // nothing there can hold ciphertext; veil status reports it
+                }
                 JobSpec spec = ctx.jobs.reencrypt("reencrypt " + t.name() + " " + Migrations.names(cols) + " to "
                         + primary, shape, cols, primary);
                 out.add(ctx.run(spec, options, List.of()));

@@ -64,6 +64,9 @@ final class Connection {
             }
             VeilConfig vc = VeilDriver.configFrom(veil);
             Properties props = new Properties();
+            // pgjdbc otherwise puts a failed batch's parameters and the server's DETAIL ("Failing row contains
+            // (…)") into exception messages, which the commands print: values would reach stderr and the JSON
+            props.setProperty("logServerErrorDetail", "false");
             String who = user != null ? user : System.getenv("VEIL_DB_USER");
             if (who != null) {
                 props.setProperty("user", who);

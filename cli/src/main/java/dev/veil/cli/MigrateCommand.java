@@ -10,8 +10,10 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "migrate", description = "Adopt Veil on columns that hold plaintext, online (see "
-        + "docs/rotation-and-migration.md).", subcommands = {MigrateCommand.Encrypt.class, MigrateCommand.Finish.class,
+@Command(mixinStandardHelpOptions = true, name = "migrate", description = {"Adopt Veil on columns that hold plaintext, online (see "
+        + "docs/rotation-and-migration.md).", "",
+        "Example:",
+        "  veil migrate encrypt --column users.email --url … --config veil.yml"}, subcommands = {MigrateCommand.Encrypt.class, MigrateCommand.Finish.class,
                 MigrateCommand.Decrypt.class})
 final class MigrateCommand implements Runnable {
 

@@ -7,7 +7,9 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "retire", description = "Retire keys no value uses any more.", subcommands = RetireCommand.DataKey.class)
+@Command(mixinStandardHelpOptions = true, name = "retire", description = {"Retire keys no value uses any more.", "",
+        "Example:",
+        "  veil retire data-key --table patients --version 1234567890 --url … --config veil.yml"}, subcommands = RetireCommand.DataKey.class)
 final class RetireCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -18,12 +20,17 @@ final class RetireCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "data-key", description = {"Delete one version of a table's data key for good. Refuses (exit 3) "
+    // no mixinStandardHelpOptions: its --version (-V, print the version) would clash with --version ID, and picocli
+    // then drops the whole mixin, --help included
+    @Command(name = "data-key", description = {"Delete one version of a table's data key for good. Refuses (exit 3) "
             + "while any value still uses it — re-counted under a lock that holds writes back, at the moment of "
             + "retirement — and refuses the primary.", "",
             "Example:",
             "  veil retire data-key --table patients --version 1234567890 --url … --config veil.yml"})
     static final class DataKey extends AdminCommand {
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
 
         @Option(names = "--table", paramLabel = "TABLE", required = true)
         String table;

@@ -11,7 +11,9 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "rotate", description = "Rotate keys.", subcommands = {RotateCommand.MasterKey.class,
+@Command(mixinStandardHelpOptions = true, name = "rotate", description = {"Rotate keys.", "",
+        "Example:",
+        "  veil rotate data-key --table patients --url … --config veil.yml"}, subcommands = {RotateCommand.MasterKey.class,
         RotateCommand.DataKey.class, RotateCommand.IndexKey.class})
 final class RotateCommand implements Runnable {
 

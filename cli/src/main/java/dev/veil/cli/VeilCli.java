@@ -14,7 +14,10 @@ import picocli.CommandLine.Command;
                 + "YAML) and --user; the password comes from VEIL_DB_PASSWORD, PGPASSWORD or --password-file, never "
                 + "from the command line. --json prints one JSON object on standard output.", "",
                 "Exit codes: 0 success, 1 failure, 2 bad usage or configuration, 3 a check found problems, "
-                + "4 interrupted (resumable)."},
+                + "4 interrupted (resumable).", "",
+                "Examples:",
+                "  veil status --url jdbc:postgresql://db/app --user app --config veil.yml",
+                "  veil reencrypt --help"},
         subcommands = {InitCommand.class, StatusCommand.class, DdlCommand.class, MigrateCommand.class,
                 BackfillCommand.class, RotateCommand.class, ReencryptCommand.class, RetireCommand.class,
                 DoctorCommand.class, CommandLine.HelpCommand.class})
