@@ -71,8 +71,7 @@ final class Status {
             }
         }
         List<StatusReport.JobStatus> jobs = new ArrayList<>();
-        ctx.checkpoints.ensure(c);
-        for (var j : ctx.checkpoints.unfinished(c)) {
+        for (var j : ctx.checkpoints.exists(c) ? ctx.checkpoints.unfinished(c) : List.<dev.veil.admin.job.Checkpoints.JobRow>of()) {
             jobs.add(new StatusReport.JobStatus(j.job(), j.parts(), j.done(), j.examined(), j.changed(),
                     j.updatedAt().toString()));
         }

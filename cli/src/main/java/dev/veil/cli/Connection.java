@@ -42,6 +42,10 @@ final class Connection {
         if (u == null || u.isBlank()) {
             throw AdminException.usage("no database: give --url jdbc:postgresql://host:port/db (or set VEIL_DB_URL)");
         }
+        if (u.toLowerCase(java.util.Locale.ROOT).matches(".*[?&]password=.*")) {
+            throw AdminException.usage("--url contains a password, which would show in the process list and the shell "
+                    + "history; remove it and set VEIL_DB_PASSWORD (or PGPASSWORD, or --password-file) instead");
+        }
         try {
             Properties veil = new Properties();
             String plain = u;

@@ -10,14 +10,18 @@ import picocli.CommandLine.Option;
 @Command(mixinStandardHelpOptions = true, name = "retire", description = {"Retire keys no value uses any more.", "",
         "Example:",
         "  veil retire data-key --table patients --version 1234567890 --url … --config veil.yml"}, subcommands = RetireCommand.DataKey.class)
-final class RetireCommand implements Runnable {
+final class RetireCommand implements java.util.concurrent.Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand: usage on standard error, exit 2 (bad usage). */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        System.err.println(spec.qualifiedName() + ": name a command: " + String.join(", ",
+                spec.subcommands().keySet()));
+        spec.commandLine().usage(System.err);
+        return 2;
     }
 
     // no mixinStandardHelpOptions: its --version (-V, print the version) would clash with --version ID, and picocli

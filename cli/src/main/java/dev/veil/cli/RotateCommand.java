@@ -15,14 +15,18 @@ import picocli.CommandLine.Option;
         "Example:",
         "  veil rotate data-key --table patients --url … --config veil.yml"}, subcommands = {RotateCommand.MasterKey.class,
         RotateCommand.DataKey.class, RotateCommand.IndexKey.class})
-final class RotateCommand implements Runnable {
+final class RotateCommand implements java.util.concurrent.Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand: usage on standard error, exit 2 (bad usage). */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        System.err.println(spec.qualifiedName() + ": name a command: " + String.join(", ",
+                spec.subcommands().keySet()));
+        spec.commandLine().usage(System.err);
+        return 2;
     }
 
     @Command(mixinStandardHelpOptions = true, name = "master-key", description = {"Re-wrap every data key under a new master key: the key table "

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, StatusCommand.class, DdlCommand.class, MigrateCommand.class,
                 BackfillCommand.class, RotateCommand.class, ReencryptCommand.class, RetireCommand.class,
                 DoctorCommand.class, CommandLine.HelpCommand.class})
-public final class VeilCli implements Runnable {
+public final class VeilCli implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,6 +36,15 @@ public final class VeilCli implements Runnable {
         CommandLine cli = new CommandLine(new VeilCli());
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine cmd = e.getCommandLine();
+            if (java.util.Arrays.asList(a).contains("--json")) {
+                java.util.Map<String, Object> o = new java.util.LinkedHashMap<>();
+                o.put("command", cmd.getCommandSpec().qualifiedName().replaceFirst("^veil ?", ""));
+                o.put("outcome", "usage");
+                o.put("exit_code", 2);
+                o.put("error", e.getMessage());
+                cmd.getOut().println(Json.write(o));
+                cmd.getOut().flush();
+            }
             cmd.getErr().println("veil: " + e.getMessage());
             cmd.getErr().println("try: " + cmd.getCommandSpec().qualifiedName() + " --help");
             return 2;
@@ -47,8 +56,12 @@ public final class VeilCli implements Runnable {
         return cli.execute(args);
     }
 
+    /** Without a command: usage on standard error, exit 2 (bad usage). */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        System.err.println(spec.qualifiedName() + ": name a command: " + String.join(", ",
+                spec.subcommands().keySet()));
+        spec.commandLine().usage(System.err);
+        return 2;
     }
 }

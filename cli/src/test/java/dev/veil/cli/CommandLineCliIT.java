@@ -130,6 +130,10 @@ class CommandLineCliIT {
         return Stream.of(
                 Arguments.of("unknown option", cli.withConnection(config, "status", "--bogus")),
                 Arguments.of("unknown command", List.of("bogus")),
+                Arguments.of("no command", List.of()),
+                Arguments.of("a group without its command", List.of("rotate")),
+                Arguments.of("a password in the URL", List.of("status", "--url", url + "?password=secret", "--config",
+                        config.toString())),
                 Arguments.of("missing --column", cli.withConnection(config, "migrate", "encrypt")),
                 Arguments.of("missing --version", cli.withConnection(config, "retire", "data-key", "--table", "users")),
                 Arguments.of("shard out of range", cli.withConnection(config, "reencrypt", "--shard", "2/2")),

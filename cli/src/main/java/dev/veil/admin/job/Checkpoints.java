@@ -53,6 +53,17 @@ public final class Checkpoints {
                 + ")";
     }
 
+    /** Whether the job table exists (a read-only command does not create it). */
+    public boolean exists(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     public void ensure(Connection c) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(true);
