@@ -97,14 +97,18 @@ final class DataKeyTable {
         return rows;
     }
 
-    /** {@code INSERT … ON CONFLICT DO NOTHING}; false when another ring or process stored the scope first. */
-    boolean insertIfAbsent(KeyScope scope, String masterKeyId, byte[] envelope, long primaryVersion)
+    /**
+     * {@code INSERT … ON CONFLICT DO NOTHING}: the new row's {@code created_at}, or empty when another ring or
+     * process stored the scope first.
+     */
+    Optional<Instant> insertIfAbsent(KeyScope scope, String masterKeyId, byte[] envelope, long primaryVersion)
             throws KeyException {
         try (Connection c = open()) {
             c.setAutoCommit(true);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
                     + " (table_name, key_name, purpose, master_key_id, wrapped_keyset, format, primary_version)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_name, key_name, purpose) DO NOTHING")) {
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_name, key_name, purpose) DO NOTHING"
+                    + " RETURNING created_at")) {
                 ps.setString(1, scope.table());
                 ps.setString(2, scope.name());
                 ps.setString(3, purpose(scope.purpose()));
@@ -112,7 +116,9 @@ final class DataKeyTable {
                 ps.setBytes(5, envelope);
                 ps.setInt(6, KeysetEnvelope.FORMAT);
                 ps.setLong(7, primaryVersion);
-                return ps.executeUpdate() == 1;
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+                }
             }
         } catch (SQLException e) {
             throw failure("cannot store the new data key", scope, e);
