@@ -30,6 +30,8 @@ final class DataKeyTable {
      */
     record RotationRecord(String phase, long version, long fromVersion, Instant changedAt) { }
 
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
     private final ConnectionFactory connections;
     private final String table;
     private final KeyTableSchema schema;
@@ -327,7 +329,8 @@ final class DataKeyTable {
 
     /**
      * Connection trouble and lock contention (serialization failure, deadlock, lock timeout) are retryable
-     * ({@link KeyUnavailableException}); anything else is not.
+     * ({@link KeyUnavailableException}); a privilege the connection's user lacks ({@code 42501}) is a refusal
+     * ({@link KeyAccessDeniedException}); anything else is not retryable.
      */
     KeyException failure(String what, KeyScope scope, SQLException e) {
         String state = e.getSQLState();
@@ -339,6 +342,10 @@ final class DataKeyTable {
         if (e instanceof SQLTransientException || (state != null && state.startsWith("08"))
                 || (state != null && (state.startsWith("53") || state.startsWith("57")))) {
             return new KeyUnavailableException(message + "; retry when the database is reachable", e);
+        }
+        if (INSUFFICIENT_PRIVILEGE.equals(state)) {
+            return new KeyAccessDeniedException(message + "; the connection's user lacks a privilege on " + table
+                    + " (a ring needs SELECT, INSERT and UPDATE on it)", e);
         }
         return new KeyException(message + "; check that the connection's user may create, read and insert into "
                 + table, e);
