@@ -76,8 +76,8 @@ class FaultIT {
                 "CREATE TABLE ledger (id int PRIMARY KEY, secret bytea)",
                 "CREATE TABLE big (id int PRIMARY KEY, secret bytea)",
                 "CREATE TABLE parents (id int PRIMARY KEY)",
-                "CREATE TABLE children (id int PRIMARY KEY, parent int REFERENCES parents DEFERRABLE INITIALLY DEFERRED,"
-                        + " secret bytea)",
+                "CREATE TABLE children (id int PRIMARY KEY,"
+                        + " parent int REFERENCES parents DEFERRABLE INITIALLY DEFERRED, secret bytea)",
                 "CREATE TABLE flap (id int PRIMARY KEY, secret bytea)");
         pool = pool(fx.veilUrl());
         executor = Executors.newCachedThreadPool();
@@ -342,7 +342,8 @@ class FaultIT {
         Properties as = fx.properties();
         as.setProperty("user", role);
         try {
-            String warmUrl = fx.veilUrl() + "&veil.key-cache-ttl=PT0.5S&ApplicationName=warm-" + LABELS.incrementAndGet();
+            String warmUrl = fx.veilUrl() + "&veil.key-cache-ttl=PT0.5S&ApplicationName=warm-"
+                    + LABELS.incrementAndGet();
             try (Connection warm = DriverManager.getConnection(warmUrl, as)) {
                 insert(warm, "accounts", 30, value(30));
                 fx.plainExecute("REVOKE ALL ON veil_data_keys FROM " + role);
@@ -422,7 +423,7 @@ class FaultIT {
                 assertThat(unexpected).isEmpty();
                 assertThat(stored).isNotEmpty();
                 Map<Integer, String> read = new HashMap<>();
-                try (Connection c = awaitConnection(kmsPool); Statement st = c.createStatement();
+                try (Connection c = kmsPool.getConnection(); Statement st = c.createStatement();
                         ResultSet rs = st.executeQuery("SELECT id, secret FROM flap")) {
                     while (rs.next()) {
                         read.put(rs.getInt(1), rs.getString(2));
@@ -517,10 +518,6 @@ class FaultIT {
                 c.close();
             }
         }
-    }
-
-    private static Connection awaitConnection(HikariDataSource ds) throws SQLException {
-        return ds.getConnection();
     }
 
     private static int pid(Connection c) throws SQLException {
