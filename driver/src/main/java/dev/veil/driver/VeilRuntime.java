@@ -55,7 +55,10 @@ public final class VeilRuntime implements AutoCloseable {
     }
 
     /**
-     * Builds a runtime: opens the master key and prepares the key ring (no data key is loaded yet).
+     * Builds a runtime: opens the master key and prepares the key ring; with {@code key-cache: { eager: true }} also
+     * loads every configured table's data key. A configuration the ring refuses is VE020. An eager load that fails
+     * fails as the same key would on first use: VE002 (transient) while the master key or the key table is
+     * unavailable, VE003 when the KMS refuses access; any other key failure is VE020, as it is found at connect.
      *
      * @param keyConnections opens plain connections to the database that holds the key table
      * @param database the database name, for the KMS encryption context
@@ -63,16 +66,40 @@ public final class VeilRuntime implements AutoCloseable {
     public static VeilRuntime create(VeilConfig config, ConnectionFactory keyConnections, String database)
             throws SQLException {
         Listeners listeners = new Listeners();
+        KeyRing ring;
         try {
-            dev.veil.key.KeyRingBuilder builder = keyRingBuilder(config, keyConnections, database);
-            KeyRing ring = builder
-                    .listener(listeners)
-                    .eager(config.eagerKeyLoading() ? scopes(config) : java.util.List.of())
-                    .build();
-            return new VeilRuntime(config, ring, listeners);
+            ring = keyRingBuilder(config, keyConnections, database).listener(listeners).build();
         } catch (KeyException e) {
             throw VeilSqlState.INVALID_CONFIGURATION.exception(config.source() + ": the master key cannot be used: "
                     + e.getMessage(), e);
+        }
+        if (config.eagerKeyLoading()) {
+            try {
+                loadEagerly(config, ring);
+            } catch (SQLException e) {
+                ring.close();
+                throw e;
+            }
+        }
+        return new VeilRuntime(config, ring, listeners);
+    }
+
+    /** Loads (creating if needed) every configured table's data key; failures keep their kind, as on first use. */
+    private static void loadEagerly(VeilConfig config, KeyRing ring) throws SQLException {
+        for (dev.veil.key.KeyScope scope : scopes(config)) {
+            try {
+                ring.aead(scope);
+            } catch (dev.veil.key.KeyUnavailableException e) {
+                throw VeilSqlState.KEY_UNAVAILABLE.exception("data key for table " + scope.table() + " (key-cache "
+                        + "eager: loaded at connect) is unavailable: " + e.getMessage() + ". Retry later: the next "
+                        + "connection attempt loads it again", e);
+            } catch (dev.veil.key.KeyAccessDeniedException e) {
+                throw VeilSqlState.KEY_ACCESS_DENIED.exception("access to the data key for table " + scope.table()
+                        + " (key-cache eager: loaded at connect) was denied: " + e.getMessage(), e);
+            } catch (KeyException e) {
+                throw VeilSqlState.INVALID_CONFIGURATION.exception(config.source() + ": key-cache eager: the data key "
+                        + "for table " + scope.table() + " cannot be loaded: " + e.getMessage(), e);
+            }
         }
     }
 

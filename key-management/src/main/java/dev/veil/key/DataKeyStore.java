@@ -10,11 +10,13 @@ import com.google.crypto.tink.prf.PredefinedPrfParameters;
 import com.google.crypto.tink.prf.PrfConfig;
 import com.google.crypto.tink.prf.PrfSet;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads, creates and writes scopes' keysets: the key table, the envelope and the master keys together.
@@ -38,6 +40,8 @@ final class DataKeyStore {
     private final MasterKey primary;
     private final Map<String, MasterKey> byId;
     private final EncryptionTemplate template;
+    /** Per scope, the {@code created_at} of the row first read or created: rows are updated, never replaced. */
+    private final ConcurrentHashMap<KeyScope, Instant> seen = new ConcurrentHashMap<>();
 
     DataKeyStore(DataKeyTable table, String database, MasterKey primary, List<MasterKey> previous,
             EncryptionTemplate template) {
@@ -66,20 +70,51 @@ final class DataKeyStore {
         return KeyContext.of(database, scope);
     }
 
-    /** Reads the scope's keyset, or generates and stores one; a lost insert race re-reads the winner's. */
+    /**
+     * Reads the scope's keyset, or generates and stores one; a lost insert race re-reads the winner's. A scope whose
+     * row this store has read or created before is never given a new key: its row deleted, or deleted and created
+     * again (another {@code created_at}), is refused ({@link #sameRow}).
+     */
     Loaded loadOrCreate(KeyScope scope) throws KeyException {
         Optional<DataKeyTable.Row> row = table.read(scope);
         if (row.isPresent()) {
-            return new Loaded(unwrap(row.get()), false);
+            return new Loaded(unwrap(sameRow(row.get())), false);
+        }
+        Instant known = seen.get(scope);
+        if (known != null) {
+            throw new KeyException("data key for " + scope + " was deleted from " + table.name() + " after this "
+                    + "process loaded it (its row was created " + known + "); Veil does not create a new key for it, "
+                    + "which would leave every value written under the deleted one unreadable. Restore the row from a "
+                    + "backup of the key table, or, if it was deleted on purpose, restart the process to start a new "
+                    + "key (values written under the deleted one stay unreadable); see docs/key-management.md, "
+                    + "\"Tampering with the key table\"");
         }
         KeysetHandle fresh = generate(scope.purpose());
         byte[] envelope = seal(scope, fresh, primary);
-        if (table.insertIfAbsent(scope, primary.id(), envelope, primaryVersion(fresh))) {
+        Optional<Instant> created = table.insertIfAbsent(scope, primary.id(), envelope, primaryVersion(fresh));
+        if (created.isPresent()) {
+            seen.putIfAbsent(scope, created.get());
             return new Loaded(fresh, true);
         }
         DataKeyTable.Row winner = table.read(scope).orElseThrow(() -> new KeyException("data key for " + scope
                 + " was stored by another process and then deleted from " + table.name() + "; check who deletes rows"));
-        return new Loaded(unwrap(winner), false);
+        return new Loaded(unwrap(sameRow(winner)), false);
+    }
+
+    /**
+     * The row, when it is the one this store first read or created for its scope (same {@code created_at}; every
+     * legitimate change is an UPDATE that keeps it, a restore from a backup keeps it too); remembers it otherwise.
+     */
+    DataKeyTable.Row sameRow(DataKeyTable.Row row) throws KeyException {
+        Instant known = seen.putIfAbsent(row.scope(), row.createdAt());
+        if (known != null && !known.equals(row.createdAt())) {
+            throw new KeyException("data key for " + row.scope() + " in " + table.name() + " is not the one this "
+                    + "process loaded: its row was deleted and created again (created " + row.createdAt() + ", the "
+                    + "one loaded was created " + known + "), so values written under the deleted key do not decrypt "
+                    + "under it. Restore the original row from a backup of the key table, or restart the process to "
+                    + "use the new key; see docs/key-management.md, \"Tampering with the key table\"");
+        }
+        return row;
     }
 
     KeysetHandle unwrap(DataKeyTable.Row row) throws KeyException {
@@ -153,8 +188,8 @@ final class DataKeyStore {
         try (java.sql.Connection c = table.open()) {
             c.setAutoCommit(false);
             try {
-                DataKeyTable.Row row = table.read(c, scope, true).orElseThrow(() ->
-                        new KeyException("data key for " + scope + " disappeared from " + table.name()));
+                DataKeyTable.Row row = sameRow(table.read(c, scope, true).orElseThrow(() ->
+                        new KeyException("data key for " + scope + " disappeared from " + table.name())));
                 if (row.primaryVersion() != exhaustedVersion) {
                     c.commit();
                     return -1;

@@ -30,6 +30,8 @@ final class DataKeyTable {
      */
     record RotationRecord(String phase, long version, long fromVersion, Instant changedAt) { }
 
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
     private final ConnectionFactory connections;
     private final String table;
     private final KeyTableSchema schema;
@@ -97,14 +99,18 @@ final class DataKeyTable {
         return rows;
     }
 
-    /** {@code INSERT … ON CONFLICT DO NOTHING}; false when another ring or process stored the scope first. */
-    boolean insertIfAbsent(KeyScope scope, String masterKeyId, byte[] envelope, long primaryVersion)
+    /**
+     * {@code INSERT … ON CONFLICT DO NOTHING}: the new row's {@code created_at}, or empty when another ring or
+     * process stored the scope first.
+     */
+    Optional<Instant> insertIfAbsent(KeyScope scope, String masterKeyId, byte[] envelope, long primaryVersion)
             throws KeyException {
         try (Connection c = open()) {
             c.setAutoCommit(true);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
                     + " (table_name, key_name, purpose, master_key_id, wrapped_keyset, format, primary_version)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_name, key_name, purpose) DO NOTHING")) {
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_name, key_name, purpose) DO NOTHING"
+                    + " RETURNING created_at")) {
                 ps.setString(1, scope.table());
                 ps.setString(2, scope.name());
                 ps.setString(3, purpose(scope.purpose()));
@@ -112,7 +118,9 @@ final class DataKeyTable {
                 ps.setBytes(5, envelope);
                 ps.setInt(6, KeysetEnvelope.FORMAT);
                 ps.setLong(7, primaryVersion);
-                return ps.executeUpdate() == 1;
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+                }
             }
         } catch (SQLException e) {
             throw failure("cannot store the new data key", scope, e);
@@ -321,7 +329,8 @@ final class DataKeyTable {
 
     /**
      * Connection trouble and lock contention (serialization failure, deadlock, lock timeout) are retryable
-     * ({@link KeyUnavailableException}); anything else is not.
+     * ({@link KeyUnavailableException}); a privilege the connection's user lacks ({@code 42501}) is a refusal
+     * ({@link KeyAccessDeniedException}); anything else is not retryable.
      */
     KeyException failure(String what, KeyScope scope, SQLException e) {
         String state = e.getSQLState();
@@ -333,6 +342,10 @@ final class DataKeyTable {
         if (e instanceof SQLTransientException || (state != null && state.startsWith("08"))
                 || (state != null && (state.startsWith("53") || state.startsWith("57")))) {
             return new KeyUnavailableException(message + "; retry when the database is reachable", e);
+        }
+        if (INSUFFICIENT_PRIVILEGE.equals(state)) {
+            return new KeyAccessDeniedException(message + "; the connection's user lacks a privilege on " + table
+                    + " (a ring needs SELECT, INSERT and UPDATE on it)", e);
         }
         return new KeyException(message + "; check that the connection's user may create, read and insert into "
                 + table, e);

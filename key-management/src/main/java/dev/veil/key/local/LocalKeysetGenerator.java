@@ -17,8 +17,9 @@ import java.security.GeneralSecurityException;
 
 /**
  * Writes a new <b>cleartext</b> local master keyset (one AES-256-GCM key, Tink JSON) for development:
- * {@code LocalKeysetGenerator PATH}. Refuses to overwrite an existing file; makes it owner-readable only
- * where the file system supports POSIX permissions; prints the {@code master-key:} line for {@code veil.yml}.
+ * {@code LocalKeysetGenerator PATH}. Refuses to overwrite an existing file; creates it with mode {@code 600}
+ * ({@code rw-------}) where the file system supports POSIX permissions, which {@link LocalKeysetMasterKey} requires;
+ * prints the {@code master-key:} line for {@code veil.yml}.
  * From a project that depends on {@code veil-driver}: {@value #COMMAND} {@code PATH}.
  */
 public final class LocalKeysetGenerator {
@@ -60,7 +61,10 @@ public final class LocalKeysetGenerator {
         return "master-key: local-keyset:" + path;
     }
 
-    /** Writes the keyset; throws {@link FileAlreadyExistsException} when {@code path} exists. */
+    /**
+     * Writes the keyset, created with mode {@code 600} (the mode is given at creation, so the file is never readable
+     * by others, whatever the umask); throws {@link FileAlreadyExistsException} when {@code path} exists.
+     */
     public static void generate(Path path) throws IOException, GeneralSecurityException {
         AeadConfig.register();
         KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, RegistryConfiguration.get());

@@ -8,12 +8,17 @@ import dev.veil.key.KeyException;
 import dev.veil.key.KeyScope;
 import dev.veil.key.MasterKey;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Known-answer tests: the local master-key format must never change under existing key tables. */
 class LocalKeysetMasterKeyTest {
@@ -89,6 +94,7 @@ class LocalKeysetMasterKeyTest {
     void notAKeysetIsAClearError(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("junk.json");
         Files.writeString(file, "{\"secret\":\"do-not-print\"}");
+        ownerOnly(file);
         assertThatThrownBy(() -> LocalKeysetMasterKey.read(file)).isInstanceOf(KeyException.class)
                 .hasMessageContaining("local-keyset:junk.json").hasMessageNotContaining("do-not-print");
     }
@@ -109,5 +115,72 @@ class LocalKeysetMasterKeyTest {
     void generatorPrintsTheYamlLineForThePathAsGiven() {
         assertThat(LocalKeysetGenerator.yamlLine("veil/master-keyset.json"))
                 .isEqualTo("master-key: local-keyset:veil/master-keyset.json");
+    }
+
+    // ------------------------------------------------------------------ file permissions (POSIX)
+
+    @Test
+    void generatorCreatesTheFileReadableAndWritableByItsOwnerOnly(@TempDir Path dir) throws Exception {
+        assumePosix();
+        Path file = dir.resolve("new/master.json");
+        LocalKeysetGenerator.generate(file);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rw-r-----", "rw----r--", "rw--w----", "rw-----w-", "rw-rw-rw-", "rw---x---",
+        "r-----r--"})
+    void aKeysetFileThatGroupOrOthersMayAccessIsRefusedNamingTheChmodToRun(String mode, @TempDir Path dir)
+            throws Exception {
+        assumePosix();
+        Path file = dir.resolve("master.json");
+        LocalKeysetGenerator.generate(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+        assertThatThrownBy(() -> MasterKey.open("local-keyset:" + file, Map.of()))
+                .isExactlyInstanceOf(KeyException.class)
+                .hasMessageContaining("master key local-keyset:" + file)
+                .hasMessageContaining("accessible by its group or others (mode " + mode + ")")
+                .hasMessageEndingWith("Run: chmod 600 " + file.toAbsolutePath())
+                .hasMessageNotContaining(Files.readString(file).substring(0, 40));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rw-------", "r--------"})
+    void aKeysetFileOnlyItsOwnerMayAccessIsAccepted(String mode, @TempDir Path dir) throws Exception {
+        assumePosix();
+        Path file = dir.resolve("master.json");
+        LocalKeysetGenerator.generate(file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+        assertThat(MasterKey.open("local-keyset:" + file, Map.of()).id()).isEqualTo("local-keyset:master.json");
+    }
+
+    @Test
+    void theModeOfASymbolicLinksTargetCounts(@TempDir Path dir) throws Exception {
+        assumePosix();
+        Path target = dir.resolve("real.json");
+        LocalKeysetGenerator.generate(target);
+        Path link = Files.createSymbolicLink(dir.resolve("link.json"), target);
+        assertThat(MasterKey.open("local-keyset:" + link, Map.of()).id()).isEqualTo("local-keyset:link.json");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> MasterKey.open("local-keyset:" + link, Map.of()))
+                .hasMessageContaining("chmod 600 " + link.toAbsolutePath());
+    }
+
+    @Test
+    void theChmodCommandQuotesAPathTheShellWouldSplit() {
+        assertThat(LocalKeysetMasterKey.shellQuoted("/srv/veil/master-keyset.json"))
+                .isEqualTo("/srv/veil/master-keyset.json");
+        assertThat(LocalKeysetMasterKey.shellQuoted("/home/a b/it's.json")).isEqualTo("'/home/a b/it'\\''s.json'");
+    }
+
+    private static void assumePosix() {
+        Assumptions.assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+                "the default file system has no POSIX permissions");
+    }
+
+    private static void ownerOnly(Path file) throws java.io.IOException {
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
     }
 }
