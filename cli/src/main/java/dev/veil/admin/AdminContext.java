@@ -106,7 +106,8 @@ final class AdminContext implements AutoCloseable {
     }
 
     static AdminException failure(String what, SQLException e) {
-        return AdminException.failed(what + " (SQLState " + e.getSQLState() + ": " + dev.veil.admin.job.SafeMessages.of(e) + ")", e);
+        return AdminException.failed(what + " (SQLState " + e.getSQLState() + ": "
+                + dev.veil.admin.job.SafeMessages.of(e) + ")", e);
     }
 
     static AdminException failure(String what, KeyException e) {

@@ -106,7 +106,8 @@ final class ConfiguredSchema {
     ConfiguredIndex index(String spec) throws AdminException {
         String[] parts = Identifiers.split(spec);
         if (parts.length < 2) {
-            throw AdminException.usage("a blind index is named table.index (e.g. users.email_bidx), was '" + spec + "'");
+            throw AdminException.usage("a blind index is named table.index (e.g. users.email_bidx), was '" + spec
+                    + "'");
         }
         String name = parts[parts.length - 1];
         Table t = table(spec.substring(0, spec.length() - rawLast(spec).length() - 1));

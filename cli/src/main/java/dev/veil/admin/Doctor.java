@@ -24,11 +24,13 @@ final class Doctor {
         List<String> checks = new ArrayList<>();
         List<String> leakage = new ArrayList<>();
         List<DdlStatement> ddl = new ArrayList<>();
-        checks.add("configuration " + ctx.config.source() + ": " + ctx.config.columns().size() + " encrypted column(s), "
+        checks.add("configuration " + ctx.config.source() + ": " + ctx.config.columns().size()
+                + " encrypted column(s), "
                 + ctx.config.blindIndexes().size() + " blind index(es)");
         try {
             List<StoredKey> keys = ctx.keys.list(); // unwraps every key: one master-key call each
-            checks.add("key table " + ctx.config.keyTable() + " readable, " + keys.size() + " key(s) unwrapped with the "
+            checks.add("key table " + ctx.config.keyTable() + " readable, " + keys.size()
+                    + " key(s) unwrapped with the "
                     + "master key");
         } catch (KeyException e) {
             problems.add("key table or master key: " + e.getMessage());

@@ -71,7 +71,9 @@ final class Status {
             }
         }
         List<StatusReport.JobStatus> jobs = new ArrayList<>();
-        for (var j : ctx.checkpoints.exists(c) ? ctx.checkpoints.unfinished(c) : List.<dev.veil.admin.job.Checkpoints.JobRow>of()) {
+        List<dev.veil.admin.job.Checkpoints.JobRow> unfinished = ctx.checkpoints.exists(c)
+                ? ctx.checkpoints.unfinished(c) : List.of();
+        for (var j : unfinished) {
             jobs.add(new StatusReport.JobStatus(j.job(), j.parts(), j.done(), j.examined(), j.changed(),
                     j.updatedAt().toString()));
         }
@@ -91,7 +93,8 @@ final class Status {
             TableShape.Storage storage, long primary) throws SQLException {
         String q = TableShape.q(col.name());
         String sql = "SELECT kv, count(*) FROM (SELECT CASE WHEN " + q + " IS NULL THEN -2 WHEN NOT "
-                + Envelopes.isEnvelope(col.name(), storage) + " THEN -1 ELSE " + Envelopes.keyVersion(col.name(), storage)
+                + Envelopes.isEnvelope(col.name(), storage) + " THEN -1 ELSE "
+                + Envelopes.keyVersion(col.name(), storage)
                 + " END AS kv FROM " + t.name().sql() + ") s GROUP BY kv ORDER BY kv";
         long rows = 0;
         long nulls = 0;
@@ -119,7 +122,8 @@ final class Status {
             throws SQLException, KeyException {
         List<String> versions = new ArrayList<>();
         for (KeyVersion v : ctx.keys.versions(ix.definition().keyScope())) {
-            versions.add(v.id() + ":" + v.state().name().toLowerCase(java.util.Locale.ROOT) + (v.primary() ? ":primary" : ""));
+            versions.add(v.id() + ":" + v.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + (v.primary() ? ":primary" : ""));
         }
         if (!shape.has(ix.name())) {
             return new StatusReport.IndexStatus(ix.qualified(), -1, "no-companion-column", versions);

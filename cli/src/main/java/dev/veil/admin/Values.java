@@ -37,7 +37,8 @@ final class Values {
                 return -1;
             }
         }
-        return ((header[1] & 0xffL) << 24) | ((header[2] & 0xffL) << 16) | ((header[3] & 0xffL) << 8) | (header[4] & 0xffL);
+        return ((header[1] & 0xffL) << 24) | ((header[2] & 0xffL) << 16) | ((header[3] & 0xffL) << 8)
+                | (header[4] & 0xffL);
     }
 
     /** Whether a decrypted value is the value that was encrypted (arrays by content, decimals with their scale). */

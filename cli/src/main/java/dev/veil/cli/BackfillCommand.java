@@ -8,7 +8,8 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "backfill", description = {"Compute missing blind-index values (rows written before the index was "
+@Command(mixinStandardHelpOptions = true,
+        name = "backfill", description = {"Compute missing blind-index values (rows written before the index was "
         + "declared), online. Afterwards searches through the index are no longer refused with VE013.", "",
         "Examples:",
         "  veil backfill --url … --config veil.yml                       (every configured index)",

@@ -10,7 +10,8 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "ddl", description = {"The DDL the configuration needs: encrypted column types, companion columns "
+@Command(mixinStandardHelpOptions = true,
+        name = "ddl", description = {"The DDL the configuration needs: encrypted column types, companion columns "
         + "and their indexes (unique where the source is unique), and the database-side backstop: a CHECK per "
         + "encrypted column that accepts only Veil envelopes, so a write around Veil cannot store plaintext "
         + "(SQLState 23514). Prints it; --apply runs it online (statements that rewrite a table are only printed).",

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
-@Command(mixinStandardHelpOptions = true, name = "doctor", description = {"Check configuration against schema (with the DDL to fix drift), the key "
+@Command(mixinStandardHelpOptions = true,
+        name = "doctor", description = {"Check configuration against schema (with the DDL to fix drift), the key "
         + "table and the master key (every data key is unwrapped), and report each blind index's leakage. Exit 3 on "
         + "problems.", "",
         "Example:",

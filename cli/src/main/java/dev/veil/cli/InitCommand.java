@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "init", description = {"Create the key table, the job table, a data key for every configured table "
+@Command(mixinStandardHelpOptions = true,
+        name = "init", description = {"Create the key table, the job table, a data key for every configured table "
         + "and a key for every blind index. Keys that exist are kept.", "",
         "Examples:",
         "  veil init --url jdbc:postgresql://db/app --config veil.yml",

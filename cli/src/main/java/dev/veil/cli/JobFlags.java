@@ -27,7 +27,8 @@ final class JobFlags {
     String shard;
 
     @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "PT2S",
-            description = "lock_timeout of each batch; a batch that waits longer is retried (default: ${DEFAULT-VALUE})")
+            description = "lock_timeout of each batch; a batch that waits longer is retried "
+                    + "(default: ${DEFAULT-VALUE})")
     Duration lockTimeout;
 
     JobOptions options(Progress progress) {

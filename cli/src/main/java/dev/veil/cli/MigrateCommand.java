@@ -10,10 +10,12 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "migrate", description = {"Adopt Veil on columns that hold plaintext, online (see "
+@Command(mixinStandardHelpOptions = true,
+        name = "migrate", description = {"Adopt Veil on columns that hold plaintext, online (see "
         + "docs/rotation-and-migration.md).", "",
         "Example:",
-        "  veil migrate encrypt --column users.email --url … --config veil.yml"}, subcommands = {MigrateCommand.Encrypt.class, MigrateCommand.Finish.class,
+        "  veil migrate encrypt --column users.email --url … --config veil.yml"},
+        subcommands = {MigrateCommand.Encrypt.class, MigrateCommand.Finish.class,
                 MigrateCommand.Decrypt.class})
 final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -29,7 +31,8 @@ final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
         return 2;
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "encrypt", description = {"Encrypt the plaintext values of the columns in place and fill their "
+    @Command(mixinStandardHelpOptions = true,
+            name = "encrypt", description = {"Encrypt the plaintext values of the columns in place and fill their "
             + "blind indexes, online: batches of one short transaction, each row written only if unchanged since it "
             + "was read, checkpoints so an interrupted run resumes. Run it while the application runs with the "
             + "columns configured and legacy-plaintext: true on them.", "",
@@ -51,7 +54,8 @@ final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "finish", description = {"Re-count plaintext rows under a lock that holds writes back for the "
+    @Command(mixinStandardHelpOptions = true,
+            name = "finish", description = {"Re-count plaintext rows under a lock that holds writes back for the "
             + "count; exit 3 if any remain; otherwise add and validate the backstops, and say which setting to "
             + "remove.", "",
             "Example:",
@@ -78,7 +82,8 @@ final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "decrypt", description = {"Roll a migration back: drop the columns' backstops, then decrypt their "
+    @Command(mixinStandardHelpOptions = true,
+            name = "decrypt", description = {"Roll a migration back: drop the columns' backstops, then decrypt their "
             + "values back to plaintext in place, online. Remove the columns from the configuration of every "
             + "application first, or they keep writing ciphertext.", "",
             "Example:",

@@ -58,7 +58,8 @@ final class Progress implements JobProgress {
             lastLog = now;
             double secs = (now - started) / 1e9;
             long rate = secs > 0 ? Math.round(rowsExamined / secs) : 0;
-            String eta = estimate > rowsExamined && rate > 0 ? ", ETA " + ((estimate - rowsExamined) / rate) + " s" : "";
+            String eta = estimate > rowsExamined && rate > 0
+                    ? ", ETA " + ((estimate - rowsExamined) / rate) + " s" : "";
             err.println("veil: " + job + ": " + rowsExamined + " row(s) examined, " + rowsChanged + " changed, " + rate
                     + " rows/s" + eta);
         }

@@ -8,7 +8,8 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "reencrypt", description = {"Re-encrypt every value not under its data key's primary version (after "
+@Command(mixinStandardHelpOptions = true,
+        name = "reencrypt", description = {"Re-encrypt every value not under its data key's primary version (after "
         + "veil rotate data-key), online and resumable. Only rows that need it are read (the server filters on the "
         + "ciphertext header).", "",
         "Examples:",

@@ -7,9 +7,11 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "retire", description = {"Retire keys no value uses any more.", "",
+@Command(mixinStandardHelpOptions = true,
+        name = "retire", description = {"Retire keys no value uses any more.", "",
         "Example:",
-        "  veil retire data-key --table patients --version 1234567890 --url … --config veil.yml"}, subcommands = RetireCommand.DataKey.class)
+        "  veil retire data-key --table patients --version 1234567890 --url … --config veil.yml"},
+        subcommands = RetireCommand.DataKey.class)
 final class RetireCommand implements java.util.concurrent.Callable<Integer> {
 
     @picocli.CommandLine.Spec

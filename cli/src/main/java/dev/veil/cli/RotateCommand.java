@@ -11,9 +11,11 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "rotate", description = {"Rotate keys.", "",
+@Command(mixinStandardHelpOptions = true,
+        name = "rotate", description = {"Rotate keys.", "",
         "Example:",
-        "  veil rotate data-key --table patients --url … --config veil.yml"}, subcommands = {RotateCommand.MasterKey.class,
+        "  veil rotate data-key --table patients --url … --config veil.yml"},
+        subcommands = {RotateCommand.MasterKey.class,
         RotateCommand.DataKey.class, RotateCommand.IndexKey.class})
 final class RotateCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -29,7 +31,8 @@ final class RotateCommand implements java.util.concurrent.Callable<Integer> {
         return 2;
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "master-key", description = {"Re-wrap every data key under a new master key: the key table "
+    @Command(mixinStandardHelpOptions = true,
+            name = "master-key", description = {"Re-wrap every data key under a new master key: the key table "
             + "changes, no data row does; seconds. Configure the new key as master-key and the old one under "
             + "previous-master-keys first.", "",
             "Example:",
@@ -55,7 +58,8 @@ final class RotateCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "data-key", description = {"Add a new primary version to a table's data key: new values use it, "
+    @Command(mixinStandardHelpOptions = true,
+            name = "data-key", description = {"Add a new primary version to a table's data key: new values use it, "
             + "old values keep decrypting. Then veil reencrypt --table re-encrypts the existing values.", "",
             "Example:",
             "  veil rotate data-key --table patients --url … --config veil.yml"})
@@ -80,7 +84,8 @@ final class RotateCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "index-key", description = {"Replace a blind-index key online with no missed search at any "
+    @Command(mixinStandardHelpOptions = true,
+            name = "index-key", description = {"Replace a blind-index key online with no missed search at any "
             + "moment, across every running application: new key searched too, then written, every row re-indexed, "
             + "old key retired — waiting one key-cache refresh between phases. No new column, no redeploy. "
             + "Interrupted, it resumes from the phase recorded in the key table.", "",

@@ -10,7 +10,8 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "status", description = {"Per encrypted column: rows, plaintext rows, rows per data-key version "
+@Command(mixinStandardHelpOptions = true,
+        name = "status", description = {"Per encrypted column: rows, plaintext rows, rows per data-key version "
         + "(read from the ciphertext headers, nothing is decrypted); per blind index: key versions, state, rows "
         + "without a value; unfinished jobs.", "",
         "Examples:",

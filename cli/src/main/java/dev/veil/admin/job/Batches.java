@@ -66,7 +66,8 @@ final class Batches {
         sql.setLength(sql.length() - 2);
         sql.append(" WHERE ").append(keyList).append(" = ").append(keyParams);
         for (String c : spec.compared()) {
-            sql.append(" AND ").append(TableShape.q(c)).append(" IS NOT DISTINCT FROM ?::").append(spec.shape().type(c));
+            sql.append(" AND ").append(TableShape.q(c)).append(" IS NOT DISTINCT FROM ?::")
+                    .append(spec.shape().type(c));
         }
         return sql.toString();
     }

@@ -105,7 +105,8 @@ public final class Checkpoints {
     public void create(Connection c, String job, List<String[]> bounds, int parts) throws SQLException {
         try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE job = ?");
                 PreparedStatement ins = c.prepareStatement("INSERT INTO " + table
-                        + " (job, part, parts, lower_key, upper_key, done) VALUES (?, ?, ?, ?::text[], ?::text[], ?)")) {
+                        + " (job, part, parts, lower_key, upper_key, done)"
+                        + " VALUES (?, ?, ?, ?::text[], ?::text[], ?)")) {
             del.setString(1, job);
             del.executeUpdate();
             int ranges = bounds.size() - 1;
@@ -129,8 +130,9 @@ public final class Checkpoints {
     public boolean advance(Connection c, String job, int part, String[] previous, String[] last, boolean done,
             long examined, long changed, long skipped) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET last_key = ?::text[], done = ?,"
-                + " rows_examined = rows_examined + ?, rows_changed = rows_changed + ?, rows_skipped = rows_skipped + ?,"
-                + " updated_at = now() WHERE job = ? AND part = ? AND NOT done AND last_key IS NOT DISTINCT FROM ?::text[]")) {
+                + " rows_examined = rows_examined + ?, rows_changed = rows_changed + ?,"
+                + " rows_skipped = rows_skipped + ?, updated_at = now()"
+                + " WHERE job = ? AND part = ? AND NOT done AND last_key IS NOT DISTINCT FROM ?::text[]")) {
             setArray(c, ps, 1, last);
             ps.setBoolean(2, done);
             ps.setLong(3, examined);

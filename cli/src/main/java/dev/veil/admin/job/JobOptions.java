@@ -92,7 +92,8 @@ public record JobOptions(int batchSize, long maxRowsPerSecond, int workers, Shar
 
         public Shard {
             if (count < 1 || count > 1024 || index < 0 || index >= count) {
-                throw new IllegalArgumentException("a shard is k/n with 0 <= k < n <= 1024, was " + index + "/" + count);
+                throw new IllegalArgumentException("a shard is k/n with 0 <= k < n <= 1024, was " + index + "/"
+                        + count);
             }
         }
 

@@ -16,14 +16,16 @@ public final class SafeMessages {
     }
 
     public static String of(SQLException e) {
-        SQLException root = e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
+        SQLException root = e instanceof BatchUpdateException && e.getNextException() != null
+                ? e.getNextException() : e;
         if (root instanceof PSQLException && ((PSQLException) root).getServerErrorMessage() != null) {
             ServerErrorMessage m = ((PSQLException) root).getServerErrorMessage();
             StringBuilder b = new StringBuilder(String.valueOf(m.getMessage()));
             if (m.getConstraint() != null) {
                 b.append(" (constraint ").append(m.getConstraint()).append(')');
             } else if (m.getTable() != null) {
-                b.append(" (table ").append(m.getTable()).append(m.getColumn() == null ? "" : ", column " + m.getColumn())
+                b.append(" (table ").append(m.getTable())
+                        .append(m.getColumn() == null ? "" : ", column " + m.getColumn())
                         .append(')');
             }
             return b.toString();

@@ -155,7 +155,8 @@ public final class TableShape {
         if (t.equals("bytea")) {
             return Storage.BINARY;
         }
-        if (t.equals("text") || t.equals("citext") || t.equals("character varying") || t.startsWith("character varying(")) {
+        if (t.equals("text") || t.equals("citext") || t.equals("character varying")
+                || t.startsWith("character varying(")) {
             return Storage.TEXT;
         }
         return null;
