@@ -114,11 +114,11 @@ final class Worker {
                 }
             }
         }
+        Object[][] rewritten = spec.rewriter().rewriteAll(rows);
         int writes = 0;
-        for (JobSpec.Row row : rows) {
-            Object[] values = spec.rewriter().rewrite(row);
-            if (values != null) {
-                sql.bindWrite(update, row, values);
+        for (int i = 0; i < rewritten.length; i++) {
+            if (rewritten[i] != null) {
+                sql.bindWrite(update, rows.get(i), rewritten[i]);
                 update.addBatch();
                 writes++;
             }
