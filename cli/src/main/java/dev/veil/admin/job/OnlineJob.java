@@ -2,6 +2,7 @@ package dev.veil.admin.job;
 
 import dev.veil.admin.AdminException;
 import dev.veil.admin.JobOptions;
+import dev.veil.admin.JobProgress;
 import dev.veil.admin.JobResult;
 import dev.veil.key.ConnectionFactory;
 import java.sql.Connection;
@@ -63,7 +64,8 @@ public final class OnlineJob {
                     }
                 }
             }
-            long estimate = spec.filter() == null ? -1 : count(c, spec);
+            // a count is a scan of the whole table: only for a listener that shows it
+            long estimate = spec.filter() == null || options.progress() == JobProgress.NONE ? -1 : count(c, spec);
             options.progress().started(spec.id(), estimate, resumed);
             Totals totals = new Totals(options);
             AdminException failure = runWorkers(spec, sql, options, mine, totals);
