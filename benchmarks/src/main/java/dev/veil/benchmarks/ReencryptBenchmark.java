@@ -59,7 +59,7 @@ public class ReencryptBenchmark {
     @Param({"1", "2"})
     public int workers;
 
-    @Param({"500"})
+    @Param({"500", "1000"})
     public int batchSize;
 
     @Param({"100000"})
