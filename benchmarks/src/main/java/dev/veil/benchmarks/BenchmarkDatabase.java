@@ -1,5 +1,6 @@
 package dev.veil.benchmarks;
 
+import dev.veil.driver.VeilConfig;
 import dev.veil.driver.VeilDriver;
 import dev.veil.driver.VeilRuntime;
 import dev.veil.key.local.LocalKeysetGenerator;
@@ -37,12 +38,14 @@ final class BenchmarkDatabase implements AutoCloseable {
     private final String url;
     private final Properties properties;
     private final Path directory;
+    private final Path config;
     private final String veilUrl;
 
     private BenchmarkDatabase(String url, Properties properties, Path directory, Path config) {
         this.url = url;
         this.properties = properties;
         this.directory = directory;
+        this.config = config;
         this.veilUrl = "jdbc:veil:" + url.substring("jdbc:".length()) + (url.contains("?") ? "&" : "?")
                 + "veil.config=" + config;
     }
@@ -98,6 +101,18 @@ final class BenchmarkDatabase implements AutoCloseable {
      */
     VeilRuntime veilRuntime() throws SQLException {
         return VeilDriver.instance().runtime(veilUrl, properties);
+    }
+
+    /** The configuration {@link #veil()} connections use, as the driver reads it (for the administration API). */
+    VeilConfig veilConfig() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("veil.config", config.toString());
+        return VeilDriver.configFrom(p);
+    }
+
+    /** The database name, as the driver names it in the KMS encryption context. */
+    String databaseName() {
+        return VeilDriver.databaseName(url);
     }
 
     /** Runs DDL or setup SQL on a plain connection. */

@@ -122,30 +122,85 @@ final class ColumnJobs {
         for (EncryptedColumn c : columns) {
             filter.add(Envelopes.keyVersion(c.name(), storage(shape, c)) + " <> " + primaryVersion);
         }
-        JobSpec.Rewriter rewriter = row -> {
-            Object[] out = new Object[columns.size()];
-            boolean changed = false;
-            for (int i = 0; i < columns.size(); i++) {
-                EncryptedColumn c = columns.get(i);
-                Object raw = row.get(c.name());
-                out[i] = raw;
-                long v = Values.keyVersion(raw);
-                if (v >= 0 && v != primaryVersion) {
-                    ColumnCipher cipher = ciphers.apply(c);
-                    Object value = decrypt(cipher, raw, row, shape, c);
-                    out[i] = encryptChecked(cipher, value, storage(shape, c), row, shape);
-                    if (Values.keyVersion(out[i]) != primaryVersion) {
-                        throw JobException.failed("re-encrypting " + c + " produced a value under key version "
-                                + Values.keyVersion(out[i]) + " instead of the primary " + primaryVersion + "; another "
-                                + "rotation changed the primary meanwhile. Run reencrypt again", null);
+        return new JobSpec("reencrypt", id, shape, read, writes(columns, List.of()), read, String.join(" OR ", filter),
+                new Reencryption(shape, columns, primaryVersion));
+    }
+
+    /**
+     * The re-encryption of one batch: first every value not under the primary version is decrypted, then each is
+     * encrypted under the primary and checked. In that order the batch switches keys twice. Value by value (old
+     * key, primary, old key, …) nearly every operation would expand an AES key schedule: Tink shares one JDK
+     * {@code Cipher} per thread among all keys, and the JDK expands the schedule again whenever the key differs
+     * from the one before.
+     */
+    private final class Reencryption implements JobSpec.Rewriter {
+
+        /** Marks a value already under the primary version (or not an envelope): written back as read. */
+        private static final Object KEEP = new Object();
+
+        private final TableShape shape;
+        private final List<EncryptedColumn> columns;
+        private final ColumnCipher[] cipher;
+        private final long primaryVersion;
+
+        Reencryption(TableShape shape, List<EncryptedColumn> columns, long primaryVersion) {
+            this.shape = shape;
+            this.columns = columns;
+            this.primaryVersion = primaryVersion;
+            this.cipher = new ColumnCipher[columns.size()];
+            for (int i = 0; i < cipher.length; i++) {
+                cipher[i] = ciphers.apply(columns.get(i));
+            }
+        }
+
+        @Override
+        public Object[] rewrite(JobSpec.Row row) throws SQLException, JobException {
+            return rewriteAll(List.of(row))[0];
+        }
+
+        @Override
+        public Object[][] rewriteAll(List<JobSpec.Row> rows) throws SQLException, JobException {
+            Object[][] plain = new Object[rows.size()][];
+            for (int r = 0; r < plain.length; r++) {
+                JobSpec.Row row = rows.get(r);
+                Object[] p = null;
+                for (int i = 0; i < cipher.length; i++) {
+                    EncryptedColumn c = columns.get(i);
+                    Object raw = row.get(c.name());
+                    long v = Values.keyVersion(raw);
+                    if (v >= 0 && v != primaryVersion) {
+                        if (p == null) {
+                            p = new Object[cipher.length];
+                            java.util.Arrays.fill(p, KEEP);
+                        }
+                        p[i] = decrypt(cipher[i], raw, row, shape, c);
                     }
-                    changed = true;
+                }
+                plain[r] = p;
+            }
+            Object[][] out = new Object[rows.size()][];
+            for (int r = 0; r < out.length; r++) {
+                if (plain[r] == null) {
+                    continue;
+                }
+                JobSpec.Row row = rows.get(r);
+                out[r] = new Object[cipher.length];
+                for (int i = 0; i < cipher.length; i++) {
+                    EncryptedColumn c = columns.get(i);
+                    if (plain[r][i] == KEEP) {
+                        out[r][i] = row.get(c.name());
+                        continue;
+                    }
+                    out[r][i] = encryptChecked(cipher[i], plain[r][i], storage(shape, c), row, shape);
+                    if (Values.keyVersion(out[r][i]) != primaryVersion) {
+                        throw JobException.failed("re-encrypting " + c + " produced a value under key version "
+                                + Values.keyVersion(out[r][i]) + " instead of the primary " + primaryVersion + "; "
+                                + "another rotation changed the primary meanwhile. Run reencrypt again", null);
+                    }
                 }
             }
-            return changed ? out : null;
-        };
-        return new JobSpec("reencrypt", id, shape, read, writes(columns, List.of()), read, String.join(" OR ", filter),
-                rewriter);
+            return out;
+        }
     }
 
     /**

@@ -39,6 +39,19 @@ public record JobSpec(String command, String id, TableShape shape, List<String> 
          * Throws for a value that cannot be handled (it does not decrypt): the job stops, naming the row's key.
          */
         Object[] rewrite(Row row) throws SQLException, JobException;
+
+        /**
+         * {@link #rewrite} of every row of one batch, in order. A rewriter may override it to do the batch's work
+         * in a cheaper order (re-encryption: every decryption before every encryption); the result must be the
+         * same as row by row.
+         */
+        default Object[][] rewriteAll(List<Row> rows) throws SQLException, JobException {
+            Object[][] out = new Object[rows.size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = rewrite(rows.get(i));
+            }
+            return out;
+        }
     }
 
     /** One row as read: its key (PostgreSQL text forms) and the raw values of {@link JobSpec#read()}. */

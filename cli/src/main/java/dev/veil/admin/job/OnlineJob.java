@@ -60,7 +60,8 @@ public final class OnlineJob {
                     }
                 }
             }
-            long estimate = spec.filter() == null ? -1 : count(c, spec);
+            // a count is a scan of the whole table: only for a listener that shows it
+            long estimate = spec.filter() == null || options.progress() == JobProgress.NONE ? -1 : count(c, spec);
             options.progress().started(spec.id(), estimate, resumed);
             Totals totals = new Totals(options);
             JobException failure = runWorkers(spec, sql, options, mine, totals);

@@ -9,8 +9,18 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
-/** One worker thread of an {@link OnlineJob}: its own connection, parts taken from a shared queue. */
+/**
+ * One worker thread of an {@link OnlineJob}: its own connection, parts taken from a shared queue. Each batch's
+ * transaction also reads the next batch's rows, and a second thread rewrites them (decrypts, encrypts, checks)
+ * while this one writes the current batch: the crypto overlaps the server's work instead of adding to it. The
+ * next batch is written, compare-and-swap, in its own transaction with its own checkpoint, so reading it one
+ * transaction early changes no guarantee; after a failure, a stop or a crash it is simply read again.
+ */
 final class Worker {
 
     private final JobSpec spec;
@@ -34,11 +44,18 @@ final class Worker {
     }
 
     void drain(Queue<Checkpoints.Part> parts) throws SQLException, JobException, InterruptedException {
+        ExecutorService rewriting = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "veil-job-rewriter");
+            t.setDaemon(true);
+            return t;
+        });
         try (Connection c = jobConnection()) {
             Checkpoints.Part p;
             while ((p = parts.poll()) != null) {
-                walk(c, p);
+                walk(c, p, rewriting);
             }
+        } finally {
+            rewriting.shutdownNow();
         }
     }
 
@@ -49,9 +66,11 @@ final class Worker {
     }
 
     /** Walks one part batch by batch until it is finished, a stop is requested or a batch fails. */
-    private void walk(Connection c, Checkpoints.Part part) throws SQLException, JobException, InterruptedException {
+    private void walk(Connection c, Checkpoints.Part part, ExecutorService rewriting)
+            throws SQLException, JobException, InterruptedException {
         String[] last = part.last();
         boolean hasUpper = part.upper() != null;
+        Ahead ahead = null;
         try (PreparedStatement update = c.prepareStatement(sql.update())) {
             while (true) {
                 if (totals.abort || options.control().stopRequested() || Thread.currentThread().isInterrupted()) {
@@ -60,41 +79,93 @@ final class Worker {
                             + "a committed batch; run the same command again to resume", null, null);
                 }
                 totals.pace();
-                Batch b = batch(c, part, last, hasUpper, update);
+                Batch b = batch(c, part, last, hasUpper, update, ahead, rewriting);
+                ahead = b.next;
                 last = b.last == null ? last : b.last;
                 if (b.finished) {
                     return;
                 }
             }
+        } finally {
+            if (ahead != null) {
+                ahead.rewritten.cancel(true);
+            }
         }
     }
 
-    private record Batch(String[] last, boolean finished) { }
+    /** The rows of the next batch, read by the transaction before it, and their rewrite (under way or done). */
+    private record Ahead(List<JobSpec.Row> rows, Future<Object[][]> rewritten) { }
 
-    /** One transaction: read, rewrite, write, checkpoint, commit; retried on lock and serialization conflicts. */
+    private record Batch(String[] last, boolean finished, Ahead next) { }
+
+    /**
+     * One transaction: (read,) write, checkpoint, read ahead, commit; retried on lock and serialization conflicts.
+     */
     private Batch batch(Connection c, Checkpoints.Part part, String[] previous, boolean hasUpper,
-            PreparedStatement update) throws SQLException, JobException, InterruptedException {
+            PreparedStatement update, Ahead ahead, ExecutorService rewriting)
+            throws SQLException, JobException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return tryBatch(c, part, previous, hasUpper, update);
+                return tryBatch(c, part, previous, hasUpper, update, ahead, rewriting);
             } catch (SQLException e) {
                 c.rollback();
                 if (!retryable(e) || attempt >= OnlineJob.retries()) {
                     throw e;
                 }
                 Thread.sleep(Math.min(2000, 50L << attempt));
-            } catch (JobException | RuntimeException e) {
+            } catch (JobException | InterruptedException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         }
     }
 
+    /**
+     * Writes the batch after {@code previous} — its rows as {@code ahead} read them, or read now — and reads the
+     * one after it, whose rewrite starts on the {@code rewriting} thread; an attempt that does not commit cancels
+     * that rewrite (a retry reads those rows again).
+     */
     private Batch tryBatch(Connection c, Checkpoints.Part part, String[] previous, boolean hasUpper,
-            PreparedStatement update) throws SQLException, JobException {
+            PreparedStatement update, Ahead ahead, ExecutorService rewriting)
+            throws SQLException, JobException, InterruptedException {
         try (Statement st = c.createStatement()) {
             st.execute(setTimeouts);
         }
+        List<JobSpec.Row> rows = ahead != null ? ahead.rows : read(c, part, previous, hasUpper);
+        boolean finished = rows.size() < options.batchSize();
+        String[] last = rows.isEmpty() ? previous : rows.get(rows.size() - 1).key();
+        Ahead next = null;
+        boolean committed = false;
+        try {
+            if (!finished) {
+                List<JobSpec.Row> nextRows = read(c, part, last, hasUpper);
+                next = new Ahead(nextRows, rewriting.submit(() -> spec.rewriter().rewriteAll(nextRows)));
+            }
+            Object[][] rewritten = ahead != null ? await(ahead.rewritten) : spec.rewriter().rewriteAll(rows);
+            long changed = write(update, rows, rewritten);
+            long skipped = rows.size() - changed;
+            if (!checkpoints.advance(c, spec.id(), part.part(), previous, last, finished, rows.size(), changed,
+                    skipped)) {
+                throw JobException.failed("part " + part.part() + " of job " + spec.id() + " was advanced by "
+                        + "another process at the same time; run each shard (--shard k/n) in one process only", null);
+            }
+            c.commit();
+            committed = true;
+            totals.examined.addAndGet(rows.size());
+            totals.changed.addAndGet(changed);
+            totals.skipped.addAndGet(skipped);
+            options.progress().advanced(totals.examined.get(), totals.changed.get());
+            return new Batch(last, finished, next);
+        } finally {
+            if (!committed && next != null) {
+                next.rewritten.cancel(true);
+            }
+        }
+    }
+
+    /** Up to one batch of rows after {@code previous} (from the part's lower bound when null), in key order. */
+    private List<JobSpec.Row> read(Connection c, Checkpoints.Part part, String[] previous, boolean hasUpper)
+            throws SQLException {
         boolean hasLower = previous != null || part.lower() != null;
         List<JobSpec.Row> rows = new ArrayList<>(options.batchSize());
         try (PreparedStatement select = c.prepareStatement(sql.select(hasLower, previous == null, hasUpper))) {
@@ -112,11 +183,15 @@ final class Worker {
                 }
             }
         }
+        return rows;
+    }
+
+    /** The compare-and-swap writes of the rows that changed; returns how many rows they updated. */
+    private long write(PreparedStatement update, List<JobSpec.Row> rows, Object[][] rewritten) throws SQLException {
         int writes = 0;
-        for (JobSpec.Row row : rows) {
-            Object[] values = spec.rewriter().rewrite(row);
-            if (values != null) {
-                sql.bindWrite(update, row, values);
+        for (int i = 0; i < rewritten.length; i++) {
+            if (rewritten[i] != null) {
+                sql.bindWrite(update, rows.get(i), rewritten[i]);
                 update.addBatch();
                 writes++;
             }
@@ -127,19 +202,30 @@ final class Worker {
                 changed += n == Statement.SUCCESS_NO_INFO ? 1 : n;
             }
         }
-        boolean finished = rows.size() < options.batchSize();
-        String[] last = rows.isEmpty() ? previous : rows.get(rows.size() - 1).key();
-        long skipped = rows.size() - changed;
-        if (!checkpoints.advance(c, spec.id(), part.part(), previous, last, finished, rows.size(), changed, skipped)) {
-            throw JobException.failed("part " + part.part() + " of job " + spec.id() + " was advanced by another "
-                    + "process at the same time; run each shard (--shard k/n) in one process only", null);
+        return changed;
+    }
+
+    /** The result of a rewrite on the rewriting thread, its failure thrown as it was. */
+    private static Object[][] await(Future<Object[][]> rewritten)
+            throws SQLException, JobException, InterruptedException {
+        try {
+            return rewritten.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException s) {
+                throw s;
+            }
+            if (cause instanceof JobException a) {
+                throw a;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
         }
-        c.commit();
-        totals.examined.addAndGet(rows.size());
-        totals.changed.addAndGet(changed);
-        totals.skipped.addAndGet(skipped);
-        options.progress().advanced(totals.examined.get(), totals.changed.get());
-        return new Batch(last, finished);
     }
 
     /** Lock timeout, statement timeout, serialization failure, deadlock: the batch is retried. */
