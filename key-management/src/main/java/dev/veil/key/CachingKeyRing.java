@@ -200,7 +200,12 @@ final class CachingKeyRing implements KeyRing {
 
     private CachedKey loadForCache(KeyScope scope) {
         try {
+            // a caller that waited for another's failed load finds it remembered: not a new failure to record
             failFast(scope);
+        } catch (KeyException remembered) {
+            throw new LoadFailure(remembered);
+        }
+        try {
             return fetch(scope);
         } catch (KeyException e) {
             recordFailure(scope, e);

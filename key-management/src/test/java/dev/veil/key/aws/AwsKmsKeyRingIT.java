@@ -217,6 +217,48 @@ class AwsKmsKeyRingIT {
         }
     }
 
+    /**
+     * A crowd on a cold key while the KMS fails: one thread loads, the others wait for it and then find its failure
+     * remembered. They fail fast with that failure; they must not record it again — which restarted the retry
+     * backoff and appended "(remembered; …)" to the remembered message once per waiting thread (SoakIT saw six).
+     */
+    @Test
+    void aCrowdWaitingOnAFailedLoadDoesNotRecordTheRememberedFailureAgain() throws Exception {
+        KeyScope scope = KeyScope.encryption("public.crowd", "*");
+        kms.fault(FakeKmsServer.Fault.INTERNAL_ERROR);
+        int threads = 16;
+        List<String> messages = Collections.synchronizedList(new ArrayList<>());
+        try (KeyRing ring = builder(arn).retryBackoff(Duration.ofSeconds(1)).build()) {
+            CyclicBarrier start = new CyclicBarrier(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            ring.aead(scope);
+                        } catch (KeyUnavailableException e) {
+                            messages.add(e.getMessage());
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThatThrownBy(() -> ring.aead(scope)).isInstanceOf(KeyUnavailableException.class)
+                    .satisfies(e -> messages.add(e.getMessage()));
+        }
+        assertThat(messages).hasSize(threads + 1).allSatisfy(m -> assertThat(m.split("\\(remembered", -1))
+                .as("remembered once at most: %s", m).hasSizeLessThanOrEqualTo(2));
+        assertThat(listener.loadFailures.sum()).as("failures recorded: one per master-key call that failed")
+                .isEqualTo(listener.masterKeyCalls.size()).isPositive();
+    }
+
     private static void steadyTraffic(KeyRing ring, KeyScope scope) throws Exception {
         for (int i = 0; i < 1_000; i++) {
             Aead a = ring.aead(scope);
