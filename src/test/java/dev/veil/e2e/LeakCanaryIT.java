@@ -915,8 +915,8 @@ class LeakCanaryIT {
             rs.next();
             preload = rs.getString(1);
         }
-        assumeThat(preload).as("pg_stat_statements is in shared_preload_libraries; skipped here")
-                .contains("pg_stat_statements");
+        assumeThat(preload).as("pg_stat_statements must be in shared_preload_libraries for this check, which is "
+                + "skipped where it is not").contains("pg_stat_statements");
         try (Statement st = plain.createStatement()) {
             st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             try (ResultSet rs = st.executeQuery("SELECT coalesce(string_agg(query, E'\\n'), '') "
@@ -1233,13 +1233,17 @@ class LeakCanaryIT {
     /** The data directory, when this process can read it (the server runs here and we may read its files). */
     static Path readableDataDirectory() throws SQLException {
         String dir;
+        String control;
         try (Statement st = plain.createStatement();
-                ResultSet rs = st.executeQuery("SELECT current_setting('data_directory')")) {
+                ResultSet rs = st.executeQuery("SELECT current_setting('data_directory'), "
+                        + "pg_relation_filepath('control')")) {
             rs.next();
             dir = rs.getString(1);
+            control = rs.getString(2);
         }
         Path dataDir = Path.of(dir);
-        assumeThat(Files.isReadable(dataDir.resolve("PG_VERSION")) && Files.isReadable(dataDir.resolve("pg_wal")))
+        // the control table's file must be there too: a directory of that name may belong to another server
+        assumeThat(Files.isReadable(dataDir.resolve("pg_wal")) && Files.isReadable(dataDir.resolve(control)))
                 .as("the server's data directory %s is readable here; skipped otherwise", dataDir).isTrue();
         return dataDir;
     }
