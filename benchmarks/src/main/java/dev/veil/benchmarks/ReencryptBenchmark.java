@@ -85,12 +85,12 @@ public class ReencryptBenchmark {
         }
         baseline = new KeysetRewrite(db, ReencryptSchema.TABLE);
         baseline.create();
+        ReencryptSchema.condition(db, baseline);
     }
 
     @Setup(Level.Iteration)
     public void beforePass() throws SQLException {
-        db.execute("DELETE FROM " + ReencryptSchema.JOB_TABLE, "VACUUM ANALYZE " + ReencryptSchema.JOB_TABLE,
-                "VACUUM ANALYZE " + ReencryptSchema.TABLE, "CHECKPOINT");
+        ReencryptSchema.prepare(db);
     }
 
     @TearDown(Level.Iteration)
