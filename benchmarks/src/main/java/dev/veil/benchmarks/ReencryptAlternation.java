@@ -1,7 +1,7 @@
 package dev.veil.benchmarks;
 
-import dev.veil.admin.JobOptions;
-import dev.veil.admin.JobResult;
+import dev.veil.admin.job.JobOptions;
+import dev.veil.admin.job.JobResult;
 import dev.veil.admin.VeilAdmin;
 import java.sql.Connection;
 import java.util.ArrayList;
