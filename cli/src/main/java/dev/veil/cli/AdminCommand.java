@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 abstract class AdminCommand implements Callable<Integer> {
 
     @Mixin
-    Connection connection;
+    ConnectionOptions connection;
 
     @Option(names = "--json", description = "print one JSON object on standard output (and nothing else there)")
     boolean json;

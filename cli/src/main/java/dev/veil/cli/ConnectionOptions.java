@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code VEIL_DB_PASSWORD}, {@code PGPASSWORD} or {@code --password-file} — never from the command line, so it
  * does not show in the process list or the shell history.
  */
-final class Connection {
+final class ConnectionOptions {
 
     @Option(names = "--url", paramLabel = "JDBC-URL", description = "jdbc:postgresql://host/db or a jdbc:veil:… URL "
             + "(default: $VEIL_DB_URL)")
