@@ -36,7 +36,7 @@ final class Doctor {
             problems.add("key table or master key: " + e.getMessage());
         }
         try (Connection c = ctx.open()) {
-            SchemaDdl.Plan plan = new SchemaDdl(ctx).plan(c);
+            DdlPlan plan = new SchemaDdl(ctx).plan(c);
             for (DdlStatement s : plan.statements()) {
                 problems.add(s.reason() + " — " + s.sql());
                 ddl.add(s);

@@ -24,16 +24,13 @@ final class SchemaDdl {
 
     private static final String BRIEF = "ACCESS EXCLUSIVE for an instant (no table rewrite)";
 
-    /** What the DDL plan found besides statements: tables missing, backstops deferred. */
-    record Plan(List<DdlStatement> statements, List<String> notes) { }
-
     private final AdminContext ctx;
 
     SchemaDdl(AdminContext ctx) {
         this.ctx = ctx;
     }
 
-    Plan plan(Connection c) throws SQLException {
+    DdlPlan plan(Connection c) throws SQLException {
         List<DdlStatement> out = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (ConfiguredSchema.Table t : ctx.schema.tables()) {
@@ -66,7 +63,7 @@ final class SchemaDdl {
                 companion(shape, t, ix, out);
             }
         }
-        return new Plan(out, notes);
+        return new DdlPlan(out, notes);
     }
 
     private void backstop(Connection c, ConfiguredSchema.Table t, TableShape shape, EncryptedColumn col,
@@ -134,7 +131,7 @@ final class SchemaDdl {
     }
 
     /** Runs the automatic statements one by one (each its own transaction; concurrent index builds need that). */
-    List<DdlStatement> apply(Connection c, Plan plan) throws SQLException {
+    List<DdlStatement> apply(Connection c, DdlPlan plan) throws SQLException {
         List<DdlStatement> done = new ArrayList<>();
         c.setAutoCommit(true);
         try (Statement st = c.createStatement()) {

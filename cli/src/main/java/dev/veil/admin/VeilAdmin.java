@@ -66,19 +66,10 @@ public final class VeilAdmin implements AutoCloseable {
         }
     }
 
-    /** The DDL the configuration needs (nothing is run). */
-    public List<DdlStatement> ddl() throws AdminException {
+    /** The DDL the configuration needs and what it cannot fix yet (nothing is run). */
+    public DdlPlan ddl() throws AdminException {
         try (Connection c = ctx.open()) {
-            return new SchemaDdl(ctx).plan(c).statements();
-        } catch (SQLException e) {
-            throw AdminContext.failure("cannot read the catalog", e);
-        }
-    }
-
-    /** Notes of the DDL plan: tables missing, backstops deferred until a migration finishes. */
-    public List<String> ddlNotes() throws AdminException {
-        try (Connection c = ctx.open()) {
-            return new SchemaDdl(ctx).plan(c).notes();
+            return new SchemaDdl(ctx).plan(c);
         } catch (SQLException e) {
             throw AdminContext.failure("cannot read the catalog", e);
         }

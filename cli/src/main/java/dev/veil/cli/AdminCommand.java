@@ -73,6 +73,17 @@ abstract class AdminCommand implements Callable<Integer> {
         }
     }
 
+    /** Prints what a key command did ({@code init}, {@code rotate …}, {@code retire …}). */
+    void print(dev.veil.admin.KeyReport r) {
+        List<String> lines = new java.util.ArrayList<>();
+        if (r.dryRun()) {
+            lines.add("plan (dry run, nothing changed):");
+        }
+        r.changes().forEach(c -> lines.add("  " + c));
+        r.next().forEach(n -> lines.add("next: " + n));
+        print(Map.of("report", r), lines);
+    }
+
     /** The fields every job command ends with, summed over its jobs (one per table), and the jobs themselves. */
     static Map<String, Object> jobFields(List<JobResult> results) {
         long examined = 0;

@@ -1,6 +1,7 @@
 package dev.veil.cli;
 
 import dev.veil.admin.AdminException;
+import dev.veil.admin.DdlPlan;
 import dev.veil.admin.DdlStatement;
 import dev.veil.admin.VeilAdmin;
 import java.util.ArrayList;
@@ -34,8 +35,9 @@ final class DdlCommand extends AdminCommand {
 
     @Override
     int execute(VeilAdmin admin) throws AdminException {
-        List<DdlStatement> plan = admin.ddl();
-        List<String> notes = admin.ddlNotes();
+        DdlPlan ddl = admin.ddl();
+        List<DdlStatement> plan = ddl.statements();
+        List<String> notes = ddl.notes();
         boolean run = apply && !dryRun;
         List<DdlStatement> applied = run ? admin.applyDdl() : List.of();
         Map<String, Object> o = new LinkedHashMap<>();

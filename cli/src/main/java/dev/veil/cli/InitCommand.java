@@ -49,7 +49,7 @@ final class InitCommand extends AdminCommand {
     @Override
     int execute(VeilAdmin admin) throws AdminException {
         KeyReport r = admin.init(dryRun);
-        print(java.util.Map.of("report", r), KeyLines.of(r));
+        print(r);
         return 0;
     }
 }

@@ -17,19 +17,9 @@ import picocli.CommandLine.Option;
         "  veil migrate encrypt --column users.email --url … --config veil.yml"},
         subcommands = {MigrateCommand.Encrypt.class, MigrateCommand.Finish.class,
                 MigrateCommand.Decrypt.class})
-final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
+final class MigrateCommand extends CommandGroup {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
-    /** Without a subcommand: usage on standard error, exit 2 (bad usage). */
-    @Override
-    public Integer call() {
-        System.err.println(spec.qualifiedName() + ": name a command: " + String.join(", ",
-                spec.subcommands().keySet()));
-        spec.commandLine().usage(System.err);
-        return 2;
-    }
 
     @Command(mixinStandardHelpOptions = true,
             name = "encrypt", description = {"Encrypt the plaintext values of the columns in place and fill their "

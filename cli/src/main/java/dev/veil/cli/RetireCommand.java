@@ -3,7 +3,6 @@ package dev.veil.cli;
 import dev.veil.admin.AdminException;
 import dev.veil.admin.KeyReport;
 import dev.veil.admin.VeilAdmin;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,19 +11,9 @@ import picocli.CommandLine.Option;
         "Example:",
         "  veil retire data-key --table patients --version 1234567890 --url … --config veil.yml"},
         subcommands = RetireCommand.DataKey.class)
-final class RetireCommand implements java.util.concurrent.Callable<Integer> {
+final class RetireCommand extends CommandGroup {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
-    /** Without a subcommand: usage on standard error, exit 2 (bad usage). */
-    @Override
-    public Integer call() {
-        System.err.println(spec.qualifiedName() + ": name a command: " + String.join(", ",
-                spec.subcommands().keySet()));
-        spec.commandLine().usage(System.err);
-        return 2;
-    }
 
     // no mixinStandardHelpOptions: its --version (-V, print the version) would clash with --version ID, and picocli
     // then drops the whole mixin, --help included
@@ -56,7 +45,7 @@ final class RetireCommand implements java.util.concurrent.Callable<Integer> {
         @Override
         int execute(VeilAdmin admin) throws AdminException {
             KeyReport r = admin.retireDataKey(table, version, dryRun);
-            print(Map.of("report", r), KeyLines.of(r));
+            print(r);
             return 0;
         }
     }

@@ -7,7 +7,6 @@ import dev.veil.admin.KeyReport;
 import dev.veil.admin.VeilAdmin;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,19 +16,9 @@ import picocli.CommandLine.Option;
         "  veil rotate data-key --table patients --url … --config veil.yml"},
         subcommands = {RotateCommand.MasterKey.class,
         RotateCommand.DataKey.class, RotateCommand.IndexKey.class})
-final class RotateCommand implements java.util.concurrent.Callable<Integer> {
+final class RotateCommand extends CommandGroup {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
-    /** Without a subcommand: usage on standard error, exit 2 (bad usage). */
-    @Override
-    public Integer call() {
-        System.err.println(spec.qualifiedName() + ": name a command: " + String.join(", ",
-                spec.subcommands().keySet()));
-        spec.commandLine().usage(System.err);
-        return 2;
-    }
 
     @Command(mixinStandardHelpOptions = true,
             name = "master-key", description = {"Re-wrap every data key under a new master key: the key table "
@@ -53,7 +42,7 @@ final class RotateCommand implements java.util.concurrent.Callable<Integer> {
         @Override
         int execute(VeilAdmin admin) throws AdminException {
             KeyReport r = admin.rotateMasterKey(to, dryRun);
-            print(Map.of("report", r), KeyLines.of(r));
+            print(r);
             return 0;
         }
     }
@@ -79,7 +68,7 @@ final class RotateCommand implements java.util.concurrent.Callable<Integer> {
         @Override
         int execute(VeilAdmin admin) throws AdminException {
             KeyReport r = admin.rotateDataKey(table, dryRun);
-            print(Map.of("report", r), KeyLines.of(r));
+            print(r);
             return 0;
         }
     }

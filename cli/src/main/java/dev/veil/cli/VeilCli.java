@@ -21,10 +21,8 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, StatusCommand.class, DdlCommand.class, MigrateCommand.class,
                 BackfillCommand.class, RotateCommand.class, ReencryptCommand.class, RetireCommand.class,
                 DoctorCommand.class, CommandLine.HelpCommand.class})
-public final class VeilCli implements java.util.concurrent.Callable<Integer> {
+public final class VeilCli extends CommandGroup {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -56,12 +54,4 @@ public final class VeilCli implements java.util.concurrent.Callable<Integer> {
         return cli.execute(args);
     }
 
-    /** Without a command: usage on standard error, exit 2 (bad usage). */
-    @Override
-    public Integer call() {
-        System.err.println(spec.qualifiedName() + ": name a command: " + String.join(", ",
-                spec.subcommands().keySet()));
-        spec.commandLine().usage(System.err);
-        return 2;
-    }
 }

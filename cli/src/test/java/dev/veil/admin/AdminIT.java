@@ -88,12 +88,12 @@ class AdminIT {
         assertThat(init.changes()).anyMatch(c -> c.startsWith("created ")).hasSize(2);
         assertThat(admin.init(false).changes()).allMatch(c -> c.startsWith("kept "));
 
-        List<DdlStatement> ddl = admin.ddl();
+        List<DdlStatement> ddl = admin.ddl().statements();
         assertThat(ddl).extracting(DdlStatement::sql).contains("ALTER TABLE users ADD COLUMN email_bidx bytea")
                 .anyMatch(s -> s.startsWith("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_bidx_idx"));
-        assertThat(admin.ddlNotes()).anyMatch(n -> n.contains("backstop of users.email deferred"));
+        assertThat(admin.ddl().notes()).anyMatch(n -> n.contains("backstop of users.email deferred"));
         admin.applyDdl();
-        assertThat(admin.ddl()).isEmpty();
+        assertThat(admin.ddl().statements()).isEmpty();
     }
 
     @Test
