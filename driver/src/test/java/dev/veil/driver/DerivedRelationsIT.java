@@ -37,12 +37,16 @@ class DerivedRelationsIT {
                   patients:
                     ssn: {}
                     pin: { type: int }
+                  members:
+                    email: { blind-index: email_bidx }
                 """);
         fx.plainExecute("CREATE TABLE patients (id int PRIMARY KEY, name text, ssn text, pin bytea)",
-                "CREATE TABLE visits (id int PRIMARY KEY, patient_id int, note text)");
+                "CREATE TABLE visits (id int PRIMARY KEY, patient_id int, note text)",
+                "CREATE TABLE members (id int PRIMARY KEY, email text, email_bidx bytea)");
         try (Connection setup = fx.veil(); Statement st = setup.createStatement()) {
             st.executeUpdate("INSERT INTO patients VALUES (1, 'Ada', '" + SSN + "', 1234)");
             st.executeUpdate("INSERT INTO visits VALUES (10, 1, 'checkup')");
+            st.executeUpdate("INSERT INTO members (id, email) VALUES (5, 'ada@example.com')");
         }
         fx.plainExecute(
                 "CREATE VIEW patient_ids AS SELECT id, ssn AS social, name FROM patients",
@@ -53,6 +57,7 @@ class DerivedRelationsIT {
                         + "UNION SELECT ssn FROM patients",
                 "CREATE VIEW counted AS SELECT count(*) AS n FROM patients WHERE ssn IS NOT NULL",
                 "CREATE VIEW plain_view AS SELECT id, note FROM visits",
+                "CREATE VIEW member_list AS SELECT * FROM members",
                 "CREATE MATERIALIZED VIEW patients_copy AS SELECT id, ssn, pin, length(ssn) AS len FROM patients",
                 "CREATE FUNCTION all_patients() RETURNS SETOF patients LANGUAGE sql AS 'SELECT * FROM patients'",
                 "CREATE FUNCTION ssn_of(int) RETURNS text LANGUAGE sql AS 'SELECT ssn FROM patients WHERE id = $1'",
@@ -110,6 +115,10 @@ class DerivedRelationsIT {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(1234);
         }
+        try (Statement st = veil.createStatement()) {
+            st.execute("REFRESH MATERIALIZED VIEW patients_copy"); // copies ciphertext inside the server
+        }
+        assertThat(rows("SELECT ssn FROM patients_copy")).containsExactly(SSN);
         SQLException e = refusedWithoutSending("SELECT len FROM patients_copy");
         assertThat(e.getMessage()).contains("public.patients_copy.len").contains("materialized view");
         refusedWithoutSending("SELECT * FROM patients_copy");
@@ -129,6 +138,15 @@ class DerivedRelationsIT {
         assertThat(rows("SELECT id, name FROM patient_codes")).containsExactly("1|Ada");
         assertThat(rows("SELECT id FROM via_function")).containsExactly("10");
         assertThat(rows("SELECT * FROM plain_view")).containsExactly("10|checkup");
+    }
+
+    @Test
+    void aCompanionColumnAViewExposesIsLeftOutOfStarAndRefusedWhenNamed() throws SQLException {
+        assertThat(rows("SELECT * FROM member_list")).containsExactly("5|ada@example.com");
+        SQLException e = refusedWithoutSending("SELECT id, email_bidx FROM member_list");
+        assertThat(e.getMessage()).contains("public.member_list.email_bidx").contains("companion column");
+        refusedWithoutSending("SELECT id FROM member_list WHERE email = 'ada@example.com'");
+        assertThat(plainRows("SELECT email_bidx IS NOT NULL FROM member_list")).containsExactly("t");
     }
 
     @Test

@@ -76,6 +76,30 @@ class SearchPathIT {
     }
 
     @Test
+    void aStatementPreparedUnderOneSearchPathKeepsReadingTheTableItWasPreparedFor() throws SQLException {
+        try (Connection c = fx.veil()) {
+            execute(c, "SET search_path TO public");
+            insert(c, 20, "plain-20");
+            execute(c, "SET search_path TO clinic");
+            insert(c, 20, "secret-20");
+            execute(c, "SET search_path TO public");
+            try (PreparedStatement plainRead = c.prepareStatement("SELECT ssn FROM patients WHERE id = ?")) {
+                execute(c, "SET search_path TO clinic");
+                try (PreparedStatement encryptedRead = c.prepareStatement("SELECT ssn FROM patients WHERE id = ?")) {
+                    execute(c, "SET search_path TO public");
+                    // the server would re-resolve the name; Veil sends it schema-qualified, so neither statement
+                    // reads the other table (the plain one would hand out ciphertext)
+                    assertThat(readWith(plainRead, 20)).isEqualTo("plain-20");
+                    assertThat(readWith(encryptedRead, 20)).isEqualTo("secret-20");
+                    execute(c, "SET search_path TO clinic");
+                    assertThat(readWith(plainRead, 20)).isEqualTo("plain-20");
+                    assertThat(readWith(encryptedRead, 20)).isEqualTo("secret-20");
+                }
+            }
+        }
+    }
+
+    @Test
     void aTemporaryTableShadowingTheEncryptedOneIsPlannedAsTheTemporaryTable() throws SQLException {
         try (Connection a = fx.veil(); Connection b = fx.veil()) {
             execute(a, "SET search_path TO clinic");
@@ -110,11 +134,15 @@ class SearchPathIT {
 
     private static String read(Connection c, int id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT ssn FROM patients WHERE id = ?")) {
-            ps.setInt(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).isTrue();
-                return rs.getString(1);
-            }
+            return readWith(ps, id);
+        }
+    }
+
+    private static String readWith(PreparedStatement ps, int id) throws SQLException {
+        ps.setInt(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
         }
     }
 }

@@ -42,7 +42,7 @@ public record DerivedRelations(DerivedViews views, EncryptedFunctions functions,
         }
         EncryptedFunctions first = EncryptedFunctions.read(connection, relations);
         DerivedViews views = DerivedViews.read(connection, columns, first.oids(),
-                (s, t) -> tableColumns(config, children, s, t));
+                (s, t) -> tableColumns(config, children, s, t), (s, t) -> companions(config, children, s, t));
         for (DerivedViews.View v : views.all()) {
             relations.add(v.name());
         }
@@ -65,13 +65,24 @@ public record DerivedRelations(DerivedViews views, EncryptedFunctions functions,
         return parent == null ? own : config.columnsOf(parent.schema(), parent.name());
     }
 
+    /** The companion (blind-index) columns of a table as the catalog names it: its own, or its ancestor's. */
+    static Set<String> companions(VeilConfig config, Inheritance children, String schema, String table) {
+        TableName parent = config.columnsOf(schema, table).isEmpty() ? children.parentOf(schema, table) : null;
+        Set<String> out = new java.util.HashSet<>();
+        for (dev.veil.driver.ConfiguredIndex i : parent == null ? config.indexesOf(schema, table)
+                : config.indexesOf(parent.schema(), parent.name())) {
+            out.add(i.name());
+        }
+        return out;
+    }
+
     /** What Veil makes of a relation, compared between schemas by {@link SearchPathNames}. */
     private static Object meaning(VeilConfig config, Inheritance children, DerivedViews views, String schema,
             String name) {
         DerivedViews.View v = views.view(schema, name);
         if (v != null) {
             return List.of(v.decrypting().values().stream().map(EncryptedColumn::boundName).sorted().toList(),
-                    v.decrypting().keySet().stream().sorted().toList(), v.computed());
+                    v.decrypting().keySet().stream().sorted().toList(), v.computed(), v.companions());
         }
         Map<String, EncryptedColumn> enc = tableColumns(config, children, schema, name);
         return enc.values().stream().map(c -> c.name() + "=" + c.boundName() + ":" + c.type()).sorted().toList();

@@ -64,9 +64,12 @@ public final class DerivedViews {
             + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') "
             + "ORDER BY 1, 2";
 
-    /** One view: the columns that decrypt (as derived columns of the view) and the computed ones, refused. */
+    /**
+     * One view: the columns that decrypt (as derived columns of the view), the computed ones (refused), and the
+     * plain references to a blind index's companion column (hidden from {@code *}, refused when named).
+     */
     public record View(TableName name, boolean materialized, Map<String, EncryptedColumn> decrypting,
-            List<String> computed) {
+            List<String> computed, List<String> companions) {
     }
 
     /** View name (canonical, unqualified) to the views of that name. */
@@ -85,9 +88,11 @@ public final class DerivedViews {
      *        calling one is derived, its output computed
      * @param columnsOf the encrypted columns of a table as the catalog names it (its own or its parent's), empty
      *        when it is not encrypted
+     * @param companionsOf the companion (blind-index) columns of a table as the catalog names it
      */
     public static DerivedViews read(Connection connection, List<String[]> encryptedColumns, Long[] functions,
-            BiFunction<String, String, Map<String, EncryptedColumn>> columnsOf) throws SQLException {
+            BiFunction<String, String, Map<String, EncryptedColumn>> columnsOf,
+            BiFunction<String, String, java.util.Set<String>> companionsOf) throws SQLException {
         if (encryptedColumns.isEmpty()) {
             return NONE;
         }
@@ -127,21 +132,24 @@ public final class DerivedViews {
             fields.put(view, describe(connection, view, f[3]));
         }
         Map<String, List<View>> byName = new HashMap<>();
-        Resolver resolver = new Resolver(fields, columnsOf);
+        Resolver resolver = new Resolver(fields, columnsOf, companionsOf);
         for (Map.Entry<TableName, List<Field>> e : fields.entrySet()) {
             TableName view = e.getKey();
             Map<String, EncryptedColumn> decrypting = new LinkedHashMap<>();
             List<String> computed = new ArrayList<>();
+            List<String> companions = new ArrayList<>();
             for (Field f : e.getValue()) {
                 EncryptedColumn base = resolver.resolve(f, 0);
                 if (base == Resolver.COMPUTED) {
                     computed.add(f.label());
+                } else if (base == Resolver.COMPANION) {
+                    companions.add(f.label());
                 } else if (base != null) {
                     decrypting.put(f.label(), new EncryptedColumn(view, f.label(), base.type(), base.boundName()));
                 }
             }
             byName.computeIfAbsent(view.name(), k -> new ArrayList<>()).add(new View(view, materialized.get(view),
-                    Map.copyOf(decrypting), List.copyOf(computed)));
+                    Map.copyOf(decrypting), List.copyOf(computed), List.copyOf(companions)));
         }
         return new DerivedViews(Map.copyOf(byName));
     }
@@ -159,6 +167,8 @@ public final class DerivedViews {
         List<Field> out = new ArrayList<>();
         // a ? outside strings would be a placeholder to pgjdbc: such a definition is not described
         if (definition != null && AVAILABLE && definition.indexOf('?') < 0) {
+            // a failed Parse would abort the application's open transaction: inside one, try behind a savepoint
+            java.sql.Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
             try (PreparedStatement ps = connection.prepareStatement(definition)) {
                 ResultSetMetaData md = ps.getMetaData();
                 if (md != null && md.isWrapperFor(PGResultSetMetaData.class)) {
@@ -168,13 +178,21 @@ public final class DerivedViews {
                         out.add(new Field(md.getColumnLabel(i), emptyToNull(pg.getBaseSchemaName(i)),
                                 emptyToNull(table), emptyToNull(pg.getBaseColumnName(i))));
                     }
-                    return out;
                 }
             } catch (SQLException e) {
                 if (connection.isClosed() || "25P02".equals(e.getSQLState())) {
                     throw e; // not the definition's fault: read again later
                 }
-                // cannot be described as sent by pgjdbc: every column computed
+                out.clear(); // cannot be described as sent by pgjdbc: every column computed
+                if (savepoint != null) {
+                    connection.rollback(savepoint);
+                }
+            }
+            if (savepoint != null) {
+                connection.releaseSavepoint(savepoint);
+            }
+            if (!out.isEmpty()) {
+                return out;
             }
         }
         try (PreparedStatement ps = connection.prepareStatement("SELECT a.attname FROM pg_catalog.pg_attribute a "
@@ -206,15 +224,22 @@ public final class DerivedViews {
     /** Follows origins through nested derived views down to a table column. */
     private static final class Resolver {
         static final EncryptedColumn COMPUTED = new EncryptedColumn(new TableName(null, "?"), "?", null, "?");
+        static final EncryptedColumn COMPANION = new EncryptedColumn(new TableName(null, "?"), "?", null, "?");
         private final Map<TableName, List<Field>> views;
         private final BiFunction<String, String, Map<String, EncryptedColumn>> columnsOf;
+        private final BiFunction<String, String, java.util.Set<String>> companionsOf;
 
-        Resolver(Map<TableName, List<Field>> views, BiFunction<String, String, Map<String, EncryptedColumn>> columnsOf) {
+        Resolver(Map<TableName, List<Field>> views, BiFunction<String, String, Map<String, EncryptedColumn>> columnsOf,
+                BiFunction<String, String, java.util.Set<String>> companionsOf) {
             this.views = views;
             this.columnsOf = columnsOf;
+            this.companionsOf = companionsOf;
         }
 
-        /** The encrypted column an output reads, null for a plain column, {@link #COMPUTED} when computed. */
+        /**
+         * The encrypted column an output reads, null for a plain column, {@link #COMPUTED} when computed,
+         * {@link #COMPANION} for a companion column.
+         */
         EncryptedColumn resolve(Field f, int depth) {
             if (f.table() == null || f.column() == null || depth > 100) {
                 return COMPUTED;
@@ -227,6 +252,9 @@ public final class DerivedViews {
                     }
                 }
                 return COMPUTED;
+            }
+            if (companionsOf.apply(f.schema(), f.table()).contains(f.column())) {
+                return COMPANION;
             }
             return columnsOf.apply(f.schema(), f.table()).get(f.column());
         }

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The functions and procedures (outside {@code pg_catalog} and {@code information_schema}) that may hand out an
- * encrypted table's values: whose result or argument types include the row type of an encrypted table, child or
+ * encrypted table's values (trigger functions excepted: they cannot be called from SQL): whose result or argument types include the row type of an encrypted table, child or
  * derived view ({@code RETURNS SETOF patients}, {@code OUT p patients}), whose {@code BEGIN ATOMIC} body depends on
  * such a relation ({@code pg_depend}), or whose body text ({@code prosrc}, any language) mentions one of their names
  * or the name of another such function as a word. The text test is conservative: PostgreSQL does not track what an
@@ -36,7 +36,9 @@ public final class EncryptedFunctions {
             + "rel.oid = c.oid WHERE c.reltype = p.prorettype OR c.reltype = ANY (p.proallargtypes) "
             + "OR c.reltype = ANY (p.proargtypes::oid[])), '') "
             + "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-            + "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND (p.prorettype IN (SELECT reltype FROM rel) "
+            + "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+            + "AND p.prorettype NOT IN ('pg_catalog.trigger'::regtype, 'pg_catalog.event_trigger'::regtype) "
+            + "AND (p.prorettype IN (SELECT reltype FROM rel) "
             + "OR p.proallargtypes && ARRAY(SELECT reltype FROM rel) "
             + "OR p.proargtypes::oid[] && ARRAY(SELECT reltype FROM rel) "
             + "OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass "

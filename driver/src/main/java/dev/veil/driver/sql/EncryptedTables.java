@@ -118,6 +118,12 @@ final class EncryptedTables {
     /** A refusal when {@code column} of the relation is computed by a view from encrypted columns, else null. */
     Refusal computed(String schema, String table, String column) {
         DerivedViews.View view = view(schema, table);
+        if (view != null && view.companions().contains(column)) {
+            return new Refusal(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a reference to "
+                    + view.name().qualified() + "." + column + ", a blind index's companion column read through "
+                    + "view " + view.name().qualified() + ": its values are Veil's keyed index, never data for the "
+                    + "application. Leave it out (SELECT * through the view leaves it out)");
+        }
         if (view == null || !view.computed().contains(column)) {
             return null;
         }
@@ -128,6 +134,23 @@ final class EncryptedTables {
                 + "ciphertext and Veil cannot tell whether it carries ciphertext. Select the encrypted column itself "
                 + "in the view (a plain column reference decrypts) and compute in the application, or query the "
                 + "table through Veil");
+    }
+
+    /** Whether the relation is a derived view exposing companion columns (hidden from {@code *}). */
+    boolean exposesCompanions(TableName name) {
+        DerivedViews.View view = view(name.schema(), name.name());
+        return view != null && !view.companions().isEmpty();
+    }
+
+    /** The columns of a relation without the companion columns a derived view exposes. */
+    List<String> withoutCompanions(String schema, String table, List<String> columns) {
+        DerivedViews.View view = view(schema, table);
+        if (view == null || view.companions().isEmpty()) {
+            return columns;
+        }
+        List<String> out = new ArrayList<>(columns);
+        out.removeAll(view.companions());
+        return out;
     }
 
     /** A refusal when a write names a view derived from encrypted columns, else null. */

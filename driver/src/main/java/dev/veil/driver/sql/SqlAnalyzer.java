@@ -691,7 +691,8 @@ public final class SqlAnalyzer {
                 }
                 return null;
             } else if (st instanceof Alter || st instanceof Drop || st instanceof Truncate || st instanceof CreateIndex
-                    || st instanceof Comment) {
+                    || st instanceof Comment
+                    || st instanceof net.sf.jsqlparser.statement.refresh.RefreshMaterializedViewStatement) {
                 schemaChange = st instanceof Alter || st instanceof Drop; // e.g. ATTACH PARTITION, INHERIT
                 return null;
             }
@@ -1656,7 +1657,8 @@ public final class SqlAnalyzer {
         }
 
         private boolean hasCompanions(Source s) {
-            return s instanceof TableSource && !indexesOf((TableSource) s).isEmpty();
+            return s instanceof TableSource && (!indexesOf((TableSource) s).isEmpty()
+                    || SqlAnalyzer.this.tables.exposesCompanions(((TableSource) s).name)); // a view, DerivedViews
         }
 
         /** How to qualify a relation's columns in SQL: its alias, else its name as referenced. */
@@ -1866,8 +1868,13 @@ public final class SqlAnalyzer {
         }
 
         private TableSource tableSource(Table t, Scope scope, String alias) {
-            TableName name = catalog.resolved(new TableName(t.getSchemaName() == null ? null
-                    : Identifiers.canonical(t.getSchemaName()), Identifiers.canonical(t.getName())));
+            TableName referenced = new TableName(t.getSchemaName() == null ? null
+                    : Identifiers.canonical(t.getSchemaName()), Identifiers.canonical(t.getName()));
+            TableName name = catalog.resolved(referenced);
+            if (name != referenced) { // ambiguous across schemas: pin the table this plan is for (SearchPathNames)
+                t.setSchemaName(Identifiers.quoteIfNeeded(name.schema()));
+                touched = rewritten = true;
+            }
             Map<String, EncryptedColumn> enc = columnsOf(name.schema(), name.name());
             if (!enc.isEmpty() && info(name) != null) {
                 ColumnCheck.present(name, enc.values(), info(name));
@@ -1986,7 +1993,8 @@ public final class SqlAnalyzer {
                 Catalog.TableInfo info = info(name);
                 List<ConfiguredIndex> idx = indexesOf(this);
                 if (info == null || idx.isEmpty()) {
-                    return info == null ? List.of() : info.columns();
+                    return info == null ? List.of()
+                            : SqlAnalyzer.this.tables.withoutCompanions(name.schema(), name.name(), info.columns());
                 }
                 List<String> out = new ArrayList<>();
                 for (String c : info.columns()) {
