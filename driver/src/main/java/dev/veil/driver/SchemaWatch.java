@@ -57,7 +57,7 @@ final class SchemaWatch {
             String shapes;
             try {
                 next = Inheritance.read(connection, t -> !config.columnsOf(t.schema(), t.name()).isEmpty());
-                derived = DerivedRelations.read(connection, config, next);
+                derived = DerivedRelations.read(connection, config, next, analyzer.derived());
                 Set<String> names = new TreeSet<>(next.childNames());
                 for (EncryptedColumn c : config.columns()) {
                     names.add(c.table().name());

@@ -22,9 +22,12 @@ public record DerivedRelations(DerivedViews views, EncryptedFunctions functions,
     public static final DerivedRelations NONE = new DerivedRelations(DerivedViews.NONE, EncryptedFunctions.NONE,
             SearchPathNames.NONE);
 
-    /** Reads them all for the configured tables and the given children (a few catalog queries). */
-    public static DerivedRelations read(Connection connection, VeilConfig config, Inheritance children)
-            throws SQLException {
+    /**
+     * Reads them all for the configured tables and the given children (a few catalog queries, and one describe per
+     * view whose definition is not the same as in {@code previous}).
+     */
+    public static DerivedRelations read(Connection connection, VeilConfig config, Inheritance children,
+            DerivedRelations previous) throws SQLException {
         if (config.columns().isEmpty()) {
             return NONE;
         }
@@ -41,7 +44,7 @@ public record DerivedRelations(DerivedViews views, EncryptedFunctions functions,
             }
         }
         EncryptedFunctions first = EncryptedFunctions.read(connection, relations);
-        DerivedViews views = DerivedViews.read(connection, columns, first.oids(),
+        DerivedViews views = DerivedViews.read(connection, previous.views(), columns, first.oids(),
                 (s, t) -> tableColumns(config, children, s, t), (s, t) -> companions(config, children, s, t));
         for (DerivedViews.View v : views.all()) {
             relations.add(v.name());

@@ -38,7 +38,7 @@ import org.postgresql.PGResultSetMetaData;
 public final class DerivedViews {
 
     private static final boolean AVAILABLE = available();
-    public static final DerivedViews NONE = new DerivedViews(Map.of());
+    public static final DerivedViews NONE = new DerivedViews(Map.of(), Map.of());
 
     private static final String QUERY = "WITH RECURSIVE enc(relid, attnum) AS ("
             + "SELECT c.oid, a.attnum FROM pg_catalog.pg_class c "
@@ -74,13 +74,20 @@ public final class DerivedViews {
 
     /** View name (canonical, unqualified) to the views of that name. */
     private final Map<String, List<View>> byName;
+    /** Each view's definition and described fields, so that the next read describes only changed views. */
+    private final Map<TableName, Described> described;
 
-    private DerivedViews(Map<String, List<View>> byName) {
+    private record Described(String definition, List<Field> fields) {
+    }
+
+    private DerivedViews(Map<String, List<View>> byName, Map<TableName, Described> described) {
         this.byName = byName;
+        this.described = described;
     }
 
     /**
-     * Reads the views derived from encrypted columns.
+     * Reads the views derived from encrypted columns, describing only those whose definition differs from
+     * {@code previous}.
      *
      * @param encryptedColumns the configured encrypted columns of every encrypted table and child, as (schema or
      *        null for any, table, column)
@@ -90,7 +97,8 @@ public final class DerivedViews {
      *        when it is not encrypted
      * @param companionsOf the companion (blind-index) columns of a table as the catalog names it
      */
-    public static DerivedViews read(Connection connection, List<String[]> encryptedColumns, Long[] functions,
+    public static DerivedViews read(Connection connection, DerivedViews previous, List<String[]> encryptedColumns,
+            Long[] functions,
             BiFunction<String, String, Map<String, EncryptedColumn>> columnsOf,
             BiFunction<String, String, java.util.Set<String>> companionsOf) throws SQLException {
         if (encryptedColumns.isEmpty()) {
@@ -126,10 +134,14 @@ public final class DerivedViews {
         }
         Map<TableName, List<Field>> fields = new LinkedHashMap<>();
         Map<TableName, Boolean> materialized = new HashMap<>();
+        Map<TableName, String> definitions = new HashMap<>();
         for (String[] f : found) {
             TableName view = new TableName(f[0], f[1]);
             materialized.put(view, "m".equals(f[2]));
-            fields.put(view, describe(connection, view, f[3]));
+            Described known = previous.described.get(view);
+            fields.put(view, known != null && java.util.Objects.equals(known.definition(), f[3]) ? known.fields()
+                    : describe(connection, view, f[3]));
+            definitions.put(view, f[3]);
         }
         Map<String, List<View>> byName = new HashMap<>();
         Resolver resolver = new Resolver(fields, columnsOf, companionsOf);
@@ -151,7 +163,9 @@ public final class DerivedViews {
             byName.computeIfAbsent(view.name(), k -> new ArrayList<>()).add(new View(view, materialized.get(view),
                     Map.copyOf(decrypting), List.copyOf(computed), List.copyOf(companions)));
         }
-        return new DerivedViews(Map.copyOf(byName));
+        Map<TableName, Described> described = new HashMap<>();
+        definitions.forEach((view, definition) -> described.put(view, new Described(definition, fields.get(view))));
+        return new DerivedViews(Map.copyOf(byName), Map.copyOf(described));
     }
 
     /** One output column of a view definition and where it comes from: a table's or view's column, or none. */
