@@ -192,6 +192,26 @@ class DerivedRelationsIT {
         }
     }
 
+    @Test
+    void readingTheCatalogInsideAnOpenTransactionLeavesTheTransactionUsable() throws SQLException {
+        VeilDataSourceAccess.runtime(veil).schemaRefreshInterval(java.time.Duration.ZERO);
+        veil.setAutoCommit(false);
+        try {
+            try (Statement st = veil.createStatement()) {
+                st.executeUpdate("UPDATE visits SET note = 'in a transaction' WHERE id = 10");
+            }
+            fx.plainExecute("CREATE VIEW in_tx AS SELECT id, ssn FROM patients");
+            assertThat(rows("SELECT ssn FROM in_tx")).containsExactly(SSN); // described behind a savepoint
+            assertThat(rows("SELECT note FROM visits WHERE id = 10")).containsExactly("in a transaction");
+            veil.rollback();
+        } finally {
+            veil.setAutoCommit(true);
+            VeilDataSourceAccess.runtime(veil).schemaRefreshInterval(java.time.Duration.ofMinutes(1));
+            fx.plainExecute("DROP VIEW in_tx");
+        }
+        assertThat(rows("SELECT note FROM visits WHERE id = 10")).containsExactly("checkup");
+    }
+
     // --------------------------------------------------------------------------------------------------------
 
     private static List<String> rows(String sql) throws SQLException {
