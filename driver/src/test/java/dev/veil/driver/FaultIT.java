@@ -71,6 +71,8 @@ class FaultIT {
                     secret: {}
                   flap:
                     secret: {}
+                  shifts:
+                    secret: {}
                 """);
         fx.plainExecute("CREATE TABLE accounts (id int PRIMARY KEY, secret bytea)",
                 "CREATE TABLE ledger (id int PRIMARY KEY, secret bytea)",
@@ -78,7 +80,8 @@ class FaultIT {
                 "CREATE TABLE parents (id int PRIMARY KEY)",
                 "CREATE TABLE children (id int PRIMARY KEY,"
                         + " parent int REFERENCES parents DEFERRABLE INITIALLY DEFERRED, secret bytea)",
-                "CREATE TABLE flap (id int PRIMARY KEY, secret bytea)");
+                "CREATE TABLE flap (id int PRIMARY KEY, secret bytea)",
+                "CREATE TABLE shifts (id int PRIMARY KEY, on_call boolean NOT NULL, secret bytea)");
         pool = pool(fx.veilUrl());
         executor = Executors.newCachedThreadPool();
         try (Connection c = pool.getConnection()) {
@@ -280,6 +283,43 @@ class FaultIT {
         }
         assertThat(plainCount("children")).isOne();
         assertThat(poolPids()).contains(used);
+    }
+
+    /** Write skew under SERIALIZABLE: both read the on-call rows, both insert; the second commit is refused. */
+    @Test
+    void aCommitFailingOnASerializationFailureIsTheServersErrorStoresNothingAndKeepsTheConnection() throws Exception {
+        int used;
+        try (Connection a = pool.getConnection(); Connection b = pool.getConnection()) {
+            used = pid(b);
+            for (Connection c : List.of(a, b)) {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+                try (Statement st = c.createStatement()) {
+                    st.executeQuery("SELECT count(*) FROM shifts WHERE on_call").close();
+                }
+            }
+            int id = 1;
+            for (Connection c : List.of(a, b)) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO shifts (id, on_call, secret) VALUES (?, true, ?)")) {
+                    ps.setInt(1, id);
+                    ps.setString(2, value(id++));
+                    ps.executeUpdate();
+                }
+            }
+            a.commit();
+            SQLException e = sqlFailure(b::commit);
+            assertThat(e.getSQLState()).isEqualTo("40001");
+            assertNotConnectionClass(e);
+            assertThat(b.isValid(2)).isTrue();
+            for (Connection c : List.of(a, b)) {
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                c.setAutoCommit(true);
+            }
+            assertThat(read(b, "shifts", 1)).isEqualTo(value(1));
+        }
+        assertThat(poolPids()).contains(used);
+        assertThat(plainCount("shifts")).as("the refused transaction stored nothing").isOne();
     }
 
     // ------------------------------------------------------------------ the key table unreachable

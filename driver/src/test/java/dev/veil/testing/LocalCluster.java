@@ -83,7 +83,12 @@ public final class LocalCluster implements AutoCloseable {
             Assumptions.abort("cannot create a local PostgreSQL cluster with " + bin + ": " + e.getMessage());
             throw new IllegalStateException(e); // not reached
         }
-        cluster.start();
+        try {
+            cluster.start();
+        } catch (IllegalStateException e) {
+            cluster.close();
+            Assumptions.abort("a local PostgreSQL cluster made with " + bin + " does not start: " + e.getMessage());
+        }
         return cluster;
     }
 
