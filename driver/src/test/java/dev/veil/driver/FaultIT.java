@@ -327,50 +327,62 @@ class FaultIT {
     @Test
     void aLockedKeyTableFailsAColdKeyLoadVe002AndDelaysAReservationUntilItIsReleased() throws Exception {
         String url = lockTimeoutUrl(); // the key table's connections use the same URL: lock_timeout 300 ms
-        try (Connection c = DriverManager.getConnection(url, fx.properties())) {
-            try (Connection locker = fx.plain()) {
-                lock(locker);
-                SQLException e = sqlFailure(() -> read(c, "accounts", 100));
-                assertThat((Throwable) e).isInstanceOf(SQLTransientConnectionException.class)
-                        .hasMessageContaining("accounts.secret").hasMessageContaining("55P03");
-                assertThat(e.getSQLState()).isEqualTo("VE002");
-                assertThat(c.isValid(2)).isTrue();
-                locker.rollback();
-            }
-            assertThat(awaitSuccess(() -> read(c, "accounts", 100))).isEqualTo(value(100));
+        int used;
+        try (HikariDataSource locked = pool(url)) {
+            try (Connection c = locked.getConnection()) {
+                used = pid(c);
+                try (Connection locker = fx.plain()) {
+                    lock(locker);
+                    SQLException e = sqlFailure(() -> read(c, "accounts", 100));
+                    assertThat((Throwable) e).isInstanceOf(SQLTransientConnectionException.class)
+                            .hasMessageContaining("accounts.secret").hasMessageContaining("55P03");
+                    assertThat(e.getSQLState()).isEqualTo("VE002");
+                    assertThat(c.isValid(2)).isTrue();
+                    locker.rollback();
+                }
+                assertThat(awaitSuccess(() -> read(c, "accounts", 100))).isEqualTo(value(100));
 
-            // the key is loaded now; the first write must reserve encryptions in the key table
-            try (Connection locker = fx.plain()) {
-                lock(locker);
-                long start = System.nanoTime();
-                Future<?> write = executor.submit(() -> {
-                    insert(c, "accounts", 10, value(10));
-                    return null;
-                });
-                Thread.sleep(1000);
-                assertThat(write.isDone()).as("the reservation waits (retrying) while the table is locked").isFalse();
-                locker.rollback();
-                write.get(20, TimeUnit.SECONDS);
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(900));
+                // the key is loaded now; the first write must reserve encryptions in the key table
+                try (Connection locker = fx.plain()) {
+                    lock(locker);
+                    long start = System.nanoTime();
+                    Future<?> write = executor.submit(() -> {
+                        insert(c, "accounts", 10, value(10));
+                        return null;
+                    });
+                    Thread.sleep(1000);
+                    assertThat(write.isDone()).as("the reservation waits (retrying) while the table is locked")
+                            .isFalse();
+                    locker.rollback();
+                    write.get(20, TimeUnit.SECONDS);
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(900));
+                }
+                assertThat(read(c, "accounts", 10)).isEqualTo(value(10));
             }
-            assertThat(read(c, "accounts", 10)).isEqualTo(value(10));
+            assertThat(pids(locked)).as("VE002 did not evict the connection").contains(used);
         }
     }
 
     @Test
     void aKeyTableLockedDuringARefreshIsBridgedByTheCachedKey() throws Exception {
         String url = lockTimeoutUrl() + "&veil.key-cache-ttl=PT0.5S";
-        try (Connection c = DriverManager.getConnection(url, fx.properties())) {
-            insert(c, "accounts", 20, value(20)); // loads the key and reserves a block
-            try (Connection locker = fx.plain()) {
-                lock(locker);
-                Thread.sleep(700); // past the TTL: the next use refreshes, the key table does not answer
-                assertThat(read(c, "accounts", 20)).isEqualTo(value(20));
-                insert(c, "accounts", 21, value(21));
-                assertThat(VeilDriver.instance().runtime(url, fx.properties()).keys().health().degraded()).isTrue();
-                locker.rollback();
+        int used;
+        try (HikariDataSource locked = pool(url)) {
+            try (Connection c = locked.getConnection()) {
+                used = pid(c);
+                insert(c, "accounts", 20, value(20)); // loads the key and reserves a block
+                try (Connection locker = fx.plain()) {
+                    lock(locker);
+                    Thread.sleep(700); // past the TTL: the next use refreshes, the key table does not answer
+                    assertThat(read(c, "accounts", 20)).isEqualTo(value(20));
+                    insert(c, "accounts", 21, value(21));
+                    assertThat(VeilDriver.instance().runtime(url, fx.properties()).keys().health().degraded())
+                            .isTrue();
+                    locker.rollback();
+                }
+                assertThat(read(c, "accounts", 21)).isEqualTo(value(21));
             }
-            assertThat(read(c, "accounts", 21)).isEqualTo(value(21));
+            assertThat(pids(locked)).contains(used);
         }
     }
 
