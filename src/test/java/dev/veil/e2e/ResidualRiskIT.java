@@ -44,7 +44,7 @@ class ResidualRiskIT {
                 // the database-side backstop of docs/what-veil-sees.md on patients.ssn, none on unguarded.ssn
                 "ALTER TABLE patients ADD CONSTRAINT patients_ssn_veil CHECK (ssn IS NULL OR ssn LIKE 'veil1:%')",
                 "CREATE TABLE unguarded (id int PRIMARY KEY, ssn text)",
-                // views created around Veil: it reads them from the catalog (docs/what-veil-sees.md §7)
+                // views created around Veil: it reads them from the catalog (docs/what-veil-sees.md §9)
                 "CREATE VIEW patients_v AS SELECT id, name, ssn FROM patients",
                 "CREATE VIEW unguarded_v AS SELECT id, ssn FROM unguarded",
                 // server-side code whose SQL Veil cannot see: the table name arrives as an argument
