@@ -320,6 +320,16 @@ public final class VeilRuntime implements AutoCloseable {
         forgetCatalog();
     }
 
+    /**
+     * A result held Veil ciphertext in a column Veil does not decrypt (a view or function created outside Veil since
+     * the last catalog read, or a copy): read the catalog again before the next plan. Plans are dropped only when
+     * the catalog changed, so a copy that never will (CREATE TABLE … AS SELECT) costs one catalog read per refusal,
+     * not the plan cache.
+     */
+    public void catalogMayBeStale() {
+        schema.forget();
+    }
+
     private void forgetCatalog() {
         catalogCache.clear();
         tableGuard.reset();

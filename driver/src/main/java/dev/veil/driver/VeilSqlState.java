@@ -36,6 +36,12 @@ public enum VeilSqlState {
      * (backfill pending); writes keep working.
      */
     INDEX_BACKFILL_PENDING("VE013"),
+    /**
+     * A result column Veil does not decrypt holds a value with the shape of Veil ciphertext: a view or function
+     * created outside Veil that it has not seen yet, or a copy of an encrypted column. Refused instead of handed out;
+     * Veil re-reads the catalog, so a retry over a new view decrypts.
+     */
+    CIPHERTEXT_FROM_UNKNOWN_SOURCE("VE014"),
     /** The Veil configuration is invalid (raised at connect). */
     INVALID_CONFIGURATION("VE020"),
     /** A decrypted value cannot convert to the requested type, or a bound value to the column's declared type. */
@@ -97,7 +103,7 @@ public enum VeilSqlState {
     public SQLException exception(String message, Throwable cause) {
         return switch (this) {
             case DECRYPTION_FAILED, UNRECOGNIZED_CIPHERTEXT, SCHEMA_MISMATCH, INDEX_BACKFILL_PENDING,
-                    STREAM_READ_FAILED -> new SQLNonTransientException(message, state, cause);
+                    CIPHERTEXT_FROM_UNKNOWN_SOURCE, STREAM_READ_FAILED -> new SQLNonTransientException(message, state, cause);
             case KEY_UNAVAILABLE -> new SQLTransientConnectionException(message, state, cause);
             case KEY_ACCESS_DENIED -> new SQLInvalidAuthorizationSpecException(message, state, cause);
             case UNSUPPORTED_CONSTRUCT -> new SQLFeatureNotSupportedException(message, state, cause);

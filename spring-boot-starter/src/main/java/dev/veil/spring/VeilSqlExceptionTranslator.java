@@ -53,7 +53,8 @@ public final class VeilSqlExceptionTranslator implements SQLExceptionTranslator 
         }
         String message = (task == null ? "" : task + ": ") + veil.getMessage();
         return switch (state) {
-            case DECRYPTION_FAILED, UNRECOGNIZED_CIPHERTEXT -> new DataRetrievalFailureException(message, ex);
+            case DECRYPTION_FAILED, UNRECOGNIZED_CIPHERTEXT, CIPHERTEXT_FROM_UNKNOWN_SOURCE ->
+                    new DataRetrievalFailureException(message, ex);
             case KEY_UNAVAILABLE -> new TransientDataAccessResourceException(message, ex);
             case KEY_ACCESS_DENIED -> new PermissionDeniedDataAccessException(message, ex);
             case UNSUPPORTED_CONSTRUCT -> new InvalidDataAccessApiUsageException(message, ex);

@@ -54,6 +54,8 @@ class VeilSqlStateTest {
                 PermissionDeniedDataAccessException.class, PermissionDeniedDataAccessException.class));
         MAP.put(VeilSqlState.UNRECOGNIZED_CIPHERTEXT, new Row(SQLNonTransientException.class,
                 DataRetrievalFailureException.class, null));
+        MAP.put(VeilSqlState.CIPHERTEXT_FROM_UNKNOWN_SOURCE, new Row(SQLNonTransientException.class,
+                DataRetrievalFailureException.class, null));
         MAP.put(VeilSqlState.UNSUPPORTED_CONSTRUCT, new Row(SQLFeatureNotSupportedException.class,
                 InvalidDataAccessApiUsageException.class, InvalidDataAccessApiUsageException.class));
         MAP.put(VeilSqlState.UNANALYSABLE_STATEMENT, new Row(SQLSyntaxErrorException.class,

@@ -31,9 +31,9 @@ public final class ColumnCipher {
         TEXT
     }
 
-    static final byte MAGIC = 'V';
-    static final byte VERSION = 1;
-    public static final String TEXT_PREFIX = "veil1:";
+    static final byte MAGIC = Envelope.MAGIC;
+    static final byte VERSION = Envelope.VERSION;
+    public static final String TEXT_PREFIX = Envelope.TEXT_PREFIX;
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
 

@@ -30,7 +30,7 @@ final class ResultSets {
             return null;
         }
         if (!shape.hasEncrypted()) {
-            return new DelegatingResultSet(statement, raw);
+            return new GuardedResultSet(statement, raw);
         }
         try {
             Target[] targets = resolve(raw, shape);
@@ -58,7 +58,7 @@ final class ResultSets {
             return null;
         }
         if (byName.isEmpty()) {
-            return new DelegatingResultSet(statement, raw);
+            return new GuardedResultSet(statement, raw);
         }
         ResultSetMetaData md = raw.getMetaData();
         int n = md.getColumnCount();
@@ -68,7 +68,7 @@ final class ResultSets {
             targets[i - 1] = byName.get(Identifiers.canonical(md.getColumnLabel(i)));
             any |= targets[i - 1] != null;
         }
-        return any ? new VeilResultSet(statement, raw, targets, null) : new DelegatingResultSet(statement, raw);
+        return any ? new VeilResultSet(statement, raw, targets, null) : new GuardedResultSet(statement, raw);
     }
 
     /**

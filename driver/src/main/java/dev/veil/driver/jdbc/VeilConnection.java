@@ -100,7 +100,7 @@ public class VeilConnection extends DelegatingConnection {
     }
 
     private PreparedStatement prepared(PreparedStatement raw, StatementPlan plan) {
-        return plan.isPassThrough() ? new DelegatingPreparedStatement(this, raw)
+        return plan.isPassThrough() ? new GuardedPreparedStatement(this, raw)
                 : new VeilPreparedStatement(this, raw, plan);
     }
 
@@ -122,6 +122,12 @@ public class VeilConnection extends DelegatingConnection {
             int resultSetHoldability) throws SQLException {
         checkCallable(sql);
         return super.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+    }
+
+    /** A callable statement that passed {@link #checkCallable}: its results and out-parameters are guarded. */
+    @Override
+    protected CallableStatement wrapCallableStatement(CallableStatement raw, String sql) {
+        return raw == null ? null : new GuardedCallableStatement(this, raw);
     }
 
     /**

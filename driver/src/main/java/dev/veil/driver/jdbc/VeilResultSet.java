@@ -38,9 +38,10 @@ import javax.sql.rowset.serial.SerialClob;
  * <p>Updatable results are refused: {@code updateXxx} would write plaintext into an encrypted column. Write
  * with UPDATE instead. The check runs before the first row is reached.
  *
- * <p>Generated from a table of getters; each override is one line of dispatch.
+ * <p>A plain column's value goes through {@link GuardedResultSet} (never Veil ciphertext from a relation Veil does
+ * not know). Generated from a table of getters; each override is one line of dispatch.
  */
-public class VeilResultSet extends DelegatingResultSet {
+public class VeilResultSet extends GuardedResultSet {
 
     private final Target[] targets;
     /** Per encrypted column, the key kept for this result (created on first read). */
@@ -180,7 +181,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getObject(columnIndex, type);
+            return super.getObject(columnIndex, type);
         }
         Object v = value(columnIndex, t);
         return v == null ? null : as(columnIndex, v, type);
@@ -195,7 +196,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public String getString(int columnIndex) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getString(columnIndex);
+            return super.getString(columnIndex);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
@@ -342,7 +343,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public byte[] getBytes(int columnIndex) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getBytes(columnIndex);
+            return super.getBytes(columnIndex);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
@@ -406,7 +407,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public InputStream getAsciiStream(int columnIndex) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getAsciiStream(columnIndex);
+            return super.getAsciiStream(columnIndex);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
@@ -423,7 +424,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public InputStream getUnicodeStream(int columnIndex) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getUnicodeStream(columnIndex);
+            return super.getUnicodeStream(columnIndex);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
@@ -441,7 +442,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public InputStream getBinaryStream(int columnIndex) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getBinaryStream(columnIndex);
+            return super.getBinaryStream(columnIndex);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
@@ -457,7 +458,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public Object getObject(int columnIndex) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getObject(columnIndex);
+            return super.getObject(columnIndex);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
@@ -473,7 +474,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public Reader getCharacterStream(int columnIndex) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getCharacterStream(columnIndex);
+            return super.getCharacterStream(columnIndex);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
@@ -505,7 +506,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public Object getObject(int columnIndex, Map<String, Class<?>> map) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getObject(columnIndex, map);
+            return super.getObject(columnIndex, map);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
@@ -537,7 +538,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public Blob getBlob(int columnIndex) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getBlob(columnIndex);
+            return super.getBlob(columnIndex);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
@@ -553,7 +554,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public Clob getClob(int columnIndex) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getClob(columnIndex);
+            return super.getClob(columnIndex);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
@@ -665,7 +666,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public NClob getNClob(int columnIndex) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getNClob(columnIndex);
+            return super.getNClob(columnIndex);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
@@ -697,7 +698,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public String getNString(int columnIndex) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getNString(columnIndex);
+            return super.getNString(columnIndex);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
@@ -713,7 +714,7 @@ public class VeilResultSet extends DelegatingResultSet {
     public Reader getNCharacterStream(int columnIndex) throws SQLException {
         Target t = target(columnIndex);
         if (t == null) {
-            return delegate.getNCharacterStream(columnIndex);
+            return super.getNCharacterStream(columnIndex);
         }
         Object v = value(columnIndex, t);
         int i = columnIndex;
