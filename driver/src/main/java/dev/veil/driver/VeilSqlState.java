@@ -36,6 +36,8 @@ public enum VeilSqlState {
     INDEX_BACKFILL_PENDING("VE013"),
     /** The Veil configuration is invalid (raised at connect). */
     INVALID_CONFIGURATION("VE020"),
+    /** A value is longer than its column's largest padding bucket ({@code pad: max}); nothing was sent. */
+    VALUE_TOO_LONG("22001"),
     /** A decrypted value cannot convert to the requested type, or a bound value to the column's declared type. */
     CONVERSION("22018");
 
@@ -72,6 +74,7 @@ public enum VeilSqlState {
             case INVALID_CONFIGURATION:
                 return new SQLNonTransientConnectionException(message, state, cause);
             case CONVERSION:
+            case VALUE_TOO_LONG:
                 return new SQLDataException(message, state, cause);
             default:
                 throw new AssertionError(this);

@@ -44,6 +44,7 @@ public final class ColumnCipher {
     private final KeyRing keys;
     private final boolean allowLegacyPlaintext;
     private final Events events;
+    private final Padding padding;
     /** When this column last reloaded its keys after an unreadable value ({@link System#nanoTime()}, 0 = never). */
     private volatile long lastReload;
     static final long RELOAD_INTERVAL_NANOS = 1_000_000_000L;
@@ -70,6 +71,13 @@ public final class ColumnCipher {
 
     public ColumnCipher(String column, String boundName, ValueType declaredType, KeyRing keys,
             boolean allowLegacyPlaintext, Events events) {
+        this(column, boundName, declaredType, keys, allowLegacyPlaintext, events, Padding.NONE);
+    }
+
+    /** @param padding how new values are padded before encryption (length hiding); reads accept either form */
+    public ColumnCipher(String column, String boundName, ValueType declaredType, KeyRing keys,
+            boolean allowLegacyPlaintext, Events events, Padding padding) {
+        this.padding = java.util.Objects.requireNonNull(padding, "padding");
         this.column = column;
         this.scope = scopeOf(boundName);
         this.associatedData = ("veil/1:" + boundName).getBytes(StandardCharsets.UTF_8);
@@ -94,6 +102,11 @@ public final class ColumnCipher {
 
     public KeyScope scope() {
         return scope;
+    }
+
+    /** How new values of this column are padded. */
+    public Padding padding() {
+        return padding;
     }
 
     /**
@@ -122,7 +135,14 @@ public final class ColumnCipher {
                     + e.getMessage());
         }
         ValueType type = declaredType != null ? declaredType : TypedValues.typeOf(stored);
-        byte[] plain = TypedValues.encode(type, stored);
+        byte[] plain;
+        try {
+            plain = padding.apply(TypedValues.encode(type, stored));
+        } catch (Padding.TooLongException e) {
+            throw VeilSqlState.VALUE_TOO_LONG.exception("cannot encrypt into " + column + ": " + e.getMessage()
+                    + ". Raise max, set over-max: round-up (lengths above max then show to within max), or "
+                    + "store a shorter value; see docs/configuration.md, \"Length hiding\"");
+        }
         try {
             byte[] ct = aead().encrypt(plain, associatedData);
             events.encrypted(column);
