@@ -39,10 +39,10 @@ public final class YamlConfigLoader {
             "{} or { type: int, renamed-from: people.social_security_number, blind-index: email_bidx, "
                     + "legacy-plaintext: true, pad: 16 }")
             .key("type", (v, c) -> c.type = v.valueType())
-            .key("pad", (v, c) -> c.padding = padding(v))
             .key("renamed-from", (v, c) -> c.renamedFrom = v.string())
             .key("legacy-plaintext", (v, c) -> c.legacyPlaintext = v.bool())
-            .key("blind-index", (v, c) -> c.indexes = v.items());
+            .key("blind-index", (v, c) -> c.indexes = v.items())
+            .key("pad", (v, c) -> c.padding = padding(v));
 
     /** The mapping form of {@code pad:}; fields are filled by {@link #PAD}. */
     private static final class PadEntry {
