@@ -19,7 +19,8 @@ import java.util.Base64;
  * {@code 'V' 0x01 || tink-ciphertext}; text storage holds {@code "veil1:" || base64(tink-ciphertext)} without
  * padding. The data key is the bound table's ({@link KeyScope#tableEncryption}, one per table, shared by its
  * columns); the associated data is {@code "veil/1:" || bound table.column}, so a ciphertext moved to another
- * column fails to decrypt. See {@code docs/design.md}.
+ * column fails to decrypt. New values are padded as the column's {@link Padding} says (length hiding); reads accept
+ * padded and unpadded values alike. See {@code docs/design.md}.
  */
 public final class ColumnCipher {
 
