@@ -65,6 +65,7 @@ public final class OrmAlternation {
         try (OrmFixture f = OrmFixture.open(rows)) {
             System.out.printf("seeded %,d rows per table in %.1f s; load average %s%n", rows,
                     (System.nanoTime() - started) / 1e9, loadAverage());
+            System.out.print(OrmSchema.sizes(f.database()));
             Map<Kind, Integer> pids = new EnumMap<>(Kind.class);
             for (Kind k : Kind.values()) {
                 pids.put(k, f.side(k).backendPid());

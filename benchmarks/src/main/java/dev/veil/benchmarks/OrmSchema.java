@@ -78,6 +78,27 @@ final class OrmSchema {
                 "VACUUM " + PLAIN, "VACUUM " + VEIL, "VACUUM " + TWIN);
     }
 
+    /**
+     * One line per table: average row width ({@code pg_column_size} of the row), average stored size of ssn, email
+     * and heart_rate, heap and index sizes: the physical layout behind the twin ÷ plain ratios.
+     */
+    static String sizes(BenchmarkDatabase db) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = db.plain(); Statement st = c.createStatement()) {
+            for (String t : new String[] {PLAIN, TWIN, VEIL}) {
+                try (ResultSet rs = st.executeQuery("SELECT avg(pg_column_size(t.*)), avg(pg_column_size(ssn)), "
+                        + "avg(pg_column_size(email)), avg(pg_column_size(heart_rate)), "
+                        + "pg_relation_size('" + t + "'), pg_indexes_size('" + t + "') FROM " + t + " t")) {
+                    rs.next();
+                    out.append(String.format(java.util.Locale.ROOT, "%-12s row %.0f B (ssn %.0f, email %.0f, heart_rate "
+                            + "%.0f), heap %,d kB, indexes %,d kB%n", t, rs.getDouble(1), rs.getDouble(2),
+                            rs.getDouble(3), rs.getDouble(4), rs.getLong(5) / 1024, rs.getLong(6) / 1024));
+                }
+            }
+        }
+        return out.toString();
+    }
+
     /** The stored values of Veil's row {@code id} (ciphertexts and index value), for the twin's writes and lookups. */
     record Stored(String name, byte[] ssn, byte[] email, byte[] heartRate, byte[] emailIndex) {
     }
