@@ -4,7 +4,6 @@ import dev.veil.benchmarks.OrmSide.Kind;
 import dev.veil.benchmarks.OrmSide.Shape;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -35,13 +34,14 @@ import org.openjdk.jmh.infra.Blackhole;
 public final class OrmAlternation {
 
     private static final Map<String, Integer> OPERATIONS = Map.of("W1", 1_000, "W2", 2_000, "W3", 15, "W4", 10);
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private OrmAlternation() {
     }
 
-    /** One side's run of one workload: per operation, microseconds. */
-    record Sample(double wall, double clientCpu, double serverCpu) {
+    /** One side's run of one workload, per operation: microseconds, and bytes this thread allocated. */
+    record Sample(double wall, double clientCpu, double serverCpu, double allocated) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -106,6 +106,7 @@ public final class OrmAlternation {
             throws SQLException {
         long server = serverCpuNanos(pid);
         long cpu = THREADS.getCurrentThreadCpuTime();
+        long bytes = THREADS.getCurrentThreadAllocatedBytes();
         long t0 = System.nanoTime();
         int ops = 0;
         for (int i = 0; i < n; i++) {
@@ -119,10 +120,11 @@ public final class OrmAlternation {
         }
         double wall = (System.nanoTime() - t0) / 1e3 / n;
         double clientCpu = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e3 / n;
+        double allocated = (double) (THREADS.getCurrentThreadAllocatedBytes() - bytes) / n;
         long serverAfter = serverCpuNanos(pid);
         double serverCpu = server < 0 || serverAfter < 0 ? Double.NaN : (serverAfter - server) / 1e3 / n;
         bh.consume(ops);
-        return new Sample(wall, clientCpu, serverCpu);
+        return new Sample(wall, clientCpu, serverCpu, allocated);
     }
 
     /** CPU time the server process {@code pid} has used, in ns; -1 when it cannot be read (another machine). */
@@ -147,8 +149,9 @@ public final class OrmAlternation {
     private static void print(Map<String, Map<Kind, List<Sample>>> results) {
         System.out.println();
         System.out.println("| workload | shape | plain µs/op | twin µs/op | Veil µs/op | **Veil ÷ plain** | twin ÷ plain "
-                + "| Veil ÷ twin | client CPU µs/op plain / twin / Veil | server CPU µs/op plain / twin / Veil |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+                + "| Veil ÷ twin | client CPU µs/op plain / twin / Veil | server CPU µs/op plain / twin / Veil "
+                + "| allocated B/op plain / twin / Veil |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, Map<Kind, List<Sample>>> e : results.entrySet()) {
             Map<Kind, List<Sample>> m = e.getValue();
             List<Sample> plain = m.get(Kind.PLAIN);
@@ -163,15 +166,25 @@ public final class OrmAlternation {
                 vt.add(veil.get(i).wall() / twin.get(i).wall());
             }
             String[] ws = e.getKey().split(" ");
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | **%s** | %s | %s | %s / %s / %s | %s / %s / %s |%n",
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | **%s** | %s | %s | %s / %s / %s | %s / %s / %s "
+                    + "| %s / %s / %s |%n",
                     ws[0], ws[1], spread(walls(plain), "%.1f"), spread(walls(twin), "%.1f"), spread(walls(veil), "%.1f"),
                     spread(vp, "%.3f"), spread(tp, "%.3f"), spread(vt, "%.3f"),
                     one(plain, Sample::clientCpu), one(twin, Sample::clientCpu), one(veil, Sample::clientCpu),
-                    one(plain, Sample::serverCpu), one(twin, Sample::serverCpu), one(veil, Sample::serverCpu));
+                    one(plain, Sample::serverCpu), one(twin, Sample::serverCpu), one(veil, Sample::serverCpu),
+                    bytes(plain), bytes(twin), bytes(veil));
         }
         System.out.println();
         System.out.println("Cells: median over the measured rounds [interquartile range]; a ratio is the median of the "
                 + "per-round ratios.");
+    }
+
+    private static String bytes(List<Sample> samples) {
+        List<Double> v = new ArrayList<>();
+        for (Sample s : samples) {
+            v.add(s.allocated());
+        }
+        return String.format(Locale.ROOT, "%,.0f", quantile(v, 0.5));
     }
 
     private static List<Double> walls(List<Sample> samples) {
