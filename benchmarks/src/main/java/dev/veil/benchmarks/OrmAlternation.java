@@ -65,41 +65,48 @@ public final class OrmAlternation {
         try (OrmFixture f = OrmFixture.open(rows)) {
             System.out.printf("seeded %,d rows per table in %.1f s; load average %s%n", rows,
                     (System.nanoTime() - started) / 1e9, loadAverage());
-            System.out.print(OrmSchema.sizes(f.database()));
-            Map<Kind, Integer> pids = new EnumMap<>(Kind.class);
-            for (Kind k : Kind.values()) {
-                pids.put(k, f.side(k).backendPid());
-            }
-            Kind[] kinds = Kind.values();
-            for (int r = 0; r < rounds; r++) {
-                f.removeWrites();
-                StringBuilder line = new StringBuilder(String.format("round %2d%s:", r, r < warmup ? " (warm-up)" : ""));
-                for (String w : workloads) {
-                    for (int si = 0; si < shapes.size(); si++) {
-                        Shape shape = shapes.get((si + r) % shapes.size());
-                        int n = Math.max(1, (int) Math.round(OPERATIONS.get(w) * scale));
-                        Map<Kind, Sample> round = new EnumMap<>(Kind.class);
-                        for (int k = 0; k < kinds.length; k++) {
-                            Kind kind = kinds[(k + r) % kinds.length];
-                            round.put(kind, run(f.side(kind), pids.get(kind), w, shape, n, bh));
-                        }
-                        String key = w + " " + shape.label();
-                        line.append(String.format(" %s %.2f", key, round.get(Kind.VEIL).wall()
-                                / round.get(Kind.PLAIN).wall()));
-                        if (r >= warmup) {
-                            Map<Kind, List<Sample>> m = results.computeIfAbsent(key, x -> new EnumMap<>(Kind.class));
-                            for (Kind kind : kinds) {
-                                m.computeIfAbsent(kind, x -> new ArrayList<>()).add(round.get(kind));
-                            }
+            measure(f, rounds, warmup, scale, workloads, shapes, bh, results);
+        } finally {
+            System.out.printf("load average at end: %s; %d measured rounds after %d warm-up, %.0f s in all%n",
+                    loadAverage(), results.isEmpty() ? 0 : results.values().iterator().next().get(Kind.PLAIN).size(),
+                    warmup, (System.nanoTime() - started) / 1e9);
+            print(results);
+        }
+    }
+
+    private static void measure(OrmFixture f, int rounds, int warmup, double scale, List<String> workloads,
+            List<Shape> shapes, Blackhole bh, Map<String, Map<Kind, List<Sample>>> results) throws SQLException {
+        System.out.print(OrmSchema.sizes(f.database()));
+        Map<Kind, Integer> pids = new EnumMap<>(Kind.class);
+        for (Kind k : Kind.values()) {
+            pids.put(k, f.side(k).backendPid());
+        }
+        Kind[] kinds = Kind.values();
+        for (int r = 0; r < rounds; r++) {
+            f.removeWrites();
+            StringBuilder line = new StringBuilder(String.format("round %2d%s:", r, r < warmup ? " (warm-up)" : ""));
+            for (String w : workloads) {
+                for (int si = 0; si < shapes.size(); si++) {
+                    Shape shape = shapes.get((si + r) % shapes.size());
+                    int n = Math.max(1, (int) Math.round(OPERATIONS.get(w) * scale));
+                    Map<Kind, Sample> round = new EnumMap<>(Kind.class);
+                    for (int k = 0; k < kinds.length; k++) {
+                        Kind kind = kinds[(k + r) % kinds.length];
+                        round.put(kind, run(f.side(kind), pids.get(kind), w, shape, n, bh));
+                    }
+                    String key = w + " " + shape.label();
+                    line.append(String.format(" %s %.2f", key, round.get(Kind.VEIL).wall()
+                            / round.get(Kind.PLAIN).wall()));
+                    if (r >= warmup) {
+                        Map<Kind, List<Sample>> m = results.computeIfAbsent(key, x -> new EnumMap<>(Kind.class));
+                        for (Kind kind : kinds) {
+                            m.computeIfAbsent(kind, x -> new ArrayList<>()).add(round.get(kind));
                         }
                     }
                 }
-                System.out.println(line + "   load " + loadAverage());
             }
+            System.out.println(line + "   load " + loadAverage());
         }
-        System.out.printf("load average at end: %s; %d measured rounds after %d warm-up, %.0f s in all%n",
-                loadAverage(), rounds - warmup, warmup, (System.nanoTime() - started) / 1e9);
-        print(results);
     }
 
     private static Sample run(OrmSide side, int pid, String workload, Shape shape, int n, Blackhole bh)
