@@ -155,7 +155,8 @@ public final class OrmAlternation {
 
     private static void print(Map<String, Map<Kind, List<Sample>>> results) {
         System.out.println();
-        System.out.println("| workload | shape | plain µs/op | twin µs/op | Veil µs/op | **Veil ÷ plain** | twin ÷ plain "
+        System.out.println("| workload | shape | plain µs/op | twin µs/op | Veil µs/op | **Veil ÷ plain** "
+                + "| twin ÷ plain "
                 + "| Veil ÷ twin | client CPU µs/op plain / twin / Veil | server CPU µs/op plain / twin / Veil "
                 + "| allocated B/op plain / twin / Veil |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -175,7 +176,8 @@ public final class OrmAlternation {
             String[] ws = e.getKey().split(" ");
             System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | **%s** | %s | %s | %s / %s / %s | %s / %s / %s "
                     + "| %s / %s / %s |%n",
-                    ws[0], ws[1], spread(walls(plain), "%.1f"), spread(walls(twin), "%.1f"), spread(walls(veil), "%.1f"),
+                    ws[0], ws[1], spread(walls(plain), "%.1f"), spread(walls(twin), "%.1f"),
+                    spread(walls(veil), "%.1f"),
                     spread(vp, "%.3f"), spread(tp, "%.3f"), spread(vt, "%.3f"),
                     one(plain, Sample::clientCpu), one(twin, Sample::clientCpu), one(veil, Sample::clientCpu),
                     one(plain, Sample::serverCpu), one(twin, Sample::serverCpu), one(veil, Sample::serverCpu),

@@ -42,6 +42,19 @@ final class OrmFixture implements AutoCloseable {
         Connection plain = db.plain();
         Connection veil = db.veil();
         Connection twin = db.plain();
+        try {
+            start(plain, veil, twin);
+        } catch (SQLException | RuntimeException e) {
+            if (sides.isEmpty()) {
+                for (Connection c : new Connection[] {plain, veil, twin}) {
+                    c.close();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private void start(Connection plain, Connection veil, Connection twin) throws SQLException {
         Patient[] all = Patient.pool(rows);
         OrmSchema.seed(db, plain, veil, rows);
         long[] lookupIds = new long[OrmSide.POOL];

@@ -90,8 +90,8 @@ final class OrmSchema {
                         + "avg(pg_column_size(email)), avg(pg_column_size(heart_rate)), "
                         + "pg_relation_size('" + t + "'), pg_indexes_size('" + t + "') FROM " + t + " t")) {
                     rs.next();
-                    out.append(String.format(java.util.Locale.ROOT, "%-12s row %.0f B (ssn %.0f, email %.0f, heart_rate "
-                            + "%.0f), heap %,d kB, indexes %,d kB%n", t, rs.getDouble(1), rs.getDouble(2),
+                    out.append(String.format(java.util.Locale.ROOT, "%-12s row %.0f B (ssn %.0f, email %.0f, "
+                            + "heart_rate %.0f), heap %,d kB, indexes %,d kB%n", t, rs.getDouble(1), rs.getDouble(2),
                             rs.getDouble(3), rs.getDouble(4), rs.getLong(5) / 1024, rs.getLong(6) / 1024));
                 }
             }

@@ -29,7 +29,7 @@ final class DecryptedRow {
         return v == null ? null : fresh(v);
     }
 
-    /** Keeps {@code value} (not null) for {@code column} until the cursor moves; returns what the caller may hand out. */
+    /** Keeps {@code value} (not null) for {@code column} until the cursor moves; returns what a caller may hand out. */
     Object put(int column, Object value) {
         values[column - 1] = value;
         empty = false;
