@@ -167,7 +167,7 @@ public final class VeilRuntime implements AutoCloseable {
     /** The cipher of a configured column (one instance per column). */
     public ColumnCipher cipher(EncryptedColumn column) {
         return ciphers.computeIfAbsent(column, c -> new ColumnCipher(c.qualified(), c.boundName(), c.type(), keys,
-                config.allowsLegacyPlaintext(c), listeners));
+                config.allowsLegacyPlaintext(c), listeners, c.padding()));
     }
 
     /** The indexer of a configured blind index (one instance per index). */
@@ -183,8 +183,9 @@ public final class VeilRuntime implements AutoCloseable {
     public StatementPlan plan(String sql, Connection connection) throws SQLException {
         schema.refreshIfDue(sql, connection);
         StatementPlan plan = cachedOrAnalysed(sql, connection);
-        if (!plan.queriedIndexes().isEmpty()) {
+        if (!plan.queriedIndexes().isEmpty() && !plan.backfillSeen()) {
             checkBackfill(plan, connection);
+            plan.backfillSeen(true); // backfilled indexes stay so: later prepares of this plan skip the check
         }
         return plan;
     }

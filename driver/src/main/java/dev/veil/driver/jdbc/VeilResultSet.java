@@ -52,6 +52,10 @@ public class VeilResultSet extends GuardedResultSet {
     private final int visible;
     private final RowFilter[] filters;
     private final Object[] parameters;
+    /** The current row's decrypted values: each is decrypted at most once per row. */
+    private final DecryptedRow row;
+    /** The last getter was answered from {@link #row}, without reading the driver's row: a non-null value. */
+    private boolean answeredFromRow;
 
     /**
      * @param targets index i holds the target of column i+1, or null for a plain column
@@ -74,6 +78,7 @@ public class VeilResultSet extends GuardedResultSet {
         this.visible = visible;
         this.filters = filters;
         this.parameters = parameters;
+        this.row = new DecryptedRow(targets.length);
     }
 
     /** Whether the current row passes every row filter. */
@@ -122,6 +127,7 @@ public class VeilResultSet extends GuardedResultSet {
     }
 
     private Target target(int column) {
+        answeredFromRow = false;
         return column <= targets.length && column > 0 ? targets[column - 1] : null;
     }
 
@@ -139,9 +145,14 @@ public class VeilResultSet extends GuardedResultSet {
         gated = true;
     }
 
-    /** The decrypted value of an encrypted column, or null for SQL NULL. */
+    /** The decrypted value of an encrypted column, or null for SQL NULL; decrypted once per row. */
     private Object value(int column, Target t) throws SQLException {
         gate();
+        Object kept = row.get(column);
+        if (kept != null) {
+            answeredFromRow = true;
+            return kept;
+        }
         Object stored = t.storage() == dev.veil.driver.codec.ColumnCipher.Storage.BINARY
                 ? delegate.getBytes(column) : delegate.getString(column);
         if (stored == null) {
@@ -153,7 +164,8 @@ public class VeilResultSet extends GuardedResultSet {
             r = t.reader();
             readers[column - 1] = r;
         }
-        return r.decrypt(stored);
+        Object v = r.decrypt(stored);
+        return v == null ? null : row.put(column, v);
     }
 
     private <T> T as(int column, Object v, Class<T> type) throws SQLException {
@@ -729,6 +741,7 @@ public class VeilResultSet extends GuardedResultSet {
     @Override
     public boolean next() throws SQLException {
         gate();
+        row.clear();
         if (filters == null) {
             return delegate.next();
         }
@@ -743,6 +756,7 @@ public class VeilResultSet extends GuardedResultSet {
     @Override
     public boolean previous() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("previous()");
         return delegate.previous();
     }
@@ -750,6 +764,7 @@ public class VeilResultSet extends GuardedResultSet {
     @Override
     public boolean first() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("first()");
         return delegate.first();
     }
@@ -757,6 +772,7 @@ public class VeilResultSet extends GuardedResultSet {
     @Override
     public boolean last() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("last()");
         return delegate.last();
     }
@@ -764,6 +780,7 @@ public class VeilResultSet extends GuardedResultSet {
     @Override
     public boolean absolute(int row) throws SQLException {
         gate();
+        this.row.clear();
         forwardOnly("absolute()");
         return delegate.absolute(row);
     }
@@ -771,6 +788,7 @@ public class VeilResultSet extends GuardedResultSet {
     @Override
     public boolean relative(int rows) throws SQLException {
         gate();
+        row.clear();
         forwardOnly("relative()");
         return delegate.relative(rows);
     }
@@ -778,6 +796,7 @@ public class VeilResultSet extends GuardedResultSet {
     @Override
     public void beforeFirst() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("beforeFirst()");
         delegate.beforeFirst();
     }
@@ -785,6 +804,7 @@ public class VeilResultSet extends GuardedResultSet {
     @Override
     public void afterLast() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("afterLast()");
         delegate.afterLast();
     }
@@ -792,6 +812,30 @@ public class VeilResultSet extends GuardedResultSet {
     @Override
     public void moveToInsertRow() throws SQLException {
         gate();
+        row.clear();
         delegate.moveToInsertRow();
+    }
+
+    @Override
+    public boolean wasNull() throws SQLException {
+        return !answeredFromRow && delegate.wasNull();
+    }
+
+    @Override
+    public void moveToCurrentRow() throws SQLException {
+        row.clear();
+        delegate.moveToCurrentRow();
+    }
+
+    @Override
+    public void refreshRow() throws SQLException {
+        row.clear();
+        delegate.refreshRow();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        row.clear();
+        super.close();
     }
 }
