@@ -19,7 +19,8 @@ import java.util.Base64;
  * {@code 'V' 0x01 || tink-ciphertext}; text storage holds {@code "veil1:" || base64(tink-ciphertext)} without
  * padding. The data key is the bound table's ({@link KeyScope#tableEncryption}, one per table, shared by its
  * columns); the associated data is {@code "veil/1:" || bound table.column}, so a ciphertext moved to another
- * column fails to decrypt. See {@code docs/design.md}.
+ * column fails to decrypt. Under row binding it is {@code "veil/2:" || bound table.column || 0x00 || row key}
+ * ({@link RowKey}), so a ciphertext moved to another row of the column fails as well. See {@code docs/design.md}.
  */
 public final class ColumnCipher {
 
@@ -40,6 +41,8 @@ public final class ColumnCipher {
     private final String column;
     private final KeyScope scope;
     private final byte[] associatedData;
+    /** {@code "veil/2:" || bound name || 0x00}: the prefix of a row-bound value's associated data. */
+    private final byte[] boundPrefix;
     private final ValueType declaredType;
     private final KeyRing keys;
     private final boolean allowLegacyPlaintext;
@@ -73,6 +76,7 @@ public final class ColumnCipher {
         this.column = column;
         this.scope = scopeOf(boundName);
         this.associatedData = ("veil/1:" + boundName).getBytes(StandardCharsets.UTF_8);
+        this.boundPrefix = ("veil/2:" + boundName + "\0").getBytes(StandardCharsets.UTF_8);
         this.declaredType = declaredType;
         this.keys = keys;
         this.allowLegacyPlaintext = allowLegacyPlaintext;
@@ -101,7 +105,15 @@ public final class ColumnCipher {
      * {@code byte[]} for binary storage, a {@code String} for text storage.
      */
     public Object encrypt(Object value, Storage storage) throws SQLException {
-        byte[] ct = encryptRaw(value);
+        return encrypt(value, storage, null);
+    }
+
+    /**
+     * As {@link #encrypt(Object, Storage)}, bound to one row: {@code rowKey} is the row's {@link RowKey} encoding
+     * (null: not bound, the {@code veil/1} associated data).
+     */
+    public Object encrypt(Object value, Storage storage, byte[] rowKey) throws SQLException {
+        byte[] ct = encryptRaw(value, rowKey == null ? associatedData : boundData(rowKey));
         if (storage == Storage.BINARY) {
             byte[] out = new byte[ct.length + 2];
             out[0] = MAGIC;
@@ -112,7 +124,14 @@ public final class ColumnCipher {
         return TEXT_PREFIX + B64.encodeToString(ct);
     }
 
-    private byte[] encryptRaw(Object value) throws SQLException {
+    /** The associated data of a value bound to the row whose key encodes to {@code rowKey}. */
+    private byte[] boundData(byte[] rowKey) {
+        byte[] aad = java.util.Arrays.copyOf(boundPrefix, boundPrefix.length + rowKey.length);
+        System.arraycopy(rowKey, 0, aad, boundPrefix.length, rowKey.length);
+        return aad;
+    }
+
+    private byte[] encryptRaw(Object value, byte[] aad) throws SQLException {
         Object stored;
         try {
             stored = Conversions.toStored(value, declaredType);
@@ -124,7 +143,7 @@ public final class ColumnCipher {
         ValueType type = declaredType != null ? declaredType : TypedValues.typeOf(stored);
         byte[] plain = TypedValues.encode(type, stored);
         try {
-            byte[] ct = aead().encrypt(plain, associatedData);
+            byte[] ct = aead().encrypt(plain, aad);
             events.encrypted(column);
             return ct;
         } catch (KeyReservationException e) {
@@ -161,6 +180,12 @@ public final class ColumnCipher {
             return ColumnCipher.this.decrypt(stored, this);
         }
 
+        /** As {@link ColumnCipher#decrypt(Object, byte[], boolean, String)}. */
+        public Object decrypt(Object stored, byte[] rowKey, boolean acceptUnbound, String keyColumns)
+                throws SQLException {
+            return ColumnCipher.this.decrypt(stored, this, rowKey, acceptUnbound, keyColumns);
+        }
+
         Aead aead() throws SQLException {
             Aead a = aead;
             if (a == null) {
@@ -171,7 +196,24 @@ public final class ColumnCipher {
         }
     }
 
+    /**
+     * Decrypts a value of a row-bound column: {@code rowKey} is the {@link RowKey} encoding of the row it was read
+     * from. With {@code acceptUnbound} (a table's migration window into row binding) a value written before binding
+     * was switched on ({@code veil/1} associated data) is accepted as well; otherwise it fails like a moved one.
+     *
+     * @param keyColumns the key column names, for the message (never their values)
+     */
+    public Object decrypt(Object stored, byte[] rowKey, boolean acceptUnbound, String keyColumns)
+            throws SQLException {
+        return decrypt(stored, null, rowKey, acceptUnbound, keyColumns);
+    }
+
     private Object decrypt(Object stored, Reader reader) throws SQLException {
+        return decrypt(stored, reader, null, false, null);
+    }
+
+    private Object decrypt(Object stored, Reader reader, byte[] rowKey, boolean acceptUnbound, String keyColumns)
+            throws SQLException {
         if (stored == null) {
             return null;
         }
@@ -207,14 +249,16 @@ public final class ColumnCipher {
                         + ": the stored text is not valid base64 (truncated or altered)");
             }
         }
+        byte[] aad = rowKey == null ? associatedData : boundData(rowKey);
+        byte[] fallback = rowKey != null && acceptUnbound ? associatedData : null;
         byte[] plain;
         try {
-            plain = (reader == null ? aead() : reader.aead()).decrypt(ct, associatedData);
+            plain = open(reader == null ? aead() : reader.aead(), ct, aad, fallback);
         } catch (GeneralSecurityException e) {
             if (reader != null) {
                 reader.aead = null; // look the key up again after a reload
             }
-            plain = retryWithFreshKeys(ct);
+            plain = retryWithFreshKeys(ct, aad, fallback, rowKey == null ? null : keyColumns);
         }
         events.decrypted(column);
         try {
@@ -253,17 +297,35 @@ public final class ColumnCipher {
      * {@link #RELOAD_INTERVAL_NANOS} per column, so unreadable data cannot turn every read into a key-table and KMS
      * round trip.
      */
-    private byte[] retryWithFreshKeys(byte[] ct) throws SQLException {
+    private static byte[] open(Aead aead, byte[] ct, byte[] aad, byte[] fallback) throws GeneralSecurityException {
+        try {
+            return aead.decrypt(ct, aad);
+        } catch (GeneralSecurityException e) {
+            if (fallback == null) {
+                throw e;
+            }
+            return aead.decrypt(ct, fallback);
+        }
+    }
+
+    private byte[] retryWithFreshKeys(byte[] ct, byte[] aad, byte[] fallback, String boundTo) throws SQLException {
         long now = System.nanoTime();
         long last = lastReload;
         if (now - last >= RELOAD_INTERVAL_NANOS || last == 0) {
             lastReload = now == 0 ? 1 : now;
             keys.invalidate(scope);
             try {
-                return aead().decrypt(ct, associatedData);
+                return open(aead(), ct, aad, fallback);
             } catch (GeneralSecurityException ignored) {
                 // fall through: genuinely unreadable
             }
+        }
+        if (boundTo != null) {
+            throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column + " (row binding on "
+                    + boundTo + "): the value does not belong to the row it was read from — copied from another row "
+                    + "or column, altered, truncated, "
+                    + (fallback == null ? "written before row binding was switched on (accept-unbound-values), " : "")
+                    + "or its key version is gone");
         }
         throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
                 + ": the value was altered, truncated, copied from another column, or its key version is gone");

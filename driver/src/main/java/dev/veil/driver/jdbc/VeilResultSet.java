@@ -82,7 +82,7 @@ public class VeilResultSet extends DelegatingResultSet {
             int column = visible + 1 + f.hiddenIndex();
             Object stored = t.storage() == dev.veil.driver.codec.ColumnCipher.Storage.BINARY
                     ? delegate.getBytes(column) : delegate.getString(column);
-            if (!f.accepts(stored == null ? null : t.decrypt(stored), parameters)) {
+            if (!f.accepts(stored == null ? null : t.decrypt(t.reader(), stored, delegate, visible), parameters)) {
                 return false;
             }
         }
@@ -151,7 +151,7 @@ public class VeilResultSet extends DelegatingResultSet {
             r = t.reader();
             readers[column - 1] = r;
         }
-        return r.decrypt(stored);
+        return t.decrypt(r, stored, delegate, visible < 0 ? 0 : visible);
     }
 
     private <T> T as(int column, Object v, Class<T> type) throws SQLException {

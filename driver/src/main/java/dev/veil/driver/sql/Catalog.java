@@ -14,6 +14,14 @@ public interface Catalog {
     TableInfo table(TableName name) throws SQLException;
 
     /**
+     * The table's primary key columns (canonical names, in key order), empty when it has none, or null when this
+     * catalog cannot tell (row binding then needs its key columns named).
+     */
+    default List<String> primaryKey(TableName name) throws SQLException {
+        return null;
+    }
+
+    /**
      * Columns of one table: canonical names in order, each column's SQL type name and its declared maximum length
      * in characters ({@code -1} when unbounded or unknown; {@code lengths} may be null when none is known), and
      * whether its collation is deterministic (equal text is equal bytes; {@code deterministic} may be null when
