@@ -117,7 +117,7 @@ class RowBoundHibernateIT {
                     break;
                 }
             }
-            assertThat(cause).as(String.valueOf(t)).isNotNull();
+            assertThat((Throwable) cause).as(String.valueOf(t)).isNotNull();
             assertThat(cause.getSQLState()).isEqualTo("VE001");
             assertThat(cause.getMessage()).contains("charts.diagnosis", "row binding on id")
                     .doesNotContain("diabetes").doesNotContain("hypertension").doesNotContain(id.toString());
