@@ -1,7 +1,6 @@
 package dev.veil.driver.codec;
 
 import dev.veil.driver.VeilSqlState;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -88,24 +87,40 @@ public final class RowKey {
      * @throws SQLException (22018) when a value is NULL or does not convert exactly to its column's kind
      */
     public static byte[] encode(Kind[] kinds, Object[] values, String column, String[] names) throws SQLException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 + 24 * kinds.length);
-        out.write(kinds.length);
-        for (int i = 0; i < kinds.length; i++) {
-            byte[] part = part(kinds[i], values[i], column, names[i]);
-            out.write(kinds[i].tag);
-            out.write(part.length >>> 24);
-            out.write(part.length >>> 16);
-            out.write(part.length >>> 8);
-            out.write(part.length);
-            out.write(part, 0, part.length);
+        if (kinds.length == 1 && kinds[0] == Kind.INTEGER) {
+            // the common key, without intermediate arrays: count, kind, length 8, the value
+            long v = integer(values[0], column, names[0]);
+            byte[] out = new byte[14];
+            out[0] = 1;
+            out[1] = Kind.INTEGER.tag;
+            out[5] = 8;
+            for (int i = 0; i < 8; i++) {
+                out[6 + i] = (byte) (v >>> (56 - 8 * i));
+            }
+            return out;
         }
-        return out.toByteArray();
+        byte[][] parts = new byte[kinds.length][];
+        int size = 1;
+        for (int i = 0; i < kinds.length; i++) {
+            parts[i] = part(kinds[i], values[i], column, names[i]);
+            size += 5 + parts[i].length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put((byte) kinds.length);
+        for (int i = 0; i < kinds.length; i++) {
+            out.put(kinds[i].tag).putInt(parts[i].length).put(parts[i]);
+        }
+        return out.array();
+    }
+
+    private static SQLException nullKey(String column, String name) {
+        return VeilSqlState.CONVERSION.exception("row binding: the key column " + name + " of the row of " + column
+                + " is NULL or not bound; every key column needs a value to encrypt or decrypt " + column);
     }
 
     private static byte[] part(Kind kind, Object v, String column, String name) throws SQLException {
         if (v == null) {
-            throw VeilSqlState.CONVERSION.exception("row binding: the key column " + name + " of the row of " + column
-                    + " is NULL or not bound; every key column needs a value to encrypt or decrypt " + column);
+            throw nullKey(column, name);
         }
         switch (kind) {
             case INTEGER:
@@ -125,6 +140,9 @@ public final class RowKey {
     }
 
     private static long integer(Object v, String column, String name) throws SQLException {
+        if (v == null) {
+            throw nullKey(column, name);
+        }
         try {
             if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
                 return ((Number) v).longValue();

@@ -51,6 +51,10 @@ public class VeilResultSet extends DelegatingResultSet {
     private final int visible;
     private final RowFilter[] filters;
     private final Object[] parameters;
+    /** Row binding: the key last encoded, for which key source and row (0: unknown). */
+    private Object keySource;
+    private int keyRow;
+    private byte[] keyOfRow;
 
     /**
      * @param targets index i holds the target of column i+1, or null for a plain column
@@ -152,7 +156,21 @@ public class VeilResultSet extends DelegatingResultSet {
             r = t.reader();
             readers[column - 1] = r;
         }
-        return t.decrypt(r, stored, delegate, visible < 0 ? 0 : visible);
+        if (t.rowBinding() == null) {
+            return r.decrypt(stored);
+        }
+        return t.decrypt(r, stored, rowKey(t));
+    }
+
+    /** Row binding: the current row's key, encoded once per row for the values of one table reference. */
+    private byte[] rowKey(Target t) throws SQLException {
+        int row = delegate.getRow();
+        if (t.rowKey() != keySource || row != keyRow || row == 0) {
+            keyOfRow = t.rowKeyOf(delegate, visible < 0 ? 0 : visible);
+            keySource = t.rowKey();
+            keyRow = row;
+        }
+        return keyOfRow;
     }
 
     private <T> T as(int column, Object v, Class<T> type) throws SQLException {

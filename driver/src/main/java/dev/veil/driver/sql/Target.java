@@ -138,11 +138,20 @@ public final class Target {
         if (binding == null) {
             return reader.decrypt(stored);
         }
+        return decrypt(reader, stored, rowKeyOf(row, visible));
+    }
+
+    /** The encoded key of the current row of {@code row}, for this row-bound target (see {@link #decrypt}). */
+    public byte[] rowKeyOf(ResultSet row, int visible) throws SQLException {
         if (rowKey == null || !rowKey.isRead()) {
             throw RowKeySource.notBound(column.qualified());
         }
-        return reader.decrypt(stored, rowKey.encodeRead(row, visible, column.qualified()), binding.acceptUnbound(),
-                binding.keyNames());
+        return rowKey.encodeRead(row, visible, column.qualified());
+    }
+
+    /** Decrypts a value of a row-bound column whose row's key encodes to {@code key} ({@link #rowKeyOf}). */
+    public Object decrypt(ColumnCipher.Reader reader, Object stored, byte[] key) throws SQLException {
+        return reader.decrypt(stored, key, binding.acceptUnbound(), binding.keyNames());
     }
 
     /** A reader that keeps the column's key for the life of one result; see {@link ColumnCipher#reader()}. */
