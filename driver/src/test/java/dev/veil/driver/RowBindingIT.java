@@ -51,14 +51,16 @@ class RowBindingIT {
                 .append("  visits:\n    row-binding: [tenant, visit_no]\n    note: {}\n")
                 .append("  generated:\n    row-binding: true\n    secret: {}\n")
                 .append("  legacy:\n    secret: {}\n")
-                .append("  numbered:\n    row-binding: true\n    secret: {}\n");
+                .append("  numbered:\n    row-binding: true\n    secret: {}\n")
+                .append("  members:\n    row-binding: true\n    email: { blind-index: { name: email_bidx, bits: 16 } }\n");
         fx = VeilFixture.create(RowBindingIT.class, yaml.toString());
         fx.plainExecute(ddl + ")",
                 "CREATE TABLE patients (id bigint PRIMARY KEY, name text, diagnosis text, ssn bytea)",
                 "CREATE TABLE visits (tenant text, visit_no int, note bytea, PRIMARY KEY (tenant, visit_no))",
                 "CREATE TABLE generated (id bigserial PRIMARY KEY, secret bytea)",
                 "CREATE TABLE legacy (id int PRIMARY KEY, secret bytea)",
-                "CREATE TABLE numbered (id numeric PRIMARY KEY, secret bytea)");
+                "CREATE TABLE numbered (id numeric PRIMARY KEY, secret bytea)",
+                "CREATE TABLE members (id uuid PRIMARY KEY, email bytea, email_bidx bytea)");
         veil = fx.veil();
         raw = fx.plain();
     }
@@ -222,6 +224,37 @@ class RowBindingIT {
         assertThat(e.getSQLState()).isEqualTo("VE001");
         assertThat(e.getMessage()).contains("visits.note").contains("row binding on tenant, visit_no")
                 .doesNotContain("acme").doesNotContain("visit 1").doesNotContain("visit 2");
+    }
+
+    @Test
+    void blindIndexSearchesAndTheirPostFilterReadBoundValuesWithTheirRowKeys() throws SQLException {
+        UUID ada = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        try (PreparedStatement ps = veil.prepareStatement("INSERT INTO members (email, id) VALUES (?, ?)")) {
+            ps.setString(1, "ada@example.com");
+            ps.setObject(2, ada);
+            ps.addBatch();
+            ps.setString(1, "bob@example.com");
+            ps.setObject(2, bob);
+            ps.addBatch();
+            ps.executeBatch();
+        }
+        // a 16-bit index: candidates are post-filtered after decryption, which needs each candidate's row key too
+        try (PreparedStatement ps = veil.prepareStatement("SELECT email FROM members WHERE email = ?")) {
+            ps.setString(1, "bob@example.com");
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.getMetaData().getColumnCount()).isEqualTo(1);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("bob@example.com");
+                assertThat(rs.next()).isFalse();
+            }
+        }
+        try (PreparedStatement ps = veil.prepareStatement("UPDATE members SET email = ? WHERE id = ?")) {
+            ps.setString(1, "ada@example.org");
+            ps.setObject(2, ada);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        assertThat(readAll("SELECT email FROM members WHERE id = '" + ada + "'")).containsExactly("ada@example.org");
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -410,7 +443,7 @@ class RowBindingIT {
     private static List<String> snapshot() throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement st = raw.createStatement()) {
-            for (String table : new String[] {"patients", "generated", "numbered"}) {
+            for (String table : new String[] {"patients", "generated", "numbered", "members"}) {
                 try (ResultSet rs = st.executeQuery("SELECT * FROM " + table + " ORDER BY 1")) {
                     int n = rs.getMetaData().getColumnCount();
                     while (rs.next()) {
