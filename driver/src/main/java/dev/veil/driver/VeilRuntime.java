@@ -183,8 +183,9 @@ public final class VeilRuntime implements AutoCloseable {
     public StatementPlan plan(String sql, Connection connection) throws SQLException {
         schema.refreshIfDue(sql, connection);
         StatementPlan plan = cachedOrAnalysed(sql, connection);
-        if (!plan.queriedIndexes().isEmpty()) {
+        if (!plan.queriedIndexes().isEmpty() && !plan.backfillSeen()) {
             checkBackfill(plan, connection);
+            plan.backfillSeen(true); // backfilled indexes stay so: later prepares of this plan skip the check
         }
         return plan;
     }

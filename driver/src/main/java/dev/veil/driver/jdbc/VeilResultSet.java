@@ -51,6 +51,10 @@ public class VeilResultSet extends DelegatingResultSet {
     private final int visible;
     private final RowFilter[] filters;
     private final Object[] parameters;
+    /** The current row's decrypted values: each is decrypted at most once per row. */
+    private final DecryptedRow row;
+    /** The last getter was answered from {@link #row}, without reading the driver's row: a non-null value. */
+    private boolean answeredFromRow;
     /** Row binding: the key last encoded, for which key source and row (0: unknown). */
     private Object keySource;
     private int keyRow;
@@ -77,6 +81,7 @@ public class VeilResultSet extends DelegatingResultSet {
         this.visible = visible;
         this.filters = filters;
         this.parameters = parameters;
+        this.row = new DecryptedRow(targets.length);
     }
 
     /** Whether the current row passes every row filter. */
@@ -125,6 +130,7 @@ public class VeilResultSet extends DelegatingResultSet {
     }
 
     private Target target(int column) {
+        answeredFromRow = false;
         return column <= targets.length && column > 0 ? targets[column - 1] : null;
     }
 
@@ -142,9 +148,14 @@ public class VeilResultSet extends DelegatingResultSet {
         gated = true;
     }
 
-    /** The decrypted value of an encrypted column, or null for SQL NULL. */
+    /** The decrypted value of an encrypted column, or null for SQL NULL; decrypted once per row. */
     private Object value(int column, Target t) throws SQLException {
         gate();
+        Object kept = row.get(column);
+        if (kept != null) {
+            answeredFromRow = true;
+            return kept;
+        }
         Object stored = t.storage() == dev.veil.driver.codec.ColumnCipher.Storage.BINARY
                 ? delegate.getBytes(column) : delegate.getString(column);
         if (stored == null) {
@@ -156,19 +167,17 @@ public class VeilResultSet extends DelegatingResultSet {
             r = t.reader();
             readers[column - 1] = r;
         }
-        if (t.rowBinding() == null) {
-            return r.decrypt(stored);
-        }
-        return t.decrypt(r, stored, rowKey(t));
+        Object v = t.rowBinding() == null ? r.decrypt(stored) : t.decrypt(r, stored, rowKey(t));
+        return v == null ? null : row.put(column, v);
     }
 
     /** Row binding: the current row's key, encoded once per row for the values of one table reference. */
     private byte[] rowKey(Target t) throws SQLException {
-        int row = delegate.getRow();
-        if (t.rowKey() != keySource || row != keyRow || row == 0) {
+        int at = delegate.getRow();
+        if (t.rowKey() != keySource || at != keyRow || at == 0) {
             keyOfRow = t.rowKeyOf(delegate, visible < 0 ? 0 : visible);
             keySource = t.rowKey();
-            keyRow = row;
+            keyRow = at;
         }
         return keyOfRow;
     }
@@ -746,6 +755,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean next() throws SQLException {
         gate();
+        row.clear();
         if (filters == null) {
             return delegate.next();
         }
@@ -760,6 +770,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean previous() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("previous()");
         return delegate.previous();
     }
@@ -767,6 +778,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean first() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("first()");
         return delegate.first();
     }
@@ -774,6 +786,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean last() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("last()");
         return delegate.last();
     }
@@ -781,6 +794,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean absolute(int row) throws SQLException {
         gate();
+        this.row.clear();
         forwardOnly("absolute()");
         return delegate.absolute(row);
     }
@@ -788,6 +802,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean relative(int rows) throws SQLException {
         gate();
+        row.clear();
         forwardOnly("relative()");
         return delegate.relative(rows);
     }
@@ -795,6 +810,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public void beforeFirst() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("beforeFirst()");
         delegate.beforeFirst();
     }
@@ -802,6 +818,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public void afterLast() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("afterLast()");
         delegate.afterLast();
     }
@@ -809,6 +826,30 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public void moveToInsertRow() throws SQLException {
         gate();
+        row.clear();
         delegate.moveToInsertRow();
+    }
+
+    @Override
+    public boolean wasNull() throws SQLException {
+        return !answeredFromRow && delegate.wasNull();
+    }
+
+    @Override
+    public void moveToCurrentRow() throws SQLException {
+        row.clear();
+        delegate.moveToCurrentRow();
+    }
+
+    @Override
+    public void refreshRow() throws SQLException {
+        row.clear();
+        delegate.refreshRow();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        row.clear();
+        super.close();
     }
 }
