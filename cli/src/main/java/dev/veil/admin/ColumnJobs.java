@@ -115,12 +115,20 @@ final class ColumnJobs {
                 String.join(" OR ", filter), rewriter);
     }
 
-    /** Re-encrypts every envelope of {@code columns} not written by {@code primaryVersion}. */
+    /**
+     * Re-encrypts every envelope of {@code columns} not written by {@code primaryVersion}. The filter compares
+     * header bytes ({@link Envelopes#notUnderVersion}), bytea columns first: they are the cheaper test, and a row
+     * they select does not evaluate the text columns' at all.
+     */
     JobSpec reencrypt(String id, TableShape shape, List<EncryptedColumn> columns, long primaryVersion) {
         List<String> read = reads(columns, List.of());
         List<String> filter = new ArrayList<>();
-        for (EncryptedColumn c : columns) {
-            filter.add(Envelopes.keyVersion(c.name(), storage(shape, c)) + " <> " + primaryVersion);
+        for (TableShape.Storage s : List.of(TableShape.Storage.BINARY, TableShape.Storage.TEXT)) {
+            for (EncryptedColumn c : columns) {
+                if (storage(shape, c) == s) {
+                    filter.add(Envelopes.notUnderVersion(c.name(), s, primaryVersion));
+                }
+            }
         }
         return new JobSpec("reencrypt", id, shape, read, writes(columns, List.of()), read, String.join(" OR ", filter),
                 new Reencryption(shape, columns, primaryVersion));
