@@ -116,11 +116,12 @@ final class ColumnJobs {
     }
 
     /**
-     * Re-encrypts every envelope of {@code columns} not written by {@code primaryVersion}. The filter compares
-     * header bytes ({@link Envelopes#notUnderVersion}), bytea columns first: they are the cheaper test, and a row
-     * they select does not evaluate the text columns' at all.
+     * Re-encrypts every envelope of {@code columns} not written by {@code primaryVersion}; with {@code all}, every
+     * envelope (so that values are padded as the columns' {@code pad:} now says). The filter compares header bytes
+     * ({@link Envelopes#notUnderVersion}), bytea columns first: they are the cheaper test, and a row they select
+     * does not evaluate the text columns' at all.
      */
-    JobSpec reencrypt(String id, TableShape shape, List<EncryptedColumn> columns, long primaryVersion) {
+    JobSpec reencrypt(String id, TableShape shape, List<EncryptedColumn> columns, long primaryVersion, boolean all) {
         List<String> read = reads(columns, List.of());
         List<String> filter = new ArrayList<>();
         for (TableShape.Storage s : List.of(TableShape.Storage.BINARY, TableShape.Storage.TEXT)) {
@@ -130,8 +131,9 @@ final class ColumnJobs {
                 }
             }
         }
-        return new JobSpec("reencrypt", id, shape, read, writes(columns, List.of()), read, String.join(" OR ", filter),
-                new Reencryption(shape, columns, primaryVersion));
+        // all: every row is walked (no filter, so no "remaining" count: every envelope would match again)
+        return new JobSpec("reencrypt", id, shape, read, writes(columns, List.of()), read,
+                all ? null : String.join(" OR ", filter), new Reencryption(shape, columns, primaryVersion, all));
     }
 
     /**
@@ -153,8 +155,11 @@ final class ColumnJobs {
         private final ColumnCipher[] cipher;
         private final TableShape.Storage[] storage;
         private final long primaryVersion;
+        /** Every envelope, also those under the primary version (re-padding). */
+        private final boolean all;
 
-        Reencryption(TableShape shape, List<EncryptedColumn> columns, long primaryVersion) {
+        Reencryption(TableShape shape, List<EncryptedColumn> columns, long primaryVersion, boolean all) {
+            this.all = all;
             this.shape = shape;
             this.columns = columns;
             this.primaryVersion = primaryVersion;
@@ -185,7 +190,7 @@ final class ColumnJobs {
                     EncryptedColumn c = columns.get(i);
                     Object raw = row.get(c.name());
                     long v = Values.keyVersion(raw);
-                    if (v >= 0 && v != primaryVersion) {
+                    if (v >= 0 && (all || v != primaryVersion)) {
                         if (p == null) {
                             p = new Object[cipher.length];
                             java.util.Arrays.fill(p, KEEP);

@@ -143,6 +143,15 @@ public final class SqlAnalyzer {
         return tables.inheritance();
     }
 
+    /** See {@link EncryptedTables#derived(DerivedRelations)}. */
+    public void derived(DerivedRelations derived) {
+        tables.derived(derived);
+    }
+
+    public DerivedRelations derived() {
+        return tables.derived();
+    }
+
     /** See {@link EncryptedTables#mayTouchEncrypted(String)}. */
     public boolean mayTouchEncrypted(String sql) {
         return tables.mayTouchEncrypted(sql);
@@ -180,6 +189,10 @@ public final class SqlAnalyzer {
         Refusal lexical = LexicalGate.refusal(original, lexed, tables.mentioned(original));
         if (lexical != null) {
             return StatementPlan.refused(lexical, true);
+        }
+        Refusal call = tables.call(sql); // functions reading encrypted tables, see DerivedRelations
+        if (call != null) {
+            return StatementPlan.refused(call, true);
         }
         StatementPlan plan = analyzeCanonical(sql, lexed, catalog);
         return lexed.changed(original) ? plan.sending(sql) : plan;
@@ -678,7 +691,8 @@ public final class SqlAnalyzer {
                 }
                 return null;
             } else if (st instanceof Alter || st instanceof Drop || st instanceof Truncate || st instanceof CreateIndex
-                    || st instanceof Comment) {
+                    || st instanceof Comment
+                    || st instanceof net.sf.jsqlparser.statement.refresh.RefreshMaterializedViewStatement) {
                 schemaChange = st instanceof Alter || st instanceof Drop; // e.g. ATTACH PARTITION, INHERIT
                 return null;
             }
@@ -998,6 +1012,10 @@ public final class SqlAnalyzer {
 
         /** The statement writes {@code target}, a table with encrypted columns. */
         private void modifies(TableSource target) {
+            Refusal view = SqlAnalyzer.this.tables.write(target.name.schema(), target.name.name());
+            if (view != null) {
+                throw new Refusal.Signal(view, true);
+            }
             touched = true;
             modified = modifiedTargets(target);
             modifiedSource = target;
@@ -1639,7 +1657,8 @@ public final class SqlAnalyzer {
         }
 
         private boolean hasCompanions(Source s) {
-            return s instanceof TableSource && !indexesOf((TableSource) s).isEmpty();
+            return s instanceof TableSource && (!indexesOf((TableSource) s).isEmpty()
+                    || SqlAnalyzer.this.tables.exposesCompanions(((TableSource) s).name)); // a view, DerivedViews
         }
 
         /** How to qualify a relation's columns in SQL: its alias, else its name as referenced. */
@@ -1849,8 +1868,13 @@ public final class SqlAnalyzer {
         }
 
         private TableSource tableSource(Table t, Scope scope, String alias) {
-            TableName name = new TableName(t.getSchemaName() == null ? null : Identifiers.canonical(t.getSchemaName()),
-                    Identifiers.canonical(t.getName()));
+            TableName referenced = new TableName(t.getSchemaName() == null ? null
+                    : Identifiers.canonical(t.getSchemaName()), Identifiers.canonical(t.getName()));
+            TableName name = catalog.resolved(referenced);
+            if (name != referenced) { // ambiguous across schemas: pin the table this plan is for (SearchPathNames)
+                t.setSchemaName(Identifiers.quoteIfNeeded(name.schema()));
+                touched = rewritten = true;
+            }
             Map<String, EncryptedColumn> enc = columnsOf(name.schema(), name.name());
             if (!enc.isEmpty() && info(name) != null) {
                 ColumnCheck.present(name, enc.values(), info(name));
@@ -1938,6 +1962,11 @@ public final class SqlAnalyzer {
             @Override
             Target encrypted(String column) {
                 EncryptedColumn ec = enc.get(column);
+                Refusal computed = ec == null ? SqlAnalyzer.this.tables.computed(name.schema(), name.name(), column)
+                        : null; // a view column computed from encrypted ones, see DerivedViews
+                if (computed != null) {
+                    throw new Refusal.Signal(computed, true);
+                }
                 return ec == null ? null : target(ec, name);
             }
 
@@ -1964,7 +1993,8 @@ public final class SqlAnalyzer {
                 Catalog.TableInfo info = info(name);
                 List<ConfiguredIndex> idx = indexesOf(this);
                 if (info == null || idx.isEmpty()) {
-                    return info == null ? List.of() : info.columns();
+                    return info == null ? List.of()
+                            : SqlAnalyzer.this.tables.withoutCompanions(name.schema(), name.name(), info.columns());
                 }
                 List<String> out = new ArrayList<>();
                 for (String c : info.columns()) {
@@ -1986,7 +2016,7 @@ public final class SqlAnalyzer {
 
             @Override
             boolean hasEncrypted() {
-                return !enc.isEmpty();
+                return !enc.isEmpty() || SqlAnalyzer.this.tables.view(name.schema(), name.name()) != null;
             }
 
             @Override
