@@ -117,13 +117,19 @@ final class ColumnJobs {
 
     /**
      * Re-encrypts every envelope of {@code columns} not written by {@code primaryVersion}; with {@code all}, every
-     * envelope (so that values are padded as the columns' {@code pad:} now says).
+     * envelope (so that values are padded as the columns' {@code pad:} now says). The filter compares header bytes
+     * ({@link Envelopes#notUnderVersion}), bytea columns first: they are the cheaper test, and a row they select
+     * does not evaluate the text columns' at all.
      */
     JobSpec reencrypt(String id, TableShape shape, List<EncryptedColumn> columns, long primaryVersion, boolean all) {
         List<String> read = reads(columns, List.of());
         List<String> filter = new ArrayList<>();
-        for (EncryptedColumn c : columns) {
-            filter.add(Envelopes.keyVersion(c.name(), storage(shape, c)) + " <> " + primaryVersion);
+        for (TableShape.Storage s : List.of(TableShape.Storage.BINARY, TableShape.Storage.TEXT)) {
+            for (EncryptedColumn c : columns) {
+                if (storage(shape, c) == s) {
+                    filter.add(Envelopes.notUnderVersion(c.name(), s, primaryVersion));
+                }
+            }
         }
         // all: every row is walked (no filter, so no "remaining" count: every envelope would match again)
         return new JobSpec("reencrypt", id, shape, read, writes(columns, List.of()), read,
@@ -135,7 +141,9 @@ final class ColumnJobs {
      * encrypted under the primary and checked. In that order the batch switches keys twice. Value by value (old
      * key, primary, old key, …) nearly every operation would expand an AES key schedule: Tink shares one JDK
      * {@code Cipher} per thread among all keys, and the JDK expands the schedule again whenever the key differs
-     * from the one before.
+     * from the one before. Per batch, each column's key is looked up once for all its decryptions
+     * ({@link ColumnCipher#reader()}), and where each column sits in a row and how it stores ciphertext is decided
+     * once per job.
      */
     private final class Reencryption implements JobSpec.Rewriter {
 
@@ -145,6 +153,7 @@ final class ColumnJobs {
         private final TableShape shape;
         private final List<EncryptedColumn> columns;
         private final ColumnCipher[] cipher;
+        private final TableShape.Storage[] storage;
         private final long primaryVersion;
         /** Every envelope, also those under the primary version (re-padding). */
         private final boolean all;
@@ -155,8 +164,10 @@ final class ColumnJobs {
             this.columns = columns;
             this.primaryVersion = primaryVersion;
             this.cipher = new ColumnCipher[columns.size()];
+            this.storage = new TableShape.Storage[columns.size()];
             for (int i = 0; i < cipher.length; i++) {
                 cipher[i] = ciphers.apply(columns.get(i));
+                storage[i] = storage(shape, columns.get(i));
             }
         }
 
@@ -167,6 +178,10 @@ final class ColumnJobs {
 
         @Override
         public Object[][] rewriteAll(List<JobSpec.Row> rows) throws SQLException, JobException {
+            ColumnCipher.Reader[] reader = new ColumnCipher.Reader[cipher.length];
+            for (int i = 0; i < reader.length; i++) {
+                reader[i] = cipher[i].reader(); // this batch's: looks the key up on first use
+            }
             Object[][] plain = new Object[rows.size()][];
             for (int r = 0; r < plain.length; r++) {
                 JobSpec.Row row = rows.get(r);
@@ -180,7 +195,7 @@ final class ColumnJobs {
                             p = new Object[cipher.length];
                             java.util.Arrays.fill(p, KEEP);
                         }
-                        p[i] = decrypt(cipher[i], raw, row, shape, c);
+                        p[i] = decrypt(reader[i]::decrypt, raw, row, shape, c);
                     }
                 }
                 plain[r] = p;
@@ -198,7 +213,7 @@ final class ColumnJobs {
                         out[r][i] = row.get(c.name());
                         continue;
                     }
-                    out[r][i] = encryptChecked(cipher[i], plain[r][i], storage(shape, c), row, shape);
+                    out[r][i] = encryptChecked(cipher[i], reader[i]::decrypt, plain[r][i], storage[i], row, shape);
                     if (Values.keyVersion(out[r][i]) != primaryVersion) {
                         throw JobException.failed("re-encrypting " + c + " produced a value under key version "
                                 + Values.keyVersion(out[r][i]) + " instead of the primary " + primaryVersion + "; "
@@ -271,7 +286,18 @@ final class ColumnJobs {
         return changed;
     }
 
+    /** A decryption: {@link ColumnCipher#decrypt} or a batch's {@link ColumnCipher.Reader#decrypt}. */
+    @FunctionalInterface
+    private interface Decryption {
+        Object decrypt(Object stored) throws SQLException;
+    }
+
     private static Object decrypt(ColumnCipher cipher, Object raw, JobSpec.Row row, TableShape shape,
+            EncryptedColumn c) throws JobException {
+        return decrypt(cipher::decrypt, raw, row, shape, c);
+    }
+
+    private static Object decrypt(Decryption cipher, Object raw, JobSpec.Row row, TableShape shape,
             EncryptedColumn c) throws JobException {
         try {
             return cipher.decrypt(raw);
@@ -284,9 +310,15 @@ final class ColumnJobs {
 
     private static Object encryptChecked(ColumnCipher cipher, Object value, TableShape.Storage storage,
             JobSpec.Row row, TableShape shape) throws SQLException, JobException {
+        return encryptChecked(cipher, cipher::decrypt, value, storage, row, shape);
+    }
+
+    /** Encrypts {@code value} and decrypts the result back with {@code check}: it must give {@code value}. */
+    private static Object encryptChecked(ColumnCipher cipher, Decryption check, Object value,
+            TableShape.Storage storage, JobSpec.Row row, TableShape shape) throws SQLException, JobException {
         Object ct = cipher.encrypt(value, storage == TableShape.Storage.BINARY ? ColumnCipher.Storage.BINARY
                 : ColumnCipher.Storage.TEXT);
-        if (!Values.isEnvelope(ct) || !Values.same(cipher.decrypt(ct), value)) {
+        if (!Values.isEnvelope(ct) || !Values.same(check.decrypt(ct), value)) {
             throw JobException.failed("a new ciphertext for " + cipher.column() + " in row "
                     + row.describe(shape.key()) + " did not decrypt to its value; nothing of this batch was written", null);
         }

@@ -18,6 +18,12 @@ final class Batches {
     private final List<String> key;
     private final String keyList;
     private final String keyParams;
+    /** How each read column is fetched: {@code getBytes}, {@code getString} or {@code getObject}. */
+    private final Fetch[] fetch;
+    /** Per compared column, its index among the read columns. */
+    private final int[] compared;
+
+    private enum Fetch { BYTES, STRING, OBJECT }
 
     Batches(JobSpec spec, List<String> key) {
         this.spec = spec;
@@ -30,6 +36,16 @@ final class Batches {
         }
         this.keyList = "(" + String.join(", ", cols) + ")";
         this.keyParams = "(" + String.join(", ", params) + ")";
+        this.fetch = new Fetch[spec.read().size()];
+        for (int i = 0; i < fetch.length; i++) {
+            String type = spec.shape().type(spec.read().get(i));
+            fetch[i] = "bytea".equals(type) ? Fetch.BYTES
+                    : TableShape.storageOf(type) == TableShape.Storage.TEXT ? Fetch.STRING : Fetch.OBJECT;
+        }
+        this.compared = new int[spec.compared().size()];
+        for (int i = 0; i < compared.length; i++) {
+            compared[i] = spec.read().indexOf(spec.compared().get(i));
+        }
     }
 
     /** {@code SELECT key::text…, read… FROM t WHERE filter AND key > last AND key < upper ORDER BY key LIMIT n}. */
@@ -80,18 +96,20 @@ final class Batches {
         return at;
     }
 
-    /** Reads one selected row. */
+    /** Reads one selected row (how to fetch each column is decided once, in the constructor). */
     JobSpec.Row row(ResultSet rs) throws SQLException {
         String[] k = new String[key.size()];
         for (int i = 0; i < k.length; i++) {
             k[i] = rs.getString(i + 1);
         }
-        Object[] values = new Object[spec.read().size()];
+        Object[] values = new Object[fetch.length];
         for (int i = 0; i < values.length; i++) {
             int col = k.length + i + 1;
-            String type = spec.shape().type(spec.read().get(i));
-            values[i] = "bytea".equals(type) ? rs.getBytes(col)
-                    : TableShape.storageOf(type) == TableShape.Storage.TEXT ? rs.getString(col) : rs.getObject(col);
+            values[i] = switch (fetch[i]) {
+                case BYTES -> rs.getBytes(col);
+                case STRING -> rs.getString(col);
+                case OBJECT -> rs.getObject(col);
+            };
         }
         return new JobSpec.Row(k, values, spec.read());
     }
@@ -103,8 +121,8 @@ final class Batches {
             bind(ps, at++, v);
         }
         at = bindKey(ps, at, row.key());
-        for (String c : spec.compared()) {
-            bind(ps, at++, row.get(c));
+        for (int c : compared) {
+            bind(ps, at++, row.value(c));
         }
     }
 

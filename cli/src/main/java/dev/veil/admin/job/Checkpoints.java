@@ -124,15 +124,33 @@ public final class Checkpoints {
     }
 
     /**
-     * Records a committed batch inside its transaction. Only if the part's last key is still {@code previous}: a
-     * second process working on the same part makes this return false, and its batch is rolled back.
+     * The checkpoint statement of one job connection, prepared once for all its batches: {@link Recorder#advance}
+     * records a committed batch inside its transaction.
      */
-    public boolean advance(Connection c, String job, int part, String[] previous, String[] last, boolean done,
-            long examined, long changed, long skipped) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET last_key = ?::text[], done = ?,"
+    public Recorder recorder(Connection c) throws SQLException {
+        return new Recorder(c, c.prepareStatement("UPDATE " + table + " SET last_key = ?::text[], done = ?,"
                 + " rows_examined = rows_examined + ?, rows_changed = rows_changed + ?,"
                 + " rows_skipped = rows_skipped + ?, updated_at = now()"
-                + " WHERE job = ? AND part = ? AND NOT done AND last_key IS NOT DISTINCT FROM ?::text[]")) {
+                + " WHERE job = ? AND part = ? AND NOT done AND last_key IS NOT DISTINCT FROM ?::text[]"));
+    }
+
+    /** See {@link #recorder}. */
+    public static final class Recorder implements AutoCloseable {
+
+        private final Connection c;
+        private final PreparedStatement ps;
+
+        private Recorder(Connection c, PreparedStatement ps) {
+            this.c = c;
+            this.ps = ps;
+        }
+
+        /**
+         * Records a committed batch inside its transaction. Only if the part's last key is still {@code previous}:
+         * a second process working on the same part makes this return false, and its batch is rolled back.
+         */
+        public boolean advance(String job, int part, String[] previous, String[] last, boolean done, long examined,
+                long changed, long skipped) throws SQLException {
             setArray(c, ps, 1, last);
             ps.setBoolean(2, done);
             ps.setLong(3, examined);
@@ -142,6 +160,11 @@ public final class Checkpoints {
             ps.setInt(7, part);
             setArray(c, ps, 8, previous);
             return ps.executeUpdate() == 1;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            ps.close();
         }
     }
 

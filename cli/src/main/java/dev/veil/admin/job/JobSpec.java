@@ -80,6 +80,11 @@ public record JobSpec(String command, String id, TableShape shape, List<String> 
             return values[i];
         }
 
+        /** The raw value of the {@code i}-th read column. */
+        Object value(int i) {
+            return values[i];
+        }
+
         /** The row's key for messages: {@code (id)=(42)}, as PostgreSQL names a row in its own errors. */
         public String describe(List<String> keyColumns) {
             return "(" + String.join(", ", keyColumns) + ")=(" + String.join(", ", key) + ")";

@@ -149,10 +149,17 @@ public final class OnlineJob {
         }
     }
 
-    /** {@code count + 1} boundaries splitting the table into {@code count} key ranges of about equal size. */
+    /**
+     * {@code count + 1} boundaries splitting the table into {@code count} key ranges of about equal size (one range,
+     * the whole table, needs no count).
+     */
     private static List<String[]> bounds(Connection c, JobSpec spec, List<String> key, int count) throws SQLException {
         List<String[]> out = new ArrayList<>();
         out.add(null);
+        if (count == 1) {
+            out.add(null);
+            return out;
+        }
         long rows;
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + spec.shape().table().sql())) {

@@ -20,6 +20,10 @@ import java.util.concurrent.Future;
  * while this one writes the current batch: the crypto overlaps the server's work instead of adding to it. The
  * next batch is written, compare-and-swap, in its own transaction with its own checkpoint, so reading it one
  * transaction early changes no guarantee; after a failure, a stop or a crash it is simply read again.
+ *
+ * <p>A batch costs the round trips of its work and no more: the timeouts are set once for the connection's session
+ * ({@link SessionTimeouts}, restored before the connection is given back), and the statements are prepared once
+ * per worker.
  */
 final class Worker {
 
@@ -27,7 +31,6 @@ final class Worker {
     private final Batches sql;
     private final JobOptions options;
     private final OnlineJob.Totals totals;
-    private final String setTimeouts;
     private final ConnectionFactory connections;
     private final Checkpoints checkpoints;
 
@@ -39,8 +42,6 @@ final class Worker {
         this.sql = sql;
         this.options = options;
         this.totals = totals;
-        this.setTimeouts = "SET LOCAL lock_timeout = '" + options.lockTimeout().toMillis() + "ms'; "
-                + "SET LOCAL statement_timeout = '" + options.statementTimeout().toMillis() + "ms'";
     }
 
     void drain(Queue<Checkpoints.Part> parts) throws SQLException, JobException, InterruptedException {
@@ -49,29 +50,75 @@ final class Worker {
             t.setDaemon(true);
             return t;
         });
-        try (Connection c = jobConnection()) {
+        try (Connection c = connections.open();
+                SessionTimeouts timeouts = SessionTimeouts.set(c, options.lockTimeout(), options.statementTimeout());
+                Statements st = new Statements(c)) {
+            c.setAutoCommit(false);
             Checkpoints.Part p;
             while ((p = parts.poll()) != null) {
-                walk(c, p, rewriting);
+                walk(st, p, rewriting);
             }
         } finally {
             rewriting.shutdownNow();
         }
     }
 
-    private Connection jobConnection() throws SQLException {
-        Connection c = connections.open();
-        c.setAutoCommit(false);
-        return c;
+    /** The worker's prepared statements, one connection's, each prepared on first use and kept for every batch. */
+    private final class Statements implements AutoCloseable {
+
+        final Connection c;
+        final PreparedStatement update;
+        final Checkpoints.Recorder checkpoint;
+        /** By {@code hasLower, inclusiveLower, hasUpper} (bits 2, 1, 0). */
+        private final PreparedStatement[] selects = new PreparedStatement[8];
+
+        Statements(Connection c) throws SQLException {
+            this.c = c;
+            this.update = c.prepareStatement(sql.update());
+            Checkpoints.Recorder r;
+            try {
+                r = checkpoints.recorder(c);
+            } catch (SQLException | RuntimeException e) {
+                update.close();
+                throw e;
+            }
+            this.checkpoint = r;
+        }
+
+        PreparedStatement select(boolean hasLower, boolean inclusiveLower, boolean hasUpper) throws SQLException {
+            int i = (hasLower ? 4 : 0) | (inclusiveLower ? 2 : 0) | (hasUpper ? 1 : 0);
+            if (selects[i] == null) {
+                selects[i] = c.prepareStatement(sql.select(hasLower, inclusiveLower, hasUpper));
+            }
+            return selects[i];
+        }
+
+        @Override
+        public void close() throws SQLException {
+            SQLException first = null;
+            for (AutoCloseable s : new AutoCloseable[] {update, checkpoint, selects[0], selects[1], selects[2],
+                    selects[3], selects[4], selects[5], selects[6], selects[7]}) {
+                try {
+                    if (s != null) {
+                        s.close();
+                    }
+                } catch (Exception e) {
+                    first = first != null ? first : e instanceof SQLException q ? q : new SQLException(e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
     }
 
     /** Walks one part batch by batch until it is finished, a stop is requested or a batch fails. */
-    private void walk(Connection c, Checkpoints.Part part, ExecutorService rewriting)
+    private void walk(Statements st, Checkpoints.Part part, ExecutorService rewriting)
             throws SQLException, JobException, InterruptedException {
         String[] last = part.last();
         boolean hasUpper = part.upper() != null;
         Ahead ahead = null;
-        try (PreparedStatement update = c.prepareStatement(sql.update())) {
+        try {
             while (true) {
                 if (totals.abort || options.control().stopRequested() || Thread.currentThread().isInterrupted()) {
                     totals.abort = true;
@@ -79,7 +126,7 @@ final class Worker {
                             + "a committed batch; run the same command again to resume", null, null);
                 }
                 totals.pace();
-                Batch b = batch(c, part, last, hasUpper, update, ahead, rewriting);
+                Batch b = batch(st, part, last, hasUpper, ahead, rewriting);
                 ahead = b.next;
                 last = b.last == null ? last : b.last;
                 if (b.finished) {
@@ -101,20 +148,19 @@ final class Worker {
     /**
      * One transaction: (read,) write, checkpoint, read ahead, commit; retried on lock and serialization conflicts.
      */
-    private Batch batch(Connection c, Checkpoints.Part part, String[] previous, boolean hasUpper,
-            PreparedStatement update, Ahead ahead, ExecutorService rewriting)
-            throws SQLException, JobException, InterruptedException {
+    private Batch batch(Statements st, Checkpoints.Part part, String[] previous, boolean hasUpper, Ahead ahead,
+            ExecutorService rewriting) throws SQLException, JobException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return tryBatch(c, part, previous, hasUpper, update, ahead, rewriting);
+                return tryBatch(st, part, previous, hasUpper, ahead, rewriting);
             } catch (SQLException e) {
-                c.rollback();
+                st.c.rollback();
                 if (!retryable(e) || attempt >= OnlineJob.retries()) {
                     throw e;
                 }
                 Thread.sleep(Math.min(2000, 50L << attempt));
             } catch (JobException | InterruptedException | RuntimeException e) {
-                c.rollback();
+                st.c.rollback();
                 throw e;
             }
         }
@@ -125,31 +171,27 @@ final class Worker {
      * one after it, whose rewrite starts on the {@code rewriting} thread; an attempt that does not commit cancels
      * that rewrite (a retry reads those rows again).
      */
-    private Batch tryBatch(Connection c, Checkpoints.Part part, String[] previous, boolean hasUpper,
-            PreparedStatement update, Ahead ahead, ExecutorService rewriting)
-            throws SQLException, JobException, InterruptedException {
-        try (Statement st = c.createStatement()) {
-            st.execute(setTimeouts);
-        }
-        List<JobSpec.Row> rows = ahead != null ? ahead.rows : read(c, part, previous, hasUpper);
+    private Batch tryBatch(Statements st, Checkpoints.Part part, String[] previous, boolean hasUpper, Ahead ahead,
+            ExecutorService rewriting) throws SQLException, JobException, InterruptedException {
+        List<JobSpec.Row> rows = ahead != null ? ahead.rows : read(st, part, previous, hasUpper);
         boolean finished = rows.size() < options.batchSize();
         String[] last = rows.isEmpty() ? previous : rows.get(rows.size() - 1).key();
         Ahead next = null;
         boolean committed = false;
         try {
             if (!finished) {
-                List<JobSpec.Row> nextRows = read(c, part, last, hasUpper);
+                List<JobSpec.Row> nextRows = read(st, part, last, hasUpper);
                 next = new Ahead(nextRows, rewriting.submit(() -> spec.rewriter().rewriteAll(nextRows)));
             }
             Object[][] rewritten = ahead != null ? await(ahead.rewritten) : spec.rewriter().rewriteAll(rows);
-            long changed = write(update, rows, rewritten);
+            long changed = write(st.update, rows, rewritten);
             long skipped = rows.size() - changed;
-            if (!checkpoints.advance(c, spec.id(), part.part(), previous, last, finished, rows.size(), changed,
+            if (!st.checkpoint.advance(spec.id(), part.part(), previous, last, finished, rows.size(), changed,
                     skipped)) {
                 throw JobException.failed("part " + part.part() + " of job " + spec.id() + " was advanced by "
                         + "another process at the same time; run each shard (--shard k/n) in one process only", null);
             }
-            c.commit();
+            st.c.commit();
             committed = true;
             totals.examined.addAndGet(rows.size());
             totals.changed.addAndGet(changed);
@@ -164,23 +206,22 @@ final class Worker {
     }
 
     /** Up to one batch of rows after {@code previous} (from the part's lower bound when null), in key order. */
-    private List<JobSpec.Row> read(Connection c, Checkpoints.Part part, String[] previous, boolean hasUpper)
+    private List<JobSpec.Row> read(Statements st, Checkpoints.Part part, String[] previous, boolean hasUpper)
             throws SQLException {
         boolean hasLower = previous != null || part.lower() != null;
         List<JobSpec.Row> rows = new ArrayList<>(options.batchSize());
-        try (PreparedStatement select = c.prepareStatement(sql.select(hasLower, previous == null, hasUpper))) {
-            int at = 1;
-            if (hasLower) {
-                at = sql.bindKey(select, at, previous != null ? previous : part.lower());
-            }
-            if (hasUpper) {
-                at = sql.bindKey(select, at, part.upper());
-            }
-            select.setInt(at, options.batchSize());
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(sql.row(rs));
-                }
+        PreparedStatement select = st.select(hasLower, previous == null, hasUpper);
+        int at = 1;
+        if (hasLower) {
+            at = sql.bindKey(select, at, previous != null ? previous : part.lower());
+        }
+        if (hasUpper) {
+            at = sql.bindKey(select, at, part.upper());
+        }
+        select.setInt(at, options.batchSize());
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                rows.add(sql.row(rs));
             }
         }
         return rows;
@@ -188,6 +229,7 @@ final class Worker {
 
     /** The compare-and-swap writes of the rows that changed; returns how many rows they updated. */
     private long write(PreparedStatement update, List<JobSpec.Row> rows, Object[][] rewritten) throws SQLException {
+        update.clearBatch(); // nothing left over from an attempt that failed
         int writes = 0;
         for (int i = 0; i < rewritten.length; i++) {
             if (rewritten[i] != null) {

@@ -379,10 +379,15 @@ public final class SqlAnalyzer {
         final List<RowFilter> filters = new ArrayList<>();
         /** While a SELECT list is analysed: the columns its GROUP BY groups through an index. */
         List<Hit> grouped = List.of();
+        /** Row binding: the stage, the row key of the values being written, the relations holding that same row. */
+        final RowKeys rowKeys;
+        RowKeySource writeKey;
+        java.util.Set<Object> sameRow = java.util.Set.of();
 
         Run(String sql, Catalog catalog) {
             this.sql = sql;
             this.catalog = catalog;
+            this.rowKeys = new RowKeys(config, catalog);
         }
 
         Refusal.Signal refuse(VeilSqlState state, String message) {
@@ -437,7 +442,11 @@ public final class SqlAnalyzer {
                     storage = ColumnCheck.storage(column, referenced, type, info.lengthOf(column.name()));
                 }
             }
-            return new Target(column, ciphers.apply(column), storage);
+            try {
+                return rowKeys.bind(new Target(column, ciphers.apply(column), storage), referenced, info, cacheable);
+            } catch (SQLException e) {
+                throw new CatalogFailure(e);
+            }
         }
 
         void bind(JdbcParameter p, Target t) {
@@ -491,8 +500,15 @@ public final class SqlAnalyzer {
                 }
                 count = anyUnknown ? -1 : outs.size();
             }
+            for (int i = 0; targets != null && i < targets.length; i++) {
+                if (targets[i] != null && targets[i].rowBinding() != null
+                        && (targets[i].rowKey() == null || !targets[i].rowKey().isRead())) {
+                    throw RowKeys.unreadable(targets[i]);
+                }
+            }
+            int[] rowKeyParameters = rowKeyParameters();
             ResultShape shape = targets == null ? ResultShape.PLAIN : new ResultShape(targets, labels, count);
-            if (!filters.isEmpty()) {
+            if (!filters.isEmpty() || !hiddenColumns.isEmpty()) {
                 shape = new ResultShape(targets == null ? new Target[0] : targets,
                         labels == null ? new String[0] : labels, count < 0 ? -1 : count + hiddenColumns.size(),
                         hiddenColumns.size(), filters.toArray(new RowFilter[0]));
@@ -512,7 +528,7 @@ public final class SqlAnalyzer {
                 template = template(rewrittenText != null ? rewrittenText : st.toString(), rewrittenText != null);
             }
             StatementPlan plan = new StatementPlan(null, params.toArray(new Target[0]), template, shape, modified,
-                    template == null ? rewrittenText : null, cacheable);
+                    template == null ? rewrittenText : null, cacheable).withRowKeys(rowKeyParameters);
             List<ConfiguredIndex> modifiedIndexes = modifiedSource == null ? List.of() : indexesOf(modifiedSource);
             if (!modifiedIndexes.isEmpty()) {
                 List<String> companions = new ArrayList<>();
@@ -523,6 +539,30 @@ public final class SqlAnalyzer {
             }
             return map != null || !queried.isEmpty() || !singleVersion.isEmpty()
                     ? plan.withIndexes(map, queried, singleVersion) : plan;
+        }
+
+        /**
+         * Row binding: the parameters holding the row keys encrypted parameters are bound to (kept by the prepared
+         * statement until execution, when those values are encrypted), marked as kept plain parameters.
+         */
+        private int[] rowKeyParameters() {
+            java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+            for (Target t : params) {
+                if (t != null && !t.isPlain() && t.rowKey() != null) {
+                    for (int p : t.rowKey().parameters()) {
+                        out.add(p);
+                    }
+                }
+            }
+            for (int p : out) {
+                while (params.size() < p) {
+                    params.add(null);
+                }
+                if (params.get(p - 1) == null) {
+                    params.set(p - 1, Target.PLAIN);
+                }
+            }
+            return out.stream().mapToInt(Integer::intValue).toArray();
         }
 
         /**
@@ -776,6 +816,7 @@ public final class SqlAnalyzer {
             List<ConfiguredIndex> writes = writtenIndexes(target, columns, insert.getConflictTarget() != null
                     ? "INSERT … ON CONFLICT" : "INSERT");
             Select source = insert.getSelect();
+            RowKeySource insertedKey = null;
             if (source instanceof Values) {
                 ExpressionList<?> list = ((Values) source).getExpressions();
                 List<ExpressionList<?>> rows = new ArrayList<>();
@@ -786,11 +827,13 @@ public final class SqlAnalyzer {
                         rows.add((ExpressionList<?>) row);
                     }
                 }
+                RowBinding binding = rowBinding(target);
                 for (ExpressionList<?> row : rows) {
                     List<Expression> added = new ArrayList<>();
                     for (ConfiguredIndex ci : writes) {
                         added.add(rowIndexValue(ci, row, columns, target));
                     }
+                    writeKey = binding == null ? null : RowKeys.insertRow(binding, columns, row);
                     row(row, columns, target, scope);
                     @SuppressWarnings("unchecked")
                     ExpressionList<Expression> r = (ExpressionList<Expression>) row;
@@ -799,6 +842,9 @@ public final class SqlAnalyzer {
                 for (ConfiguredIndex ci : writes) {
                     insert.getColumns().add(own(new Column(Identifiers.quoteIfNeeded(ci.name()))));
                 }
+                insertedKey = rows.size() == 1 || binding == null ? writeKey : RowKeySource.unknown(binding,
+                        "ON CONFLICT … DO UPDATE of a multi-row INSERT cannot tell which row's key a ? belongs to. "
+                                + "Write EXCLUDED.column instead, or insert one row at a time");
             } else if (source != null) {
                 if (!writes.isEmpty()) {
                     throw refuseUse(target(target.enc.get(firstEncryptedPart(writes.get(0), target)), target.name),
@@ -828,24 +874,73 @@ public final class SqlAnalyzer {
                     check(conflict.getIndexExpression(), s, "ON CONFLICT (…)");
                 }
             }
+            writeKey = null;
             InsertConflictAction action = insert.getConflictAction();
             if (action != null) {
                 Scope s = new Scope(scope);
                 s.sources.add(target);
-                s.sources.add(new TableSource(target.name, target.enc, EXCLUDED));
+                TableSource excluded = new TableSource(target.name, target.enc, EXCLUDED);
+                s.sources.add(excluded);
                 if (action.getUpdateSets() != null) {
+                    conflictUpdateKey(insert, target, excluded, insertedKey, action.getUpdateSets());
                     updateSets(action.getUpdateSets(), target, s);
+                    writeKey = null;
+                    sameRow = java.util.Set.of();
                 }
                 check(action.getWhereExpression(), s, "ON CONFLICT … WHERE");
             }
             if (insert.getDuplicateUpdateSets() != null) {
                 Scope s = new Scope(scope);
                 s.sources.add(target);
+                if (rowBinding(target) != null) {
+                    throw RowKeys.copy(target(target.enc.values().iterator().next(), target.name)
+                            , "ON DUPLICATE KEY UPDATE");
+                }
                 updateSets(insert.getDuplicateUpdateSets(), target, s);
             }
             Scope ret = new Scope(scope);
             ret.sources.add(target);
             return returning(insert.getReturningClause(), ret);
+        }
+
+        /** The row binding of a table Veil writes, or null when it binds nothing (or has no encrypted column). */
+        private RowBinding rowBinding(TableSource target) {
+            if (target.enc.isEmpty()) {
+                return null;
+            }
+            return target(target.enc.values().iterator().next(), target.name).rowBinding();
+        }
+
+        /**
+         * ON CONFLICT … DO UPDATE of a bound table: the existing row has the inserted row's key only when the
+         * conflict is over the key columns (then EXCLUDED.col and the inserted key hold); else no write key.
+         */
+        private void conflictUpdateKey(Insert insert, TableSource target, TableSource excluded,
+                RowKeySource insertedKey, List<UpdateSet> sets) {
+            RowBinding b = rowBinding(target);
+            if (b == null) {
+                return;
+            }
+            InsertConflictTarget conflict = insert.getConflictTarget();
+            java.util.Set<String> on = new java.util.HashSet<>();
+            if (conflict != null && conflict.getIndexColumnNames() != null) {
+                conflict.getIndexColumnNames().forEach(c -> on.add(Identifiers.canonical(c)));
+            }
+            boolean overKey = on.equals(new java.util.HashSet<>(List.of(b.keys())));
+            if (RowKeys.setsKey(b, sets)) {
+                // the new key, refused unless every encrypted column is rewritten with it
+                writeKey = RowKeys.update(b, sets, null, c -> true, target.enc.keySet(), "ON CONFLICT … DO UPDATE");
+                sameRow = java.util.Set.of();
+            } else if (!overKey) {
+                writeKey = RowKeySource.unknown(b, "ON CONFLICT … DO UPDATE conflicts over " + (on.isEmpty()
+                        ? "a constraint" : String.join(", ", on)) + ", not over the key (" + b.keyNames() + "), so "
+                        + "the row it updates may have another key than the row it inserts. Conflict over the key: "
+                        + "ON CONFLICT (" + b.keyNames() + ")");
+                sameRow = java.util.Set.of(target);
+            } else {
+                writeKey = insertedKey;
+                sameRow = java.util.Set.of(target, excluded);
+            }
         }
 
         private void row(ExpressionList<?> row, List<String> columns, TableSource target, Scope scope) {
@@ -993,6 +1088,9 @@ public final class SqlAnalyzer {
                 }
                 Target t = target(ec, target.name);
                 if (o.target() != null) {
+                    if (o.target().rowBinding() != null || t.rowBinding() != null) {
+                        throw RowKeys.copy(o.target().rowBinding() != null ? o.target() : t, "INSERT … SELECT");
+                    }
                     if (!o.target().sameBinding(t)) {
                         throw refuseUse(o.target(), "INSERT … SELECT into " + ec.qualified() + ", which has another key",
                                 "Copy the values through the application, or declare " + ec.qualified()
@@ -1039,6 +1137,7 @@ public final class SqlAnalyzer {
                 return;
             }
             touched = true;
+            t = rowBound(e, t, scope, construct);
             if (e instanceof JdbcParameter) {
                 bind((JdbcParameter) e, t);
             } else if (e instanceof NullValue) {
@@ -1052,6 +1151,22 @@ public final class SqlAnalyzer {
                         "Veil encrypts only values it receives: write a ? parameter or a literal, and compute the "
                                 + "value in the application");
             }
+        }
+
+        /** Row binding of a written value: keyed by the row's key, or refused where it cannot be known. */
+        private Target rowBound(Expression e, Target t, Scope scope, String construct) {
+            Target copied = e instanceof Column ? resolve((Column) e, scope) : null;
+            if (copied != null && (copied.rowBinding() != null || t.rowBinding() != null)) {
+                if (t.rowBinding() == null || !copied.column().equals(t.column())
+                        || !sameRow.contains(copied.origin())) {
+                    throw RowKeys.copy(copied.rowBinding() != null ? copied : t, construct);
+                }
+                return t; // the row's own value (SET col = col, or EXCLUDED.col on a conflict over the key)
+            }
+            if (t.rowBinding() == null || e instanceof NullValue || !(e instanceof JdbcParameter || isLiteral(e))) {
+                return t;
+            }
+            return RowKeys.writing(t, !(e instanceof JdbcParameter), writeKey, construct);
         }
 
         private boolean sameKey(Target source, Target t) {
@@ -1173,7 +1288,62 @@ public final class SqlAnalyzer {
             if (clause == null) {
                 return null;
             }
-            return items(clause, scope);
+            @SuppressWarnings("unchecked")
+            List<SelectItem<?>> list = (List<SelectItem<?>>) (List<?>) clause;
+            return rowKeyColumns(items(clause, scope), scope, false, list);
+        }
+
+        /**
+         * Row binding on the read path: each value of a bound table in the result is decrypted with its row's key,
+         * which Veil selects as hidden trailing columns (once per relation). Only relations of the result's own
+         * FROM (or the written table, for RETURNING) can give it; anything else is refused.
+         *
+         * @param appendTo the list to append the hidden columns to, or null when the caller appends
+         *        {@link #hiddenColumns} itself (the outermost SELECT)
+         */
+        private List<Out> rowKeyColumns(List<Out> outs, Scope scope, boolean grouped, List<SelectItem<?>> appendTo) {
+            Map<Object, RowKeySource> keys = new java.util.IdentityHashMap<>();
+            List<Out> result = new ArrayList<>(outs);
+            for (int i = 0; i < result.size(); i++) {
+                Out o = result.get(i);
+                Target t = o.target();
+                if (t != null && t.rowBinding() != null) {
+                    result.set(i, new Out(o.label(), rowKeyed(t, scope, grouped, keys, appendTo), o.unknownWidth()));
+                }
+            }
+            for (int f = 0; f < filters.size(); f++) {
+                Target t = filters.get(f).target();
+                if (t.rowBinding() != null) {
+                    filters.set(f, filters.get(f).reading(rowKeyed(t, scope, grouped, keys, appendTo)));
+                }
+            }
+            return result;
+        }
+
+        private Target rowKeyed(Target t, Scope scope, boolean grouped, Map<Object, RowKeySource> keys,
+                List<SelectItem<?>> appendTo) {
+            Source src = scope.sources.stream().filter(x -> x == t.origin()).findFirst().orElse(null);
+            if (src == null || grouped) {
+                throw RowKeys.unreadable(t);
+            }
+            RowKeySource key = keys.get(src);
+            if (key == null) {
+                RowBinding b = t.rowBinding();
+                int[] hidden = new int[b.size()];
+                for (int k = 0; k < hidden.length; k++) {
+                    Column c = own(new Column(qualifier(src), Identifiers.quoteIfNeeded(b.key(k))));
+                    hiddenColumns.add(c);
+                    hidden[k] = hiddenColumns.size() - 1;
+                    if (appendTo != null) {
+                        appendTo.add(new SelectItem<>(c, new net.sf.jsqlparser.expression.Alias(HIDDEN_LABEL
+                                + (hidden[k] + 1))));
+                    }
+                }
+                key = RowKeySource.read(b, hidden);
+                keys.put(src, key);
+                rewritten = true;
+            }
+            return t.keyedBy(key);
         }
 
         // --------------------------------------------------------------------------------------------------------
@@ -1267,7 +1437,17 @@ public final class SqlAnalyzer {
             fromItems(update.getJoins(), scope);
             joinConditions(update.getStartJoins(), scope);
             joinConditions(update.getJoins(), scope);
+            RowBinding binding = rowBinding(target);
+            if (binding != null) {
+                writeKey = RowKeys.update(binding, update.getUpdateSets(), update.getWhere(),
+                        c -> { Hit h = hit(c, scope); return h != null && h.source() == target; },
+                        target.enc.keySet(), "UPDATE … SET");
+                sameRow = RowKeys.setsKey(binding, update.getUpdateSets()) ? java.util.Set.of()
+                        : java.util.Set.of(target);
+            }
             updateSets(update.getUpdateSets(), target, scope);
+            writeKey = null;
+            sameRow = java.util.Set.of();
             update.setWhere(cond(update.getWhere(), scope, "WHERE", "in an UPDATE (rows cannot be re-checked before "
                     + "they change)"));
             orderBy(update.getOrderByElements(), scope, null);
@@ -1495,6 +1675,7 @@ public final class SqlAnalyzer {
                 grouped = outerGroups;
             }
             if (ps == outermost) {
+                outs = rowKeyColumns(outs, scope, ps.getGroupBy() != null, null);
                 for (int k = hiddenBefore; k < hiddenColumns.size(); k++) {
                     ps.getSelectItems().add(new SelectItem<>(hiddenColumns.get(k),
                             new net.sf.jsqlparser.expression.Alias(HIDDEN_LABEL + (k + 1))));
@@ -1967,7 +2148,7 @@ public final class SqlAnalyzer {
                 if (computed != null) {
                     throw new Refusal.Signal(computed, true);
                 }
-                return ec == null ? null : target(ec, name);
+                return ec == null ? null : target(ec, name).from(this);
             }
 
             @Override
