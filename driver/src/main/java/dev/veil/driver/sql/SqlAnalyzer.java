@@ -51,8 +51,6 @@ import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
-import net.sf.jsqlparser.parser.CCJSqlParser;
-import net.sf.jsqlparser.parser.StringProvider;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.ReturningClause;
@@ -118,6 +116,8 @@ public final class SqlAnalyzer {
     private final java.util.function.Function<ConfiguredIndex, BlindIndexer> indexers;
     /** Which tables are encrypted: configured ones and their children; the cheap pre-check. */
     private final EncryptedTables tables;
+    private final Dialect dialect = PostgresDialect.INSTANCE;
+    private final AnalysisBounds bounds;
 
     public SqlAnalyzer(VeilConfig config, java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers) {
         this(config, ciphers, i -> null);
@@ -128,6 +128,12 @@ public final class SqlAnalyzer {
      */
     public SqlAnalyzer(VeilConfig config, java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers,
             java.util.function.Function<ConfiguredIndex, BlindIndexer> indexers) {
+        this(config, ciphers, indexers, AnalysisBounds.DEFAULT);
+    }
+
+    SqlAnalyzer(VeilConfig config, java.util.function.Function<EncryptedColumn, ColumnCipher> ciphers,
+            java.util.function.Function<ConfiguredIndex, BlindIndexer> indexers, AnalysisBounds bounds) {
+        this.bounds = bounds;
         this.config = config;
         this.ciphers = ciphers;
         this.indexers = indexers;
@@ -165,21 +171,28 @@ public final class SqlAnalyzer {
         if (!mayTouchEncrypted(original)) {
             return StatementPlan.PASS_THROUGH;
         }
+        String tooLarge = bounds.exceeded(original);
+        if (tooLarge != null) {
+            // not cached: a refused plan would keep the text
+            return StatementPlan.refused(Refusals.tooLarge(mentionedTables(original), tooLarge), false);
+        }
         PgLexer.Lexed lexed;
         try {
-            lexed = PgLexer.lex(original);
+            lexed = dialect.lex(original);
         } catch (PgLexer.LexException e) {
-            return StatementPlan.refused(new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil refused a statement "
-                    + "that may name an encrypted table (" + mentionedTables(original) + ") because PostgreSQL would "
-                    + "not read its text either (" + e.getMessage() + "). Fix the statement's quoting"), true);
+            return StatementPlan.refused(Refusals.unlexable(mentionedTables(original), e.getMessage()), true);
         }
         String sql = lexed.canonical();
         if (!tables.namesTable(original.toLowerCase(Locale.ROOT)) && !tables.namesTable(sql.toLowerCase(Locale.ROOT))) {
             return StatementPlan.PASS_THROUGH;
         }
-        Refusal lexical = LexicalGate.refusal(original, lexed, tables.mentioned(original));
+        Refusal lexical = dialect.lexicalRefusal(original, lexed, tables.mentioned(original));
         if (lexical != null) {
             return StatementPlan.refused(lexical, true);
+        }
+        String beyond = bounds.exceeded(lexed);
+        if (beyond != null) {
+            return StatementPlan.refused(Refusals.tooLarge(mentionedTables(sql), beyond), true);
         }
         StatementPlan plan = analyzeCanonical(sql, lexed, catalog);
         return lexed.changed(original) ? plan.sending(sql) : plan;
@@ -188,26 +201,20 @@ public final class SqlAnalyzer {
     private StatementPlan analyzeCanonical(String sql, PgLexer.Lexed lexed, Catalog catalog) throws SQLException {
         Statements statements;
         try {
-            statements = parse(sql);
+            statements = dialect.parse(sql, bounds);
+        } catch (Dialect.ParseTimeout e) {
+            return StatementPlan.refused(Refusals.parseTimeout(mentionedTables(sql), bounds.parseTime()), false);
         } catch (Exception | StackOverflowError e) {
-            return StatementPlan.refused(new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT,
-                    "Veil refused a statement that names an encrypted table (" + mentionedTables(sql)
-                            + ") because it could not be parsed"
-                            + (e instanceof Exception ? " near " + position(e) : "")
-                            + ". Veil must understand every statement that may touch an encrypted column. Rewrite it in "
-                            + "standard SQL, or run it on an unwrapped connection (unwrap(Connection.class) is the "
-                            + "Veil wrapper; unwrap(PGConnection.class) bypasses Veil) if it carries no encrypted value"),
-                    true);
+            return StatementPlan.refused(Refusals.unparsable(mentionedTables(sql),
+                    e instanceof Exception ? position(e) : null), true);
         }
         int parsedParameters = 0;
         for (Statement st : statements) {
             parsedParameters += jdbcParameters(st).size();
         }
         if (parsedParameters != lexed.placeholders()) {
-            return StatementPlan.refused(new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil refused a statement "
-                    + "that names an encrypted table (" + mentionedTables(sql) + ") because its SQL parser found "
-                    + parsedParameters + " parameter(s) where PostgreSQL's lexical rules give "
-                    + lexed.placeholders() + ". Write the statement in plain SQL with ? parameters"), true);
+            return StatementPlan.refused(Refusals.parameterCount(mentionedTables(sql), parsedParameters,
+                    lexed.placeholders()), true);
         }
         Run run = new Run(sql, catalog);
         try {
@@ -223,10 +230,8 @@ public final class SqlAnalyzer {
                         column = probe.firstTouched != null ? probe.firstTouched : mentionedTables(sql);
                     }
                     if (probe.touched || column != null) {
-                        throw run.refuse(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a text with "
-                                + statements.size() + " statements in one call because one of them touches encrypted "
-                                + "column " + (column == null ? "(" + mentionedTables(sql) + ")" : column)
-                                + " (multiple statements). Send the statements one at a time");
+                        throw new Refusal.Signal(Refusals.multipleStatements(statements.size(),
+                                column == null ? "(" + mentionedTables(sql) + ")" : column), run.cacheable);
                     }
                 }
                 return StatementPlan.PASS_THROUGH;
@@ -246,10 +251,7 @@ public final class SqlAnalyzer {
             throw f;
         } catch (RuntimeException | StackOverflowError e) {
             // a shape the analysis does not expect: refuse rather than guess
-            return StatementPlan.refused(new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil refused a statement "
-                    + "that names an encrypted table (" + mentionedTables(sql) + ") because it could not analyse it ("
-                    + e.getClass().getSimpleName() + "). Rewrite it in a simpler form, or run it on an unwrapped "
-                    + "connection if it carries no encrypted value"), true);
+            return StatementPlan.refused(Refusals.unexpectedShape(mentionedTables(sql), e), true);
         }
     }
 
@@ -261,19 +263,6 @@ public final class SqlAnalyzer {
 
     private String mentionedTables(String sql) {
         return tables.mentioned(sql);
-    }
-
-    static Statements parse(String sql) throws Exception {
-        try {
-            return parser(sql, false).Statements();
-        } catch (Exception e) {
-            return parser(sql, true).Statements();
-        }
-    }
-
-    private static CCJSqlParser parser(String sql, boolean complex) {
-        return new CCJSqlParser(new StringProvider(sql)).withSquareBracketQuotation(false)
-                .withAllowComplexParsing(complex).withBackslashEscapeCharacter(false);
     }
 
     // ------------------------------------------------------------------------------------------------------------
