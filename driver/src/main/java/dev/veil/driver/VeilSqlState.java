@@ -10,9 +10,11 @@ import java.sql.SQLSyntaxErrorException;
 import java.sql.SQLTransientConnectionException;
 
 /**
- * Veil's SQLStates (class {@code VE}, implementation-defined) and the exception type each is raised with.
+ * Every SQLState Veil raises, and the exception type each is raised with: Veil's own (class {@code VE},
+ * implementation-defined) and the few standard states Veil raises where pgjdbc would raise the same one.
  * Pools and frameworks act on the type (Spring's translation, HikariCP's eviction); tools match on the state.
- * Never class {@code 08} after connect, never exactly {@code 0A000}, never a timeout type.
+ * Never class {@code 08}, never exactly {@code 0A000}, never a timeout type: a pool must not evict a connection
+ * over a Veil error ({@code VeilSqlStateTest} locks this table).
  */
 public enum VeilSqlState {
     /** Decryption failed: tampered, truncated, wrong key, or a ciphertext moved from another column. */
@@ -37,7 +39,19 @@ public enum VeilSqlState {
     /** The Veil configuration is invalid (raised at connect). */
     INVALID_CONFIGURATION("VE020"),
     /** A decrypted value cannot convert to the requested type, or a bound value to the column's declared type. */
-    CONVERSION("22018");
+    CONVERSION("22018"),
+    /** A parameter of a statement Veil rewrote was not set (standard state, as pgjdbc raises it). */
+    PARAMETER_NOT_SET("22023"),
+    /** A stream or reader bound for an encrypted column is larger than Veil can buffer to encrypt it. */
+    VALUE_TOO_LONG("22001"),
+    /** Reading a stream or reader the application bound for an encrypted column failed. */
+    STREAM_READ_FAILED("58030"),
+    /** A result-set column label that is not in the result (standard state, as pgjdbc raises it). */
+    UNDEFINED_COLUMN("42703"),
+    /** A SQL text passed to a query method of a PreparedStatement (standard state, as pgjdbc raises it). */
+    WRONG_OBJECT_TYPE("42809");
+
+    private static final String VEIL_CLASS = "VE";
 
     private final String state;
 
@@ -49,32 +63,48 @@ public enum VeilSqlState {
         return state;
     }
 
+    /** Whether this is one of Veil's own states (class {@code VE}) rather than a standard one. */
+    public boolean isVeilClass() {
+        return state.startsWith(VEIL_CLASS);
+    }
+
+    /**
+     * The Veil-class state with this SQLState, or null: for anything that is not class {@code VE} (a standard state
+     * could have come from the database as well), and for a {@code VE} state this version does not know.
+     */
+    public static VeilSqlState ofVeilClass(String sqlState) {
+        if (sqlState == null || !sqlState.startsWith(VEIL_CLASS)) {
+            return null;
+        }
+        for (VeilSqlState s : values()) {
+            if (s.state.equals(sqlState)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Whether an SQLState is in Veil's own class ({@code VE}), known to this version or not. */
+    public static boolean isVeilClass(String sqlState) {
+        return sqlState != null && sqlState.startsWith(VEIL_CLASS);
+    }
+
     /** Creates the exception of the right JDBC type for this state. */
     public SQLException exception(String message) {
         return exception(message, null);
     }
 
     public SQLException exception(String message, Throwable cause) {
-        switch (this) {
-            case DECRYPTION_FAILED:
-            case UNRECOGNIZED_CIPHERTEXT:
-            case SCHEMA_MISMATCH:
-            case INDEX_BACKFILL_PENDING:
-                return new SQLNonTransientException(message, state, cause);
-            case KEY_UNAVAILABLE:
-                return new SQLTransientConnectionException(message, state, cause);
-            case KEY_ACCESS_DENIED:
-                return new SQLInvalidAuthorizationSpecException(message, state, cause);
-            case UNSUPPORTED_CONSTRUCT:
-                return new SQLFeatureNotSupportedException(message, state, cause);
-            case UNANALYSABLE_STATEMENT:
-                return new SQLSyntaxErrorException(message, state, cause);
-            case INVALID_CONFIGURATION:
-                return new SQLNonTransientConnectionException(message, state, cause);
-            case CONVERSION:
-                return new SQLDataException(message, state, cause);
-            default:
-                throw new AssertionError(this);
-        }
+        return switch (this) {
+            case DECRYPTION_FAILED, UNRECOGNIZED_CIPHERTEXT, SCHEMA_MISMATCH, INDEX_BACKFILL_PENDING,
+                    STREAM_READ_FAILED -> new SQLNonTransientException(message, state, cause);
+            case KEY_UNAVAILABLE -> new SQLTransientConnectionException(message, state, cause);
+            case KEY_ACCESS_DENIED -> new SQLInvalidAuthorizationSpecException(message, state, cause);
+            case UNSUPPORTED_CONSTRUCT -> new SQLFeatureNotSupportedException(message, state, cause);
+            case UNANALYSABLE_STATEMENT, UNDEFINED_COLUMN, WRONG_OBJECT_TYPE ->
+                    new SQLSyntaxErrorException(message, state, cause);
+            case INVALID_CONFIGURATION -> new SQLNonTransientConnectionException(message, state, cause);
+            case CONVERSION, PARAMETER_NOT_SET, VALUE_TOO_LONG -> new SQLDataException(message, state, cause);
+        };
     }
 }

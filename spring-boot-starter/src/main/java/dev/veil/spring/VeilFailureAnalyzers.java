@@ -1,6 +1,7 @@
 package dev.veil.spring;
 
 import dev.veil.driver.VeilConfigException;
+import dev.veil.driver.VeilSqlState;
 import java.sql.SQLException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,8 +20,7 @@ final class VeilFailureAnalyzers {
     static final class Schema extends AbstractFailureAnalyzer<VeilSchemaException> {
         @Override
         protected FailureAnalysis analyze(Throwable rootFailure, VeilSchemaException cause) {
-            boolean indexes = cause.problems().stream().anyMatch(p -> p.description().startsWith("blind index")
-                    || p.description().contains("blind-index columns"));
+            boolean indexes = cause.problems().stream().anyMatch(VeilSchemaException.Problem::concernsIndexes);
             String description = "Veil's schema validation found " + cause.problems().size()
                     + (cause.problems().size() == 1 ? " problem" : " problems") + " with encrypted columns"
                     + (indexes ? " and blind indexes" : "") + ":\n"
@@ -80,7 +80,7 @@ final class VeilFailureAnalyzers {
         protected FailureAnalysis analyze(Throwable rootFailure, ScriptStatementFailedException cause) {
             SQLException veil = null;
             for (Throwable t = cause.getCause(); t != null && veil == null; t = t.getCause()) {
-                if (t instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("VE")) {
+                if (t instanceof SQLException e && VeilSqlState.isVeilClass(e.getSQLState())) {
                     veil = e;
                 }
             }

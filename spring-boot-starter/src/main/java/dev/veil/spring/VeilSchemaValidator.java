@@ -149,7 +149,8 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
                                 .append(" bytea");
                         after.append(' ').append(createIndex(name, i));
                     }
-                    problems.add(new VeilSchemaException.Problem(name.qualified(), "table " + table
+                    problems.add(new VeilSchemaException.Problem(indexes.isEmpty() ? VeilSchemaException.Kind.TABLE
+                            : VeilSchemaException.Kind.TABLE_WITH_BLIND_INDEXES, name.qualified(), "table " + table
                             + " does not exist (encrypted columns: " + columns.stream().map(EncryptedColumn::name)
                                     .toList() + (indexes.isEmpty() ? "" : ", blind-index columns: "
                                             + indexes.stream().map(ConfiguredIndex::name).toList()) + ")",
@@ -160,13 +161,15 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
                     String column = Identifiers.quoteIfNeeded(c.name());
                     String[] type = actual.columns().get(c.name());
                     if (type == null) {
-                        problems.add(new VeilSchemaException.Problem(c.qualified(), "column " + table + "." + column
+                        problems.add(new VeilSchemaException.Problem(VeilSchemaException.Kind.ENCRYPTED_COLUMN,
+                                c.qualified(), "column " + table + "." + column
                                 + " does not exist", "ALTER TABLE " + table + " ADD COLUMN " + column + " bytea;"));
                         continue;
                     }
                     String problem = unfit(type[0], Integer.parseInt(type[1]), c.type());
                     if (problem != null) {
-                        problems.add(new VeilSchemaException.Problem(c.qualified(), "column " + table + "." + column
+                        problems.add(new VeilSchemaException.Problem(VeilSchemaException.Kind.ENCRYPTED_COLUMN,
+                                c.qualified(), "column " + table + "." + column
                                 + " " + problem, "ALTER TABLE " + table + " ALTER COLUMN " + column
                                 + " TYPE bytea USING NULL; -- after migrating values"));
                     }
@@ -189,19 +192,22 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
         String column = Identifiers.quoteIfNeeded(index.name());
         String what = "blind index " + index.qualified() + " (on " + String.join(", ", index.columns()) + ")";
         if (type == null) {
-            return List.of(new VeilSchemaException.Problem(index.qualified(), what + ": column " + table + "."
+            return List.of(new VeilSchemaException.Problem(VeilSchemaException.Kind.BLIND_INDEX,
+                    index.qualified(), what + ": column " + table + "."
                     + column + " does not exist", "ALTER TABLE " + table + " ADD COLUMN " + column + " bytea; "
                             + createIndex(name, index)));
         }
         List<VeilSchemaException.Problem> problems = new ArrayList<>();
         if (!type[0].equalsIgnoreCase("bytea")) {
-            problems.add(new VeilSchemaException.Problem(index.qualified(), what + ": column " + table + "." + column
+            problems.add(new VeilSchemaException.Problem(VeilSchemaException.Kind.BLIND_INDEX,
+                    index.qualified(), what + ": column " + table + "." + column
                     + " has type " + type[0] + ", but index values are bytea", "ALTER TABLE " + table
                             + " ALTER COLUMN " + column + " TYPE bytea USING NULL; -- rows are indexed again when "
                             + "re-saved through Veil"));
         }
         if (!indexed.contains(index.name())) {
-            problems.add(new VeilSchemaException.Problem(index.qualified(), what + ": column " + table + "." + column
+            problems.add(new VeilSchemaException.Problem(VeilSchemaException.Kind.BLIND_INDEX,
+                    index.qualified(), what + ": column " + table + "." + column
                     + " has no index, so every search through it would read the whole table",
                     createIndex(name, index)));
         }

@@ -1,5 +1,6 @@
 package dev.veil.spring;
 
+import dev.veil.driver.VeilSqlState;
 import java.sql.SQLException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -46,27 +47,25 @@ public final class VeilSqlExceptionTranslator implements SQLExceptionTranslator 
         if (veil == null) {
             return fallback == null ? null : fallback.translate(task, sql, ex);
         }
-        String message = (task == null ? "" : task + ": ") + veil.getMessage();
-        switch (veil.getSQLState()) {
-            case "VE001":
-            case "VE004":
-                return new DataRetrievalFailureException(message, ex);
-            case "VE002":
-                return new TransientDataAccessResourceException(message, ex);
-            case "VE003":
-                return new PermissionDeniedDataAccessException(message, ex);
-            case "VE010":
-                return new InvalidDataAccessApiUsageException(message, ex);
-            case "VE011":
-                return new BadSqlGrammarException(task == null ? "Veil" : task, sql == null ? "" : sql, veil);
-            case "VE012":
-            case "VE013":
-                return new InvalidDataAccessResourceUsageException(message, ex);
-            case "VE020":
-                return new DataAccessResourceFailureException(message, ex);
-            default:
-                return new UncategorizedSQLException(task == null ? "Veil" : task, sql, veil);
+        VeilSqlState state = VeilSqlState.ofVeilClass(veil.getSQLState());
+        if (state == null) { // a VE state of a newer driver than this starter
+            return new UncategorizedSQLException(task == null ? "Veil" : task, sql, veil);
         }
+        String message = (task == null ? "" : task + ": ") + veil.getMessage();
+        return switch (state) {
+            case DECRYPTION_FAILED, UNRECOGNIZED_CIPHERTEXT -> new DataRetrievalFailureException(message, ex);
+            case KEY_UNAVAILABLE -> new TransientDataAccessResourceException(message, ex);
+            case KEY_ACCESS_DENIED -> new PermissionDeniedDataAccessException(message, ex);
+            case UNSUPPORTED_CONSTRUCT -> new InvalidDataAccessApiUsageException(message, ex);
+            case UNANALYSABLE_STATEMENT -> new BadSqlGrammarException(task == null ? "Veil" : task,
+                    sql == null ? "" : sql, veil);
+            case SCHEMA_MISMATCH, INDEX_BACKFILL_PENDING -> new InvalidDataAccessResourceUsageException(message, ex);
+            case INVALID_CONFIGURATION -> new DataAccessResourceFailureException(message, ex);
+            // Standard states: the database raises them too, so they are never picked as Veil's (veilException
+            // looks for class VE only) and Spring's own translation applies.
+            case CONVERSION, PARAMETER_NOT_SET, VALUE_TOO_LONG, STREAM_READ_FAILED, UNDEFINED_COLUMN,
+                    WRONG_OBJECT_TYPE -> throw new IllegalStateException("not a Veil-class state: " + state);
+        };
     }
 
     /** The first SQLException with a {@code VE} SQLState in the cause and next-exception chains. */
@@ -74,8 +73,7 @@ public final class VeilSqlExceptionTranslator implements SQLExceptionTranslator 
         for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException s) {
                 for (SQLException n = s; n != null; n = n.getNextException()) {
-                    String state = n.getSQLState();
-                    if (state != null && state.startsWith("VE")) {
+                    if (VeilSqlState.isVeilClass(n.getSQLState())) {
                         return n;
                     }
                 }

@@ -66,14 +66,10 @@ public final class AnnotationConfigLoader {
             ClassPathScanner.Result found = ClassPathScanner.scan(pkg, cl);
             if (found.classNames().isEmpty()) {
                 throw new VeilConfigException("veil.entity-packages=" + pkg + " found no classes: class loader "
-                        + YamlDocument.describe(cl) + (found.locations().isEmpty()
-                                ? " has no directory or jar entry " + pkg.replace('.', '/') + "/"
-                                : " finds " + pkg.replace('.', '/') + "/ at " + found.locations() + " but no .class files"
-                                        + (found.unsupported().isEmpty() ? ""
-                                                : " (cannot list " + found.unsupported() + ")"))
-                        + ". Check the package name's spelling and that its classes are on this class loader's class "
-                        + "path (jars built without directory entries are not seen); a package that finds nothing "
-                        + "would silently encrypt nothing");
+                        + YamlDocument.describe(cl) + " sees no class in " + pkg + " or its sub-packages ("
+                        + found.scanned().size() + " class path elements and modules scanned). Check the package "
+                        + "name's spelling and that its classes are on this class loader's class path or module path; "
+                        + "a package that finds nothing would silently encrypt nothing");
             }
             classNames.addAll(found.classNames());
         }

@@ -1,5 +1,6 @@
 package dev.veil.driver.jdbc;
 
+import dev.veil.driver.VeilSqlState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -26,11 +27,11 @@ final class Streams {
                 return in.readAllBytes();
             }
             if (length > Integer.MAX_VALUE - 16) {
-                throw new SQLException("a stream bound for an encrypted column must fit in memory (2 GiB)", "22001");
+                throw VeilSqlState.VALUE_TOO_LONG.exception("a stream bound for an encrypted column must fit in memory (2 GiB)");
             }
             return in.readNBytes((int) length);
         } catch (IOException e) {
-            throw new SQLException("reading the stream bound for an encrypted column failed", "58030", e);
+            throw VeilSqlState.STREAM_READ_FAILED.exception("reading the stream bound for an encrypted column failed", e);
         }
     }
 
@@ -62,7 +63,7 @@ final class Streams {
             }
             return sb.toString();
         } catch (IOException e) {
-            throw new SQLException("reading the reader bound for an encrypted column failed", "58030", e);
+            throw VeilSqlState.STREAM_READ_FAILED.exception("reading the reader bound for an encrypted column failed", e);
         }
     }
 

@@ -212,8 +212,8 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     }
 
     private static SQLException sqlOnPrepared() {
-        return new SQLException("a SQL text cannot be passed to a method of a PreparedStatement; use a Statement",
-                "42000");
+        return VeilSqlState.WRONG_OBJECT_TYPE.exception(
+                "a SQL text cannot be passed to a method of a PreparedStatement; use a Statement");
     }
 
     @Override

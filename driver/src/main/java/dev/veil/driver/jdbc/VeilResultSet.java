@@ -114,7 +114,8 @@ public class VeilResultSet extends DelegatingResultSet {
     public int findColumn(String columnLabel) throws SQLException {
         int i = delegate.findColumn(columnLabel);
         if (visible >= 0 && i > visible) {
-            throw new SQLException("The column name " + columnLabel + " was not found in this ResultSet.", "42703");
+            throw VeilSqlState.UNDEFINED_COLUMN.exception("The column name " + columnLabel
+                    + " was not found in this ResultSet.");
         }
         return i;
     }

@@ -1,5 +1,6 @@
 package dev.veil.driver.sql;
 
+import dev.veil.driver.VeilSqlState;
 import java.sql.SQLException;
 import java.util.Arrays;
 
@@ -118,7 +119,7 @@ public final class ParameterMap {
         int i = ((ParamRef) source).index();
         Object v = buffer == null || i > buffer.length ? UNSET : buffer[i - 1];
         if (v == UNSET) {
-            throw new SQLException("No value specified for parameter " + i + ".", "22023");
+            throw VeilSqlState.PARAMETER_NOT_SET.exception("No value specified for parameter " + i + ".");
         }
         return v;
     }

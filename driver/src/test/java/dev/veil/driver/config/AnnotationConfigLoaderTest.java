@@ -130,7 +130,7 @@ class AnnotationConfigLoaderTest {
         assertThatThrownBy(() -> scan("com.acme.modle"))
                 .isInstanceOf(VeilConfigException.class)
                 .hasMessageStartingWith("veil.entity-packages=com.acme.modle found no classes: class loader ")
-                .hasMessageContaining("has no directory or jar entry com/acme/modle/")
+                .hasMessageContaining("sees no class in com.acme.modle or its sub-packages")
                 .hasMessageContaining("Check the package name's spelling");
     }
 
@@ -140,7 +140,7 @@ class AnnotationConfigLoaderTest {
         try (URLClassLoader cl = new URLClassLoader(new URL[] {dir.resolve("empty").toUri().toURL()}, null)) {
             assertThatThrownBy(() -> AnnotationConfigLoader.scan(List.of("pkg"), cl, builder()))
                     .hasMessageStartingWith("veil.entity-packages=pkg found no classes")
-                    .hasMessageContaining("but no .class files");
+                    .hasMessageContaining("sees no class in pkg");
         }
     }
 
@@ -164,6 +164,24 @@ class AnnotationConfigLoaderTest {
             AnnotationConfigLoader.scan(List.of("jarred.model"), cl, b);
 
             assertThat(describe(b.build().columns())).containsExactly("accounts.iban string -> accounts.iban",
+                    "card.number long -> card.number");
+        }
+    }
+
+    @Test
+    void classesInJarsWithoutDirectoryEntriesAreFound() throws Exception {
+        // jar tools and shading plugins often write file entries only; ClassLoader.getResources("pkg/") finds nothing
+        Path jar = compileToJar(false, "flat.model.Account",
+                "package flat.model;\n"
+                        + "public class Account { @dev.veil.annotation.Encrypted String iban; }\n",
+                "flat.model.sub.Card",
+                "package flat.model.sub;\n"
+                        + "public class Card { @dev.veil.annotation.Encrypted Long number; }\n");
+        try (URLClassLoader cl = new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
+            assertThat(cl.getResource("flat/model/")).as("no directory entry in the jar").isNull();
+            VeilConfig.Builder b = builder();
+            AnnotationConfigLoader.scan(List.of("flat.model"), cl, b);
+            assertThat(describe(b.build().columns())).containsExactly("account.iban string -> account.iban",
                     "card.number long -> card.number");
         }
     }
@@ -234,6 +252,10 @@ class AnnotationConfigLoaderTest {
 
     /** Compiles pairs of (class name, source) against the annotation jars and packs the classes into a jar. */
     private Path compileToJar(String... namesAndSources) throws Exception {
+        return compileToJar(true, namesAndSources);
+    }
+
+    private Path compileToJar(boolean directoryEntries, String... namesAndSources) throws Exception {
         Path src = Files.createDirectories(dir.resolve("src"));
         Path classes = Files.createDirectories(dir.resolve("classes"));
         List<String> args = new java.util.ArrayList<>(List.of("-d", classes.toString(), "-proc:none", "-cp",
@@ -255,6 +277,9 @@ class AnnotationConfigLoaderTest {
                 }
                 String name = classes.relativize(p).toString().replace(File.separatorChar, '/');
                 boolean directory = Files.isDirectory(p);
+                if (directory && !directoryEntries) {
+                    continue;
+                }
                 out.putNextEntry(new JarEntry(directory ? name + "/" : name));
                 if (!directory) {
                     Files.copy(p, out); // does not close the jar stream
