@@ -86,8 +86,9 @@ public final class SqlAnalyzer {
         if (!mayTouchEncrypted(original)) {
             return StatementPlan.PASS_THROUGH;
         }
+        String lower = original.toLowerCase(Locale.ROOT);
         String tooLarge = bounds.exceeded(original);
-        if (tooLarge != null) {
+        if (tooLarge != null && tables.namesTable(lower)) {
             // not cached: a refused plan would keep the text
             return StatementPlan.refused(Refusals.tooLarge(mentionedTables(original), tooLarge), false);
         }
@@ -95,11 +96,16 @@ public final class SqlAnalyzer {
         try {
             lexed = dialect.lex(original);
         } catch (PgLexer.LexException e) {
-            return StatementPlan.refused(Refusals.unlexable(mentionedTables(original), e.getMessage()), true);
+            return StatementPlan.refused(Refusals.unlexable(mentionedTables(original), e.getMessage()),
+                    tooLarge == null);
         }
         String sql = lexed.canonical();
-        if (!tables.namesTable(original.toLowerCase(Locale.ROOT)) && !tables.namesTable(sql.toLowerCase(Locale.ROOT))) {
+        if (!tables.namesTable(lower) && !tables.namesTable(sql.toLowerCase(Locale.ROOT))) {
             return StatementPlan.PASS_THROUGH;
+        }
+        if (tooLarge != null) {
+            // names an encrypted table only through a Unicode escape
+            return StatementPlan.refused(Refusals.tooLarge(mentionedTables(sql), tooLarge), false);
         }
         Refusal lexical = dialect.lexicalRefusal(original, lexed, tables.mentioned(original));
         if (lexical != null) {
