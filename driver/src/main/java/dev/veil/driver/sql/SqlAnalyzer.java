@@ -26,6 +26,11 @@ import net.sf.jsqlparser.statement.Statements;
  * Writes are INSERT (VALUES, SELECT, ON CONFLICT), UPDATE, DELETE and MERGE (WHEN MATCHED UPDATE/DELETE, WHEN NOT
  * MATCHED INSERT). Subqueries are analysed wherever they appear; any shape the analysis does not expect is refused
  * (VE011), never guessed. See the README's table of supported and refused forms.
+ *
+ * <p>This class is the entry of the pipeline: the text pre-check, the {@link AnalysisBounds}, lexing and the
+ * lexical gate through the {@link Dialect}, parsing, and the parameter-count cross-check. Each parsed statement
+ * is then walked by one {@link Analysis} (name resolution, read path, write path, predicate rewriting) and its
+ * plan put together by {@link PlanAssembly}; docs/what-veil-sees.md §8 maps the stages.
  */
 public final class SqlAnalyzer {
 
