@@ -95,7 +95,7 @@ final class Analysis {
         } else if (st instanceof net.sf.jsqlparser.statement.CreateFunctionalStatement) {
             // function and procedure bodies are strings to Veil: it cannot see what they do
             reach.touch();
-            throw new Refusal.Signal(LexicalGate.serverSideCode("CREATE FUNCTION/PROCEDURE", mentioned()), true);
+            throw new Refusal.Signal(Refusals.serverSideCode("CREATE FUNCTION/PROCEDURE", mentioned()), true);
         } else if (st instanceof CreateView) {
             CreateView cv = (CreateView) st;
             for (Out o : read.select(cv.getSelect(), null)) {

@@ -6,8 +6,9 @@ import java.time.Duration;
  * How much of a statement Veil analyses: beyond these bounds a statement that may name an encrypted table is
  * refused (VE011) before it is parsed, and one that names none passes through as always. The parser also runs
  * under a deadline, so no text can hold the calling thread for longer than {@link #parseTime()} in the parser.
- * The bounds are far above what applications and ORMs write (the largest statements of the corpus have a few
- * hundred tokens and a nesting depth under 10); they exist for pathological input (see docs/what-veil-sees.md).
+ * The bounds are far above what applications and ORMs write (the statements of the test suites nest at most a few
+ * levels deep and are at most a few thousand characters long); they exist for pathological input (see
+ * docs/what-veil-sees.md §7).
  *
  * @param maxChars the longest text analysed, in UTF-16 characters
  * @param maxDepth the deepest nesting of parentheses and brackets analysed

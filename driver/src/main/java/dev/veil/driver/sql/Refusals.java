@@ -29,6 +29,29 @@ final class Refusals {
                 + "). Fix the statement's quoting");
     }
 
+    static Refusal lexicalSettingChange(String tables) {
+        return new Refusal(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused a text with several statements that "
+                + "changes how PostgreSQL reads strings (standard_conforming_strings / backslash_quote) and names an "
+                + "encrypted table (" + tables + "): the statements after the change would be read differently from "
+                + "how Veil read them. Send the setting change on its own");
+    }
+
+    static Refusal pgjdbcDisagreement(String tables, String disagreement) {
+        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil refused a statement that names an encrypted "
+                + "table (" + tables + ") because its reading of the text differs from the PostgreSQL driver's ("
+                + disagreement + "). Write the statement in plain SQL with ? parameters");
+    }
+
+    /** Server-side code ({@code DO}, a function or procedure body) naming an encrypted table. */
+    static Refusal serverSideCode(String construct, String tables) {
+        return new Refusal(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused " + construct + " whose body names "
+                + "encrypted table " + tables + ": code that runs inside the server is invisible to Veil, so it "
+                + "could store plaintext in an encrypted column or copy ciphertext elsewhere. Do the work in SQL "
+                + "statements sent through Veil; if the code must exist, review it and create it on a connection "
+                + "unwrapped from Veil — the CHECK constraint of docs/what-veil-sees.md stops plaintext it might "
+                + "write");
+    }
+
     static Refusal tooLarge(String tables, String why) {
         return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil refused a statement that may name an "
                 + "encrypted table (" + tables + ") without analysing it because " + why + " (a bound against "

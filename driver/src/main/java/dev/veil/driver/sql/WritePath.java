@@ -14,6 +14,7 @@ import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.insert.InsertConflictAction;
@@ -362,7 +363,7 @@ final class WritePath {
                 a.names.from(f, scope);
             }
         } else if (delete.getUsingList() != null) {
-            for (net.sf.jsqlparser.schema.Table t : delete.getUsingList()) {
+            for (Table t : delete.getUsingList()) {
                 a.names.from(t, scope);
             }
         }
