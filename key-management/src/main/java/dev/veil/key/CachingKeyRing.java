@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.prf.PrfSet;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -31,6 +33,8 @@ import java.util.function.Function;
  *       {@link KeyUnavailableException} while the master key is unavailable.</li>
  * </ul>
  * A refresh refused for a non-retryable reason (access denied, wrong master key) drops the cached key at once.
+ * A caller that needs a version the cached keyset lacks ({@link #reloadAead}, a key rolled elsewhere) reloads it
+ * on demand the same way: the cached keyset serves everyone else meanwhile and stays when the load fails.
  * Loads are single-flight per scope (Caffeine's atomic {@code get}); a failed load is remembered for
  * {@code retryBackoff} so a waiting crowd fails fast instead of queueing for one timeout each.
  */
@@ -44,6 +48,8 @@ final class CachingKeyRing implements KeyRing {
         final long refreshAt;
         final long expiresAt;
         final AtomicBoolean refreshing = new AtomicBoolean();
+        /** Held while the keyset is reloaded on demand ({@link #reload}): one load, the crowd takes its result. */
+        final ReentrantLock reloading = new ReentrantLock();
         volatile boolean failing;
         volatile long nextAttemptAt;
         volatile boolean warned;
@@ -92,13 +98,23 @@ final class CachingKeyRing implements KeyRing {
         this.budgets = budgets;
         budgets.attach(new EncryptionBudgets.Reloader() {
             @Override
-            public void invalidate(KeyScope scope) {
-                CachingKeyRing.this.invalidate(scope);
+            public Object reload(KeyScope scope, Object stale) throws KeyException {
+                return CachingKeyRing.this.reload(scope, stale);
             }
 
             @Override
-            public Object primitive(KeyScope scope) throws KeyException {
-                return CachingKeyRing.this.primitive(scope);
+            public Object install(KeyScope scope, KeysetHandle handle) throws KeyException {
+                return CachingKeyRing.this.install(scope, handle);
+            }
+
+            @Override
+            public void failFast(KeyScope scope) throws KeyException {
+                CachingKeyRing.this.failFast(scope);
+            }
+
+            @Override
+            public void failed(KeyScope scope, KeyException e) {
+                recordFailure(scope, e);
             }
         });
         this.ticker = ticker;
@@ -131,6 +147,65 @@ final class CachingKeyRing implements KeyRing {
             throw new KeyException("prf() needs a blind-index scope but got " + scope + "; use aead() for encryption");
         }
         return (PrfSet) primitive(scope);
+    }
+
+    @Override
+    public Aead reloadAead(KeyScope scope, Aead stale) throws KeyException {
+        if (scope.purpose() != KeyPurpose.ENCRYPTION) {
+            throw new KeyException("reloadAead() needs an encryption scope but got " + scope);
+        }
+        return (Aead) reload(scope, stale);
+    }
+
+    /**
+     * Loads the scope's keyset again because {@code stale} (what this ring handed out) lacks a version, keeping the
+     * cached entry for everyone else until the new one has loaded. When the cache already holds something newer,
+     * that is the answer. While a load failed within the retry backoff, fails fast with that failure. A load that
+     * fails for want of the master key or the key table leaves the cached entry in place; a refusal drops it, as a
+     * refused refresh does.
+     */
+    Object reload(KeyScope scope, Object stale) throws KeyException {
+        CachedKey k = cache.getIfPresent(scope);
+        if (k == null) {
+            listener.cacheMiss(scope);
+            return load(scope).primitive;
+        }
+        if (k.primitive != stale) {
+            listener.cacheHit(scope); // reloaded since the caller got its primitive
+            return k.primitive;
+        }
+        k.reloading.lock();
+        try {
+            CachedKey now = cache.getIfPresent(scope);
+            if (now != k) {
+                return now != null ? now.primitive : load(scope).primitive; // another caller reloaded meanwhile
+            }
+            failFast(scope); // remembered: not recorded again
+            CachedKey fresh;
+            try {
+                fresh = fetch(scope);
+            } catch (KeyUnavailableException e) {
+                recordFailure(scope, e); // the cached keyset stays
+                throw e;
+            } catch (KeyException e) {
+                recordFailure(scope, e);
+                cache.asMap().remove(scope, k);
+                throw e;
+            }
+            cache.asMap().replace(scope, k, fresh);
+            return fresh.primitive;
+        } finally {
+            k.reloading.unlock();
+        }
+    }
+
+    /** Caches the primitive of a keyset this ring has just written to the key table (a roll). */
+    Object install(KeyScope scope, KeysetHandle handle) throws KeyException {
+        Object primitive = budgets.wrap(scope, handle, (Aead) DataKeyStore.primitive(scope, handle));
+        long now = ticker.read();
+        cache.put(scope, new CachedKey(primitive, now + refreshAfterNanos, now + ttlNanos));
+        failures.remove(scope);
+        return primitive;
     }
 
     Object primitive(KeyScope scope) throws KeyException {

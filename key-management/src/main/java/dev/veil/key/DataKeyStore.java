@@ -35,6 +35,9 @@ final class DataKeyStore {
 
     record Loaded(KeysetHandle handle, boolean created) { }
 
+    /** A keyset this store rolled: what it wrote to the key table, so the ring can use it without unwrapping it. */
+    record Rolled(long version, KeysetHandle handle) { }
+
     private final DataKeyTable table;
     private final String database;
     private final MasterKey primary;
@@ -181,10 +184,10 @@ final class DataKeyStore {
      * primary version (as {@link KeyAdministration#addVersion} does) whose reservation count starts at
      * {@code firstBlock} — the caller's first block under it — in one transaction holding the row lock.
      *
-     * @return the new primary version, or {@code -1} when another ring or process had already changed the
-     *     primary (then nothing was changed and nothing was reserved: reload the keyset)
+     * @return the keyset as stored with its new primary version, or {@code null} when another ring or process had
+     *     already changed the primary (then nothing was changed and nothing was reserved: reload the keyset)
      */
-    long roll(KeyScope scope, long exhaustedVersion, long firstBlock) throws KeyException {
+    Rolled roll(KeyScope scope, long exhaustedVersion, long firstBlock) throws KeyException {
         try (java.sql.Connection c = table.open()) {
             c.setAutoCommit(false);
             try {
@@ -192,7 +195,7 @@ final class DataKeyStore {
                         new KeyException("data key for " + scope + " disappeared from " + table.name())));
                 if (row.primaryVersion() != exhaustedVersion) {
                     c.commit();
-                    return -1;
+                    return null;
                 }
                 KeysetHandle changed;
                 try {
@@ -203,10 +206,10 @@ final class DataKeyStore {
                 long version = primaryVersion(changed);
                 if (!table.update(c, row, primary.id(), seal(scope, changed, primary), version, firstBlock)) {
                     c.rollback();
-                    return -1; // changed under the row lock (cannot happen at READ COMMITTED): as if rolled by another
+                    return null; // changed under the row lock (cannot happen at READ COMMITTED): as if rolled by another
                 }
                 c.commit();
-                return version;
+                return new Rolled(version, changed);
             } catch (KeyException | java.sql.SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

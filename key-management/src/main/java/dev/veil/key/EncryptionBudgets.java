@@ -25,9 +25,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *       AND encryptions_reserved <= limit - block}; the row lock serialises reservers, so the total granted under
  *       {@code v} never exceeds {@code limit};</li>
  *   <li>a ring refused because the total is reached rolls the key: in one transaction holding the row lock it adds
- *       a new primary version and sets {@code encryptions_reserved = block} (its own first block); a ring refused
- *       because the primary changed reloads the keyset and reserves under the new primary.</li>
+ *       a new primary version and sets {@code encryptions_reserved = block} (its own first block), and caches the
+ *       keyset it wrote (no second unwrap); a ring refused because the primary changed loads the new keyset and
+ *       reserves under the new primary.</li>
  * </ul>
+ * Loading the new keyset is a refresh, not an invalidation: the cached keyset keeps decrypting for every caller
+ * until the new one has loaded, and stays when the load fails (the KMS is down). The encryption that needed the new
+ * keyset fails then ({@link KeyUnavailableException}), and so does every encryption of the scope once the block
+ * already granted is used up: the key table counts reservations for the primary version only, so nothing more can
+ * be reserved under a version that is no longer primary, and nothing is encrypted unreserved. The superseded
+ * version is remembered, so those encryptions fail fast (the ring's retry backoff) instead of asking the key table
+ * again; so does a roll that failed within the backoff.
  * Every encryption consumes one unit of a granted block (an atomic countdown), so the encryptions under any
  * version, summed over all processes, are at most the largest {@code limit} any of them is configured with.
  * A reservation that cannot be made fails the encryption ({@link KeyReservationException}); nothing is ever
@@ -85,13 +93,24 @@ final class EncryptionBudgets {
     /** One scope's current block, shared by every primitive the ring builds for the scope. */
     static final class Budget {
         volatile Block block = new Block(-1, 0); // Tink key ids are unsigned 32-bit: -1 matches none
+        /** A version the key table said is no longer primary: never reserved under again, the keyset is reloaded. */
+        volatile long superseded = -1;
         final ReentrantLock lock = new ReentrantLock();
     }
 
+    /** The ring's side: its cache of primitives and its memory of failed loads. */
     interface Reloader {
-        void invalidate(KeyScope scope);
+        /** The scope's primitive loaded again, the cached one kept (and used) meanwhile: {@link KeyRing#reloadAead}. */
+        Object reload(KeyScope scope, Object stale) throws KeyException;
 
-        Object primitive(KeyScope scope) throws KeyException;
+        /** Caches the primitive of a keyset this ring has just written (a roll) and returns it: no unwrap needed. */
+        Object install(KeyScope scope, KeysetHandle handle) throws KeyException;
+
+        /** Throws the scope's remembered failure while its retry backoff lasts. */
+        void failFast(KeyScope scope) throws KeyException;
+
+        /** Remembers a failure (health, listeners, backoff). */
+        void failed(KeyScope scope, KeyException e);
     }
 
     private final DataKeyStore store;
@@ -155,21 +174,38 @@ final class EncryptionBudgets {
                 }
                 String lost;
                 try {
-                    DataKeyTable.Reservation r = store.table().reserve(scope, current.version, block, limit);
-                    if (r.granted()) {
-                        long v = current.version;
-                        budget.block = new Block(v, block - 1); // this call takes the first unit
-                        notify(() -> listener.encryptionsReserved(scope, v, block, r.reserved()));
-                        return current.delegate.encrypt(plaintext, associatedData);
+                    Object next = null;
+                    boolean exhausted = false;
+                    if (budget.superseded != current.version) {
+                        DataKeyTable.Reservation r = store.table().reserve(scope, current.version, block, limit);
+                        if (r.granted()) {
+                            long v = current.version;
+                            budget.block = new Block(v, block - 1); // this call takes the first unit
+                            notify(() -> listener.encryptionsReserved(scope, v, block, r.reserved()));
+                            return current.delegate.encrypt(plaintext, associatedData);
+                        }
+                        exhausted = r.primaryVersion() == current.version;
+                        DataKeyStore.Rolled rolled = exhausted ? roll(scope, budget, current.version, r.reserved())
+                                : null;
+                        if (rolled != null) {
+                            next = ring.install(scope, rolled.handle());
+                        } else {
+                            budget.superseded = current.version;
+                        }
                     }
-                    boolean exhausted = r.primaryVersion() == current.version;
-                    long rolled = exhausted ? roll(scope, budget, current.version, r.reserved()) : -1;
-                    Object next = reload(scope);
+                    boolean rolledHere = next != null;
+                    if (next == null) {
+                        // the primary moved on: load the new keyset; the cached one keeps decrypting meanwhile
+                        next = ring.reload(scope, current);
+                    }
                     if (!(next instanceof ReservingAead)) {
                         return ((Aead) next).encrypt(plaintext, associatedData); // primary is no longer AES-GCM
                     }
                     current = (ReservingAead) next;
-                    if (rolled >= 0) {
+                    if (current.version == budget.superseded) {
+                        budget.superseded = -1; // the key table made it primary again: reserve under it
+                    }
+                    if (rolledHere) {
                         continue; // this ring rolled: its first block under the new version is waiting
                     }
                     lost = exhausted ? "another ring rolled the exhausted key first"
@@ -228,24 +264,32 @@ final class EncryptionBudgets {
         return null;
     }
 
-    /** @return the new primary version, or -1 when another ring or process rolled it first */
-    private long roll(KeyScope scope, Budget budget, long exhausted, long reserved) throws KeyException {
-        long version = store.roll(scope, exhausted, block);
-        if (version < 0) {
-            return -1;
+    /**
+     * Rolls the exhausted key unless a roll failed within the retry backoff (the KMS or the key table is unavailable:
+     * a crowd of writers fails fast instead of each waiting for the same timeout).
+     *
+     * @return the keyset as written with its new primary version, or null when another ring or process rolled first
+     */
+    private DataKeyStore.Rolled roll(KeyScope scope, Budget budget, long exhausted, long reserved)
+            throws KeyException {
+        ring.failFast(scope);
+        DataKeyStore.Rolled rolled;
+        try {
+            rolled = store.roll(scope, exhausted, block);
+        } catch (KeyUnavailableException e) {
+            ring.failed(scope, e);
+            throw e;
         }
+        if (rolled == null) {
+            return null;
+        }
+        long version = rolled.version();
         budget.block = new Block(version, block);
         LOG.log(Level.INFO, () -> "rolled the data key " + scope + ": version " + exhausted + " reached its limit of "
                 + limit + " encryptions (" + reserved + " reserved); new primary version " + version
                 + ", older versions still decrypt");
         notify(() -> listener.keyRolled(scope, exhausted, version));
-        return version;
-    }
-
-    private Object reload(KeyScope scope) throws KeyException {
-        Reloader r = ring;
-        r.invalidate(scope);
-        return r.primitive(scope);
+        return rolled;
     }
 
     private static void notify(Runnable event) {

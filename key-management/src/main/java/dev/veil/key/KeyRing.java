@@ -38,6 +38,27 @@ public interface KeyRing extends AutoCloseable {
         // nothing cached
     }
 
+    /**
+     * The scope's AEAD loaded again from the key table, for a caller whose {@code stale} AEAD (one this ring handed
+     * out) lacks a version it needs: a value written under a version added since (another process rolled the key
+     * or an administrator added a version). When the ring already holds a newer AEAD than {@code stale}, returns it
+     * without loading. Unlike {@link #invalidate}, this is a refresh: the cached keyset keeps serving every other
+     * caller while the new one loads, and stays cached when the load fails — so a KMS outage while a key rolls
+     * leaves readable everything the cached keyset can read, and fails only what needs the new one. The default
+     * invalidates and loads.
+     *
+     * @throws KeyUnavailableException when the keyset cannot be loaded now (retry later; the cached one stays)
+     * @throws KeyException as {@link #aead(KeyScope)}
+     */
+    default Aead reloadAead(KeyScope scope, Aead stale) throws KeyException {
+        Aead current = aead(scope);
+        if (current != stale) {
+            return current;
+        }
+        invalidate(scope);
+        return aead(scope);
+    }
+
     /** Drops every cached primitive. The default does nothing. */
     default void invalidateAll() {
         // nothing cached

@@ -46,6 +46,8 @@ public final class ColumnCipher {
     private final Events events;
     /** When this column last reloaded its keys after an unreadable value ({@link System#nanoTime()}, 0 = never). */
     private volatile long lastReload;
+    /** Why the last reload failed when the key was unavailable (KMS or key table down), else null. */
+    private volatile KeyException lastReloadFailure;
     static final long RELOAD_INTERVAL_NANOS = 1_000_000_000L;
 
     /** Told of each encryption and decryption (for metrics); names the column only. */
@@ -208,13 +210,14 @@ public final class ColumnCipher {
             }
         }
         byte[] plain;
+        Aead aead = reader == null ? aead() : reader.aead();
         try {
-            plain = (reader == null ? aead() : reader.aead()).decrypt(ct, associatedData);
+            plain = aead.decrypt(ct, associatedData);
         } catch (GeneralSecurityException e) {
             if (reader != null) {
                 reader.aead = null; // look the key up again after a reload
             }
-            plain = retryWithFreshKeys(ct);
+            plain = retryWithFreshKeys(ct, aead);
         }
         events.decrypted(column);
         try {
@@ -249,20 +252,47 @@ public final class ColumnCipher {
 
     /**
      * A value this JVM cannot decrypt may carry a key version another JVM added since this one cached the keyset
-     * (a rotation, or an automatic roll): reload the keyset once and retry. Reloads are limited to one per
-     * {@link #RELOAD_INTERVAL_NANOS} per column, so unreadable data cannot turn every read into a key-table and KMS
-     * round trip.
+     * (a rotation, or an automatic roll). First the ring's current keyset is tried, when it is newer than the one
+     * that failed (another caller reloaded it); then the keyset is reloaded once and the value retried. The reload is
+     * a refresh ({@link KeyRing#reloadAead}): every other value keeps decrypting under the cached keyset while it
+     * loads, and when it cannot be loaded (the KMS is down) only this value fails, with VE002 (retry), not VE001.
+     * Reloads are limited to one per {@link #RELOAD_INTERVAL_NANOS} per column, so unreadable data cannot turn every
+     * read into a key-table and KMS round trip; within the interval after a reload that failed for want of the key,
+     * an unreadable value is VE002 again (it may be under the version that could not be loaded).
      */
-    private byte[] retryWithFreshKeys(byte[] ct) throws SQLException {
+    private byte[] retryWithFreshKeys(byte[] ct, Aead failed) throws SQLException {
+        Aead stale = failed;
+        Aead current = aead();
+        if (current != failed) {
+            try {
+                return current.decrypt(ct, associatedData);
+            } catch (GeneralSecurityException ignored) {
+                stale = current;
+            }
+        }
         long now = System.nanoTime();
         long last = lastReload;
         if (now - last >= RELOAD_INTERVAL_NANOS || last == 0) {
             lastReload = now == 0 ? 1 : now;
-            keys.invalidate(scope);
+            Aead fresh;
             try {
-                return aead().decrypt(ct, associatedData);
+                fresh = keys.reloadAead(scope, stale);
+            } catch (KeyException e) {
+                lastReloadFailure = e instanceof KeyUnavailableException ? e : null;
+                throw keyFailure(e);
+            }
+            lastReloadFailure = null;
+            try {
+                return fresh.decrypt(ct, associatedData);
             } catch (GeneralSecurityException ignored) {
                 // fall through: genuinely unreadable
+            }
+        } else {
+            KeyException unavailable = lastReloadFailure;
+            if (unavailable != null) {
+                throw VeilSqlState.KEY_UNAVAILABLE.exception("data key for " + column + " is unavailable: a value "
+                        + "did not decrypt under the cached keyset, and reloading it (for a key version added since) "
+                        + "failed: " + unavailable.getMessage() + ". Retry later", unavailable);
             }
         }
         throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
