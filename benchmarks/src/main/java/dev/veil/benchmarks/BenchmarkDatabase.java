@@ -85,6 +85,16 @@ final class BenchmarkDatabase implements AutoCloseable {
         }
     }
 
+    /** The plain pgjdbc URL (no credentials: those are in the connection properties). */
+    String plainUrl() {
+        return url;
+    }
+
+    /** The Veil URL, {@code jdbc:veil:postgresql://…?veil.config=<this run's YAML>}. */
+    String veilUrl() {
+        return veilUrl;
+    }
+
     /** A pgjdbc connection, bypassing Veil. */
     Connection plain() throws SQLException {
         return DriverManager.getConnection(url, properties);

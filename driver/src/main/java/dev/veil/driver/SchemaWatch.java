@@ -1,5 +1,6 @@
 package dev.veil.driver;
 
+import dev.veil.driver.sql.DerivedRelations;
 import dev.veil.driver.sql.Inheritance;
 import dev.veil.driver.sql.SchemaFingerprint;
 import dev.veil.driver.sql.SqlAnalyzer;
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Watches the catalog for what Veil must know before it plans a statement: the child tables and partitions of
- * encrypted tables, and a fingerprint of the shapes of every table with a configured or child name. Read before the
+ * encrypted tables, the views, materialized views and functions that reach encrypted columns and the names that
+ * resolve differently under different {@code search_path}s ({@link DerivedRelations}), and a fingerprint of the shapes of every table with a configured or child name. Read before the
  * first plan, after DDL through Veil ({@link #forget()}), and at most once a minute otherwise; when either changed —
  * a child, table or column created, altered or renamed around Veil — {@code onChange} resets what the runtime
  * learned from the catalog, so such a change is seen within that minute (the CHECK constraint of
@@ -51,13 +53,16 @@ final class SchemaWatch {
                 return;
             }
             Inheritance next;
+            DerivedRelations derived;
             String shapes;
             try {
                 next = Inheritance.read(connection, t -> !config.columnsOf(t.schema(), t.name()).isEmpty());
+                derived = DerivedRelations.read(connection, config, next, analyzer.derived());
                 Set<String> names = new TreeSet<>(next.childNames());
                 for (EncryptedColumn c : config.columns()) {
                     names.add(c.table().name());
                 }
+                names.addAll(derived.views().names());
                 shapes = SchemaFingerprint.of(connection, names);
             } catch (SQLException e) {
                 if (!everRead) {
@@ -65,8 +70,10 @@ final class SchemaWatch {
                 }
                 return; // e.g. an aborted transaction
             }
-            if (!next.equals(analyzer.inheritance()) || !shapes.equals(fingerprint)) {
+            if (!next.equals(analyzer.inheritance()) || !derived.equals(analyzer.derived())
+                    || !shapes.equals(fingerprint)) {
                 analyzer.inheritance(next);
+                analyzer.derived(derived);
                 fingerprint = shapes;
                 onChange.run();
             }

@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Everything Veil keeps for one database and configuration, shared by all its connections: the configuration, the
- * key ring, one cipher per encrypted column, the schema catalog and the statement plans (one analysis per SQL text).
+ * key ring, one cipher per encrypted column, the schema catalog and the statement plans (one analysis per SQL text,
+ * and per {@code search_path} resolution where a name is ambiguous, see {@link dev.veil.driver.sql.SearchPathNames}).
  * Thread-safe.
  */
 public final class VeilRuntime implements AutoCloseable {
@@ -182,8 +183,9 @@ public final class VeilRuntime implements AutoCloseable {
     public StatementPlan plan(String sql, Connection connection) throws SQLException {
         schema.refreshIfDue(sql, connection);
         StatementPlan plan = cachedOrAnalysed(sql, connection);
-        if (!plan.queriedIndexes().isEmpty()) {
+        if (!plan.queriedIndexes().isEmpty() && !plan.backfillSeen()) {
             checkBackfill(plan, connection);
+            plan.backfillSeen(true); // backfilled indexes stay so: later prepares of this plan skip the check
         }
         return plan;
     }
@@ -286,7 +288,12 @@ public final class VeilRuntime implements AutoCloseable {
     }
 
     private StatementPlan cachedOrAnalysed(String sql, Connection connection) throws SQLException {
-        StatementPlan plan = plans.getIfPresent(sql);
+        // a name that resolves differently under other search_paths: plan for this connection's resolution
+        Map<String, String> resolution = analyzer.derived().ambiguous().isEmpty()
+                || TableGuard.isTransactionControl(sql) ? null
+                : analyzer.derived().ambiguous().resolve(sql, connection);
+        String key = resolution == null ? sql : sql + '\u0000' + resolution;
+        StatementPlan plan = plans.getIfPresent(key);
         if (plan != null) {
             return plan;
         }
@@ -296,14 +303,14 @@ public final class VeilRuntime implements AutoCloseable {
         }
         if (!analyzer.mayTouchEncrypted(sql)) {
             if (guard.cacheable()) {
-                plans.put(sql, StatementPlan.PASS_THROUGH);
+                plans.put(key, StatementPlan.PASS_THROUGH);
             }
             return StatementPlan.PASS_THROUGH;
         }
-        Catalog catalog = new JdbcCatalog(connection, catalogCache);
+        Catalog catalog = new JdbcCatalog(connection, catalogCache, resolution);
         plan = analyzer.plan(sql, catalog);
         if (plan.isCacheable()) {
-            plans.put(sql, plan);
+            plans.put(key, plan);
         }
         return plan;
     }

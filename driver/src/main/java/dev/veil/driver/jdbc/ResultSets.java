@@ -89,8 +89,8 @@ final class ResultSets {
             Target t = shape.target(i);
             if (t != null) {
                 String expected = shape.label(i);
-                if (expected != null && !expected.equals(Identifiers.canonical(md.getColumnLabel(i)))
-                        && !expected.equals(md.getColumnLabel(i))) {
+                String label = expected == null ? null : md.getColumnLabel(i);
+                if (expected != null && !expected.equals(label) && !expected.equals(Identifiers.canonical(label))) {
                     throw mismatch();
                 }
                 targets[i - 1] = t;

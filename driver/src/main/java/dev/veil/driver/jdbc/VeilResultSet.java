@@ -51,6 +51,10 @@ public class VeilResultSet extends DelegatingResultSet {
     private final int visible;
     private final RowFilter[] filters;
     private final Object[] parameters;
+    /** The current row's decrypted values: each is decrypted at most once per row. */
+    private final DecryptedRow row;
+    /** The last getter was answered from {@link #row}, without reading the driver's row: a non-null value. */
+    private boolean answeredFromRow;
 
     /**
      * @param targets index i holds the target of column i+1, or null for a plain column
@@ -73,6 +77,7 @@ public class VeilResultSet extends DelegatingResultSet {
         this.visible = visible;
         this.filters = filters;
         this.parameters = parameters;
+        this.row = new DecryptedRow(targets.length);
     }
 
     /** Whether the current row passes every row filter. */
@@ -121,6 +126,7 @@ public class VeilResultSet extends DelegatingResultSet {
     }
 
     private Target target(int column) {
+        answeredFromRow = false;
         return column <= targets.length && column > 0 ? targets[column - 1] : null;
     }
 
@@ -138,9 +144,14 @@ public class VeilResultSet extends DelegatingResultSet {
         gated = true;
     }
 
-    /** The decrypted value of an encrypted column, or null for SQL NULL. */
+    /** The decrypted value of an encrypted column, or null for SQL NULL; decrypted once per row. */
     private Object value(int column, Target t) throws SQLException {
         gate();
+        Object kept = row.get(column);
+        if (kept != null) {
+            answeredFromRow = true;
+            return kept;
+        }
         Object stored = t.storage() == dev.veil.driver.codec.ColumnCipher.Storage.BINARY
                 ? delegate.getBytes(column) : delegate.getString(column);
         if (stored == null) {
@@ -152,7 +163,8 @@ public class VeilResultSet extends DelegatingResultSet {
             r = t.reader();
             readers[column - 1] = r;
         }
-        return r.decrypt(stored);
+        Object v = r.decrypt(stored);
+        return v == null ? null : row.put(column, v);
     }
 
     private <T> T as(int column, Object v, Class<T> type) throws SQLException {
@@ -728,6 +740,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean next() throws SQLException {
         gate();
+        row.clear();
         if (filters == null) {
             return delegate.next();
         }
@@ -742,6 +755,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean previous() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("previous()");
         return delegate.previous();
     }
@@ -749,6 +763,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean first() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("first()");
         return delegate.first();
     }
@@ -756,6 +771,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean last() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("last()");
         return delegate.last();
     }
@@ -763,6 +779,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean absolute(int row) throws SQLException {
         gate();
+        this.row.clear();
         forwardOnly("absolute()");
         return delegate.absolute(row);
     }
@@ -770,6 +787,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public boolean relative(int rows) throws SQLException {
         gate();
+        row.clear();
         forwardOnly("relative()");
         return delegate.relative(rows);
     }
@@ -777,6 +795,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public void beforeFirst() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("beforeFirst()");
         delegate.beforeFirst();
     }
@@ -784,6 +803,7 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public void afterLast() throws SQLException {
         gate();
+        row.clear();
         forwardOnly("afterLast()");
         delegate.afterLast();
     }
@@ -791,6 +811,30 @@ public class VeilResultSet extends DelegatingResultSet {
     @Override
     public void moveToInsertRow() throws SQLException {
         gate();
+        row.clear();
         delegate.moveToInsertRow();
+    }
+
+    @Override
+    public boolean wasNull() throws SQLException {
+        return !answeredFromRow && delegate.wasNull();
+    }
+
+    @Override
+    public void moveToCurrentRow() throws SQLException {
+        row.clear();
+        delegate.moveToCurrentRow();
+    }
+
+    @Override
+    public void refreshRow() throws SQLException {
+        row.clear();
+        delegate.refreshRow();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        row.clear();
+        super.close();
     }
 }

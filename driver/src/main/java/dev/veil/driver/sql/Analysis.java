@@ -14,6 +14,7 @@ import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.drop.Drop;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.refresh.RefreshMaterializedViewStatement;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.truncate.Truncate;
@@ -105,7 +106,7 @@ final class Analysis {
             }
             return null;
         } else if (st instanceof Alter || st instanceof Drop || st instanceof Truncate || st instanceof CreateIndex
-                || st instanceof Comment) {
+                || st instanceof Comment || st instanceof RefreshMaterializedViewStatement) {
             reach.schemaChange(st instanceof Alter || st instanceof Drop); // e.g. ATTACH PARTITION, INHERIT
             return null;
         }

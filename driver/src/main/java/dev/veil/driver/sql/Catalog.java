@@ -14,6 +14,14 @@ public interface Catalog {
     TableInfo table(TableName name) throws SQLException;
 
     /**
+     * The table an unqualified reference resolves to on this connection when its name is ambiguous across
+     * schemas ({@link SearchPathNames}), schema-qualified; otherwise {@code name} itself.
+     */
+    default TableName resolved(TableName name) {
+        return name;
+    }
+
+    /**
      * Columns of one table: canonical names in order, each column's SQL type name and its declared maximum length
      * in characters ({@code -1} when unbounded or unknown; {@code lengths} may be null when none is known), and
      * whether its collation is deterministic (equal text is equal bytes; {@code deterministic} may be null when

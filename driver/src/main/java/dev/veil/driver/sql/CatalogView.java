@@ -38,6 +38,11 @@ final class CatalogView {
         return info;
     }
 
+    /** See {@link Catalog#resolved(TableName)}. */
+    TableName resolved(TableName name) {
+        return catalog.resolved(name);
+    }
+
     /** Something the plan depends on is unknown: do not cache it. */
     void uncacheable() {
         cacheable = false;

@@ -86,6 +86,13 @@ public final class Inheritance {
         return null;
     }
 
+    /** Every child table and partition of an encrypted table, with its encrypted ancestor. */
+    public Map<TableName, TableName> children() {
+        Map<TableName, TableName> out = new HashMap<>();
+        byName.forEach((name, list) -> list.forEach(c -> out.put(new TableName(c.schema(), name), c.ancestor())));
+        return out;
+    }
+
     /** The unqualified names of all children (for the statement pre-check). */
     public Collection<String> childNames() {
         return byName.keySet();

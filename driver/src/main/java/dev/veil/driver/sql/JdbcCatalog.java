@@ -37,10 +37,27 @@ public final class JdbcCatalog implements Catalog {
 
     private final Connection connection;
     private final Cache cache;
+    /** Ambiguous unqualified names to the schema they resolve to on this connection (null value: none). */
+    private final java.util.Map<String, String> resolution;
 
     public JdbcCatalog(Connection connection, Cache cache) {
+        this(connection, cache, null);
+    }
+
+    /** @param resolution see {@link SearchPathNames#resolve}; null when the statement names no ambiguous name */
+    public JdbcCatalog(Connection connection, Cache cache, java.util.Map<String, String> resolution) {
         this.connection = connection;
         this.cache = cache;
+        this.resolution = resolution;
+    }
+
+    @Override
+    public TableName resolved(TableName name) {
+        if (resolution == null || name.schema() != null) {
+            return name;
+        }
+        String schema = resolution.get(name.name());
+        return schema == null ? name : new TableName(schema, name.name());
     }
 
     @Override

@@ -210,8 +210,14 @@ final class NameResolution {
 
     /** A table as FROM or a statement's target names it, with its encrypted columns checked against the catalog. */
     TableSource tableSource(Table t, String alias) {
-        TableName name = new TableName(t.getSchemaName() == null ? null : Identifiers.canonical(t.getSchemaName()),
-                Identifiers.canonical(t.getName()));
+        TableName referenced = new TableName(t.getSchemaName() == null ? null
+                : Identifiers.canonical(t.getSchemaName()), Identifiers.canonical(t.getName()));
+        TableName name = a.catalog.resolved(referenced);
+        if (name != referenced) { // ambiguous across schemas: pin the table this plan is for (SearchPathNames)
+            t.setSchemaName(Identifiers.quoteIfNeeded(name.schema()));
+            a.reach.touch();
+            a.rewrites.mark();
+        }
         Map<String, EncryptedColumn> enc = a.schema.columnsOf(name.schema(), name.name());
         if (!enc.isEmpty() && a.catalog.info(name) != null) {
             ColumnCheck.present(name, enc.values(), a.catalog.info(name));
@@ -225,7 +231,8 @@ final class NameResolution {
     }
 
     boolean hasCompanions(Source s) {
-        return s instanceof TableSource && !((TableSource) s).indexes().isEmpty();
+        return s instanceof TableSource && (!((TableSource) s).indexes().isEmpty()
+                || a.schema.tables().exposesCompanions(((TableSource) s).name)); // a view, DerivedViews
     }
 
     /** Whether a join merges columns (NATURAL, USING): a * over it cannot be placed. */

@@ -30,11 +30,24 @@ public final class ParameterMap {
     private final boolean[] buffered;
     private final Derived[] derived;
     private final boolean anyBuffered;
+    /** Per derived parameter, the first derived parameter filled from the same {@link IndexValues} (often itself). */
+    private final int[] firstOfValues;
 
     ParameterMap(int[] positions, boolean[] buffered, Derived[] derived) {
         this.positions = positions;
         this.buffered = buffered;
         this.derived = derived;
+        this.firstOfValues = new int[derived.length];
+        for (int k = 0; k < derived.length; k++) {
+            int first = k;
+            for (int j = 0; j < k; j++) {
+                if (derived[j].values() == derived[k].values()) {
+                    first = j;
+                    break;
+                }
+            }
+            firstOfValues[k] = first;
+        }
         boolean any = false;
         for (boolean b : buffered) {
             any |= b;
@@ -84,13 +97,13 @@ public final class ParameterMap {
      */
     public Object[] derivedValues(Object[] buffer) throws SQLException {
         Object[] out = new Object[derived.length];
-        java.util.Map<IndexValues, Object[]> computed = new java.util.IdentityHashMap<>();
+        Object[][] computed = derived.length == 1 ? null : new Object[derived.length][];
         for (int k = 0; k < derived.length; k++) {
             Derived d = derived[k];
-            Object[] values = computed.get(d.values());
-            if (values == null) {
-                values = d.values().compute(buffer);
-                computed.put(d.values(), values);
+            int first = firstOfValues[k];
+            Object[] values = first < k ? computed[first] : d.values().compute(buffer);
+            if (computed != null) {
+                computed[k] = values;
             }
             out[k] = values[d.slot()];
         }

@@ -68,6 +68,15 @@ public final class SqlAnalyzer {
         return tables.inheritance();
     }
 
+    /** See {@link EncryptedTables#derived(DerivedRelations)}. */
+    public void derived(DerivedRelations derived) {
+        tables.derived(derived);
+    }
+
+    public DerivedRelations derived() {
+        return tables.derived();
+    }
+
     /** See {@link EncryptedTables#mayTouchEncrypted(String)}. */
     public boolean mayTouchEncrypted(String sql) {
         return tables.mayTouchEncrypted(sql);
@@ -115,6 +124,10 @@ public final class SqlAnalyzer {
         Refusal lexical = dialect.lexicalRefusal(original, lexed, tables.mentioned(original));
         if (lexical != null) {
             return StatementPlan.refused(lexical, true);
+        }
+        Refusal call = tables.call(sql); // functions reading encrypted tables, see DerivedRelations
+        if (call != null) {
+            return StatementPlan.refused(call, true);
         }
         String beyond = bounds.exceeded(lexed);
         if (beyond != null) {

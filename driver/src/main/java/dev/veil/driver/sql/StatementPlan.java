@@ -28,6 +28,8 @@ public final class StatementPlan {
     private java.util.Map<IndexTarget, String> singleVersionUses = java.util.Map.of();
     private java.util.List<String> visibleColumns;
     private java.util.List<String> companionColumns = java.util.List.of();
+    /** Every index in {@link #queriedIndexes()} was found filled (it stays so); set by the runtime. */
+    private volatile boolean backfillSeen;
 
     StatementPlan(Refusal refusal, Target[] parameters, LiteralTemplate literals, ResultShape result,
             Map<String, Target> modifiedTableColumns, String sqlToPrepare, boolean cacheable) {
@@ -110,6 +112,9 @@ public final class StatementPlan {
      * key is being rotated: checked before each execution, since keys change while statements stay prepared.
      */
     public void checkKeyVersions() throws SQLException {
+        if (singleVersionUses.isEmpty()) {
+            return;
+        }
         for (java.util.Map.Entry<IndexTarget, String> use : singleVersionUses.entrySet()) {
             use.getKey().requireOneVersion(use.getValue());
         }
@@ -126,6 +131,16 @@ public final class StatementPlan {
     /** The blind indexes this statement searches through (checked for a pending backfill before it runs). */
     public java.util.List<IndexTarget> queriedIndexes() {
         return queriedIndexes;
+    }
+
+    /** Whether every index this plan searches through was found filled (see {@link #queriedIndexes()}). */
+    public boolean backfillSeen() {
+        return backfillSeen;
+    }
+
+    /** Records that every index this plan searches through is filled; only the runtime sets it. */
+    public void backfillSeen(boolean seen) {
+        this.backfillSeen = seen;
     }
 
     /** Whether running this statement changes the shape of an encrypted table. */

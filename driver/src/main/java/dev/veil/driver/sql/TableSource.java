@@ -29,6 +29,11 @@ final class TableSource extends Source {
     @Override
     Target encrypted(String column) {
         EncryptedColumn ec = enc.get(column);
+        Refusal computed = ec == null ? a.schema.tables().computed(name.schema(), name.name(), column)
+                : null; // a view column computed from encrypted ones, see DerivedViews
+        if (computed != null) {
+            throw new Refusal.Signal(computed, true);
+        }
         return ec == null ? null : a.names.target(ec, name);
     }
 
@@ -54,7 +59,8 @@ final class TableSource extends Source {
         Catalog.TableInfo info = a.catalog.info(name);
         List<ConfiguredIndex> idx = indexes();
         if (info == null || idx.isEmpty()) {
-            return info == null ? List.of() : info.columns();
+            return info == null ? List.of()
+                    : a.schema.tables().withoutCompanions(name.schema(), name.name(), info.columns());
         }
         List<String> out = new ArrayList<>();
         for (String c : info.columns()) {
@@ -75,7 +81,7 @@ final class TableSource extends Source {
 
     @Override
     boolean hasEncrypted() {
-        return !enc.isEmpty();
+        return !enc.isEmpty() || a.schema.tables().view(name.schema(), name.name()) != null;
     }
 
     @Override

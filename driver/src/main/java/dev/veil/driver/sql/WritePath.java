@@ -230,6 +230,10 @@ final class WritePath {
 
     /** The statement writes {@code target}, a table with encrypted columns. */
     void modifies(TableSource target) {
+        Refusal view = a.schema.tables().write(target.name.schema(), target.name.name());
+        if (view != null) {
+            throw new Refusal.Signal(view, true); // a write through a view over encrypted columns (DerivedViews)
+        }
         a.reach.touch();
         Map<String, Target> out = new LinkedHashMap<>();
         Catalog.TableInfo info = a.catalog.info(target.name);

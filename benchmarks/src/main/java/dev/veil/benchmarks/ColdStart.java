@@ -1,0 +1,114 @@
+package dev.veil.benchmarks;
+
+import dev.veil.benchmarks.PatientsSchema.Patient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Cold start: from starting a JVM to the first row read (decrypted, through Veil), plain pgjdbc vs Veil with a local
+ * keyset, each in fresh JVMs started alternately by this one ({@code java -cp <this jar>
+ * dev.veil.benchmarks.ColdStart$FirstRow …}). The child loads the driver, connects, prepares
+ * {@code SELECT … WHERE email = ?} (through the blind index for Veil: the statement analysed, the data and index
+ * keys loaded and unwrapped), reads row 42 and prints {@code first-row}; the time is the parent's, from
+ * {@code ProcessBuilder.start()} to that line. The tables are {@link OrmSchema}'s with 1,000 rows, written once.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.veil.benchmarks.ColdStart [pairs=11]</pre>
+ */
+public final class ColdStart {
+
+    private static final int ROWS = 1_000;
+
+    private ColdStart() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 11;
+        List<Double> plain = new ArrayList<>();
+        List<Double> veil = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        try (BenchmarkDatabase db = BenchmarkDatabase.open(OrmSchema.TABLES_YAML)) {
+            OrmSchema.create(db);
+            try (Connection p = db.plain(); Connection v = db.veil()) {
+                OrmSchema.seed(db, p, v, ROWS);
+            }
+            String email = Patient.pool(ROWS)[41].email();
+            for (int i = 0; i < pairs; i++) {
+                double a = child(db.plainUrl(), OrmSchema.PLAIN, email);
+                double b = child(db.veilUrl(), OrmSchema.VEIL, email);
+                System.out.printf(Locale.ROOT, "pair %2d: plain %.0f ms, veil %.0f ms, veil / plain %.2f%s%n", i, a, b,
+                        b / a, i == 0 ? " (warm-up: page cache, class data)" : "");
+                if (i > 0) {
+                    plain.add(a);
+                    veil.add(b);
+                    ratios.add(b / a);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "JVM start to first row, median of %d fresh JVMs each [interquartile range]: "
+                + "plain %s ms, veil %s ms, veil / plain %s%n", plain.size(), OrmAlternation.spread(plain, "%.0f"),
+                OrmAlternation.spread(veil, "%.0f"), OrmAlternation.spread(ratios, "%.2f"));
+    }
+
+    /** Runs {@link FirstRow} in a fresh JVM; milliseconds from start to its {@code first-row} line. */
+    private static double child(String url, String table, String email) throws IOException, InterruptedException {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                FirstRow.class.getName(), url, table, email).redirectErrorStream(true);
+        long started = System.nanoTime();
+        Process p = pb.start();
+        double ms = Double.NaN;
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.equals("first-row") && Double.isNaN(ms)) {
+                    ms = (System.nanoTime() - started) / 1e6;
+                } else {
+                    output.append(line).append('\n');
+                }
+            }
+        }
+        if (p.waitFor() != 0 || Double.isNaN(ms)) {
+            throw new IllegalStateException("the child JVM failed:\n" + output);
+        }
+        return ms;
+    }
+
+    /** The child: connect, read one row by e-mail, print {@code first-row}. */
+    public static final class FirstRow {
+
+        private FirstRow() {
+        }
+
+        public static void main(String[] args) throws SQLException {
+            Properties credentials = new Properties();
+            credentials.setProperty("user", System.getenv().getOrDefault("VEIL_BENCH_USER", "postgres"));
+            String password = System.getenv("VEIL_BENCH_PASSWORD");
+            if (password != null) {
+                credentials.setProperty("password", password);
+            }
+            try (Connection c = DriverManager.getConnection(args[0], credentials);
+                    PreparedStatement ps = c.prepareStatement("SELECT " + OrmSchema.COLUMNS + " FROM " + args[1]
+                            + " WHERE email = ?")) {
+                ps.setString(1, args[2]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !args[2].equals(rs.getString(4)) || rs.getString(3) == null) {
+                        throw new IllegalStateException("row not found");
+                    }
+                }
+            }
+            System.out.println("first-row");
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.veil.benchmarks;
+
+import dev.veil.benchmarks.OrmSide.Kind;
+import dev.veil.benchmarks.OrmSide.Shape;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * W1–W4 in both shapes ({@link OrmSide.Shape}) through plain pgjdbc, the physical twin and Veil, interleaved round by
+ * round in one JVM, for a machine shared with other work (JMH runs one variant's trial after the other's, so load
+ * that comes and goes between them skews their ratio). Each round runs, per workload and shape, a fixed number of
+ * operations on each side, the sides' order rotating from round to round; it records per side the wall time, this
+ * thread's CPU time and the CPU time of the side's server process ({@code /proc/<pid>/schedstat}, when the server
+ * runs on this machine) per operation. The first rounds warm up and are left out. Printed: per round the ratios,
+ * then per workload and shape the medians over the rounds with their interquartile range (the error bars), and the
+ * median of the per-round ratios veil ÷ plain, twin ÷ plain (physical layout) and veil ÷ twin (Veil's client side).
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.veil.benchmarks.OrmAlternation [rounds=12] [warmup=2]
+ * [scale=1.0] [workloads=W1,W2,W3,W4] [shapes=orm,reuse] [rows=100000]</pre>
+ *
+ * {@code scale} multiplies the operations per side and round (W1 1,000, W2 2,000, W3 15, W4 10 at 1.0).
+ */
+public final class OrmAlternation {
+
+    private static final Map<String, Integer> OPERATIONS = Map.of("W1", 1_000, "W2", 2_000, "W3", 15, "W4", 10);
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private OrmAlternation() {
+    }
+
+    /** One side's run of one workload, per operation: microseconds, and bytes this thread allocated. */
+    record Sample(double wall, double clientCpu, double serverCpu, double allocated) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = options(args);
+        int rounds = Integer.parseInt(o.getOrDefault("rounds", "12"));
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", "2"));
+        double scale = Double.parseDouble(o.getOrDefault("scale", "1.0"));
+        List<String> workloads = List.of(o.getOrDefault("workloads", "W1,W2,W3,W4").toUpperCase(Locale.ROOT)
+                .split(","));
+        List<Shape> shapes = new ArrayList<>();
+        for (String s : o.getOrDefault("shapes", "orm,reuse").split(",")) {
+            shapes.add(Shape.valueOf(s.trim().toUpperCase(Locale.ROOT)));
+        }
+        int rows = Integer.parseInt(o.getOrDefault("rows", String.valueOf(OrmSchema.DEFAULT_ROWS)));
+        Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly "
+                + "is dangerous.");
+        // workload/shape -> side -> samples of the measured rounds
+        Map<String, Map<Kind, List<Sample>>> results = new LinkedHashMap<>();
+        System.out.printf("load average at start: %s%n", loadAverage());
+        long started = System.nanoTime();
+        try (OrmFixture f = OrmFixture.open(rows)) {
+            System.out.printf("seeded %,d rows per table in %.1f s; load average %s%n", rows,
+                    (System.nanoTime() - started) / 1e9, loadAverage());
+            measure(f, rounds, warmup, scale, workloads, shapes, bh, results);
+        } finally {
+            System.out.printf("load average at end: %s; %d measured rounds after %d warm-up, %.0f s in all%n",
+                    loadAverage(), results.isEmpty() ? 0 : results.values().iterator().next().get(Kind.PLAIN).size(),
+                    warmup, (System.nanoTime() - started) / 1e9);
+            print(results);
+        }
+    }
+
+    private static void measure(OrmFixture f, int rounds, int warmup, double scale, List<String> workloads,
+            List<Shape> shapes, Blackhole bh, Map<String, Map<Kind, List<Sample>>> results) throws SQLException {
+        System.out.print(OrmSchema.sizes(f.database()));
+        Map<Kind, Integer> pids = new EnumMap<>(Kind.class);
+        for (Kind k : Kind.values()) {
+            pids.put(k, f.side(k).backendPid());
+        }
+        Kind[] kinds = Kind.values();
+        for (int r = 0; r < rounds; r++) {
+            f.removeWrites();
+            StringBuilder line = new StringBuilder(String.format("round %2d%s:", r, r < warmup ? " (warm-up)" : ""));
+            for (String w : workloads) {
+                for (int si = 0; si < shapes.size(); si++) {
+                    Shape shape = shapes.get((si + r) % shapes.size());
+                    int n = Math.max(1, (int) Math.round(OPERATIONS.get(w) * scale));
+                    Map<Kind, Sample> round = new EnumMap<>(Kind.class);
+                    for (int k = 0; k < kinds.length; k++) {
+                        Kind kind = kinds[(k + r) % kinds.length];
+                        round.put(kind, run(f.side(kind), pids.get(kind), w, shape, n, bh));
+                    }
+                    String key = w + " " + shape.label();
+                    line.append(String.format(" %s %.2f", key, round.get(Kind.VEIL).wall()
+                            / round.get(Kind.PLAIN).wall()));
+                    if (r >= warmup) {
+                        Map<Kind, List<Sample>> m = results.computeIfAbsent(key, x -> new EnumMap<>(Kind.class));
+                        for (Kind kind : kinds) {
+                            m.computeIfAbsent(kind, x -> new ArrayList<>()).add(round.get(kind));
+                        }
+                    }
+                }
+            }
+            System.out.println(line + "   load " + loadAverage());
+        }
+    }
+
+    private static Sample run(OrmSide side, int pid, String workload, Shape shape, int n, Blackhole bh)
+            throws SQLException {
+        long server = serverCpuNanos(pid);
+        long cpu = THREADS.getCurrentThreadCpuTime();
+        long bytes = THREADS.getCurrentThreadAllocatedBytes();
+        long t0 = System.nanoTime();
+        int ops = 0;
+        for (int i = 0; i < n; i++) {
+            switch (workload) {
+                case "W1" -> ops += side.w1(shape);
+                case "W2" -> side.w2(shape, bh);
+                case "W3" -> bh.consume(side.w3(shape, bh));
+                case "W4" -> ops += side.w4(shape);
+                default -> throw new IllegalArgumentException("unknown workload " + workload + "; W1, W2, W3, W4");
+            }
+        }
+        double wall = (System.nanoTime() - t0) / 1e3 / n;
+        double clientCpu = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e3 / n;
+        double allocated = (double) (THREADS.getCurrentThreadAllocatedBytes() - bytes) / n;
+        long serverAfter = serverCpuNanos(pid);
+        double serverCpu = server < 0 || serverAfter < 0 ? Double.NaN : (serverAfter - server) / 1e3 / n;
+        bh.consume(ops);
+        return new Sample(wall, clientCpu, serverCpu, allocated);
+    }
+
+    /** CPU time the server process {@code pid} has used, in ns; -1 when it cannot be read (another machine). */
+    private static long serverCpuNanos(int pid) {
+        try {
+            String s = Files.readString(Path.of("/proc", String.valueOf(pid), "schedstat")).trim();
+            return Long.parseLong(s.substring(0, s.indexOf(' ')));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    private static void print(Map<String, Map<Kind, List<Sample>>> results) {
+        System.out.println();
+        System.out.println("| workload | shape | plain µs/op | twin µs/op | Veil µs/op | **Veil ÷ plain** "
+                + "| twin ÷ plain "
+                + "| Veil ÷ twin | client CPU µs/op plain / twin / Veil | server CPU µs/op plain / twin / Veil "
+                + "| allocated B/op plain / twin / Veil |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (Map.Entry<String, Map<Kind, List<Sample>>> e : results.entrySet()) {
+            Map<Kind, List<Sample>> m = e.getValue();
+            List<Sample> plain = m.get(Kind.PLAIN);
+            List<Sample> twin = m.get(Kind.TWIN);
+            List<Sample> veil = m.get(Kind.VEIL);
+            List<Double> vp = new ArrayList<>();
+            List<Double> tp = new ArrayList<>();
+            List<Double> vt = new ArrayList<>();
+            for (int i = 0; i < plain.size(); i++) {
+                vp.add(veil.get(i).wall() / plain.get(i).wall());
+                tp.add(twin.get(i).wall() / plain.get(i).wall());
+                vt.add(veil.get(i).wall() / twin.get(i).wall());
+            }
+            String[] ws = e.getKey().split(" ");
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | **%s** | %s | %s | %s / %s / %s | %s / %s / %s "
+                    + "| %s / %s / %s |%n",
+                    ws[0], ws[1], spread(walls(plain), "%.1f"), spread(walls(twin), "%.1f"),
+                    spread(walls(veil), "%.1f"),
+                    spread(vp, "%.3f"), spread(tp, "%.3f"), spread(vt, "%.3f"),
+                    one(plain, Sample::clientCpu), one(twin, Sample::clientCpu), one(veil, Sample::clientCpu),
+                    one(plain, Sample::serverCpu), one(twin, Sample::serverCpu), one(veil, Sample::serverCpu),
+                    bytes(plain), bytes(twin), bytes(veil));
+        }
+        System.out.println();
+        System.out.println("Cells: median over the measured rounds [interquartile range]; a ratio is the median of the "
+                + "per-round ratios.");
+    }
+
+    private static String bytes(List<Sample> samples) {
+        List<Double> v = new ArrayList<>();
+        for (Sample s : samples) {
+            v.add(s.allocated());
+        }
+        return String.format(Locale.ROOT, "%,.0f", quantile(v, 0.5));
+    }
+
+    private static List<Double> walls(List<Sample> samples) {
+        List<Double> out = new ArrayList<>();
+        for (Sample s : samples) {
+            out.add(s.wall());
+        }
+        return out;
+    }
+
+    private static String one(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {
+        List<Double> v = new ArrayList<>();
+        for (Sample s : samples) {
+            v.add(f.applyAsDouble(s));
+        }
+        double m = quantile(v, 0.5);
+        return Double.isNaN(m) ? "n/a" : String.format(Locale.ROOT, m >= 100 ? "%.0f" : "%.1f", m);
+    }
+
+    /** The median and interquartile range of {@code values}: {@code "m [q1–q3]"}. */
+    static String spread(List<Double> values, String format) {
+        return String.format(Locale.ROOT, format + " [" + format + "–" + format + "]", quantile(values, 0.5),
+                quantile(values, 0.25), quantile(values, 0.75));
+    }
+
+    /** The {@code q} quantile of {@code values}, linearly interpolated; NaN when empty. */
+    static double quantile(List<Double> values, double q) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        double pos = q * (sorted.size() - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = (int) Math.ceil(pos);
+        return sorted.get(lo) + (sorted.get(hi) - sorted.get(lo)) * (pos - lo);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        String[] names = {"rounds", "warmup", "scale", "workloads", "shapes", "rows"};
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            if (eq > 0) {
+                out.put(args[i].substring(0, eq).replaceFirst("^--", ""), args[i].substring(eq + 1));
+            } else if (i < names.length) {
+                out.put(names[i], args[i]);
+            }
+        }
+        return out;
+    }
+}

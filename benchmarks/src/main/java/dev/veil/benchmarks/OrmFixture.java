@@ -1,0 +1,113 @@
+package dev.veil.benchmarks;
+
+import dev.veil.benchmarks.OrmSchema.Stored;
+import dev.veil.benchmarks.PatientsSchema.Patient;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The seeded ORM-shape schema and one {@link OrmSide} per {@link OrmSide.Kind}, each on its own connection:
+ * a fresh local keyset, {@link OrmSchema#create}, the seed, a check of every variant, then the lookup and write
+ * pools. W2 looks up {@value OrmSide#POOL} rows spread over the second half of the table (W1/W4 write copies of the
+ * first {@value OrmSide#POOL} patients, so a lookup never finds a written row twice).
+ */
+final class OrmFixture implements AutoCloseable {
+
+    private final BenchmarkDatabase db;
+    private final int rows;
+    private final Map<OrmSide.Kind, OrmSide> sides = new EnumMap<>(OrmSide.Kind.class);
+
+    private OrmFixture(BenchmarkDatabase db, int rows) {
+        this.db = db;
+        this.rows = rows;
+    }
+
+    /** Creates and seeds the schema with {@code rows} patients and connects the three sides. */
+    static OrmFixture open(int rows) throws SQLException {
+        BenchmarkDatabase db = BenchmarkDatabase.open(OrmSchema.TABLES_YAML);
+        OrmFixture f = new OrmFixture(db, rows);
+        try {
+            f.start();
+            return f;
+        } catch (SQLException | RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    private void start() throws SQLException {
+        OrmSchema.create(db);
+        Connection plain = db.plain();
+        Connection veil = db.veil();
+        Connection twin = db.plain();
+        try {
+            start(plain, veil, twin);
+        } catch (SQLException | RuntimeException e) {
+            if (sides.isEmpty()) {
+                for (Connection c : new Connection[] {plain, veil, twin}) {
+                    c.close();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private void start(Connection plain, Connection veil, Connection twin) throws SQLException {
+        Patient[] all = Patient.pool(rows);
+        OrmSchema.seed(db, plain, veil, rows);
+        long[] lookupIds = new long[OrmSide.POOL];
+        String[] lookupEmails = new String[OrmSide.POOL];
+        for (int i = 0; i < OrmSide.POOL; i++) {
+            lookupIds[i] = rows / 2 + 1 + (long) i * (rows / 2) / OrmSide.POOL;
+            lookupEmails[i] = all[(int) lookupIds[i] - 1].email();
+        }
+        Stored[] lookedUp = OrmSchema.stored(db, lookupIds);
+        byte[][] lookupIndexes = new byte[OrmSide.POOL][];
+        for (int i = 0; i < OrmSide.POOL; i++) {
+            lookupIndexes[i] = lookedUp[i].emailIndex();
+        }
+        OrmSchema.verify(db, plain, veil, all[(int) lookupIds[7] - 1], lookedUp[7]);
+        long[] firstIds = new long[OrmSide.POOL];
+        for (int i = 0; i < OrmSide.POOL; i++) {
+            firstIds[i] = i + 1;
+        }
+        Patient[] inserts = Patient.pool(OrmSide.POOL);
+        Stored[] storedInserts = OrmSchema.stored(db, firstIds);
+        sides.put(OrmSide.Kind.PLAIN, new OrmSide(OrmSide.Kind.PLAIN, plain, inserts, null, lookupIds, lookupEmails,
+                null));
+        sides.put(OrmSide.Kind.TWIN, new OrmSide(OrmSide.Kind.TWIN, twin, null, storedInserts, lookupIds, null,
+                lookupIndexes));
+        sides.put(OrmSide.Kind.VEIL, new OrmSide(OrmSide.Kind.VEIL, veil, inserts, null, lookupIds, lookupEmails,
+                null));
+    }
+
+    OrmSide side(OrmSide.Kind kind) {
+        return sides.get(kind);
+    }
+
+    int rows() {
+        return rows;
+    }
+
+    /** Deletes the rows W1/W4 wrote and vacuums the three tables (untimed, between rounds or iterations). */
+    void removeWrites() throws SQLException {
+        OrmSchema.removeWrites(db, rows);
+    }
+
+    BenchmarkDatabase database() {
+        return db;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            for (OrmSide s : sides.values()) {
+                s.close();
+            }
+        } finally {
+            db.close();
+        }
+    }
+}

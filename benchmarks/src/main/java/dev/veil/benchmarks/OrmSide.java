@@ -1,0 +1,243 @@
+package dev.veil.benchmarks;
+
+import dev.veil.benchmarks.OrmSchema.Stored;
+import dev.veil.benchmarks.PatientsSchema.Patient;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * One side of the ORM-shape comparison: a connection and table, and W1–W4 in both shapes on it.
+ *
+ * <ul>
+ * <li>{@link Shape#REUSE}: statements prepared once and reused (what {@link PatientsBenchmark} measures); W2 by
+ * primary key, each column read once.</li>
+ * <li>{@link Shape#ORM}: {@code prepareStatement()} and {@code close()} for every operation, as Hibernate and
+ * Spring Data do (the statement cache is the driver's job); W2 by e-mail through the index, each encrypted
+ * column read twice (an application touching a property twice).</li>
+ * </ul>
+ *
+ * {@link Kind#PLAIN} and {@link Kind#VEIL} run the same SQL texts and getters on their tables; {@link Kind#TWIN}
+ * runs plain pgjdbc on the physical twin, binding and reading the stored bytes ({@code setBytes}/{@code getBytes})
+ * and searching by the stored index value as Veil does ({@code email_bidx IN (?, ?)}: the value under the primary
+ * and the other enabled key version of the index, the same value twice while it has one): the statements Veil
+ * sends, without Veil.
+ */
+final class OrmSide {
+
+    /** Which driver and table. */
+    enum Kind {
+        PLAIN, TWIN, VEIL;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How the application uses its statements. */
+    enum Shape {
+        ORM, REUSE;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static final int BATCH_ROWS = 1_000;
+    static final int POOL = 1_024; // a power of two: next() masks
+
+    private final Kind kind;
+    private final Connection connection;
+    private final String insertSql;
+    private final String byIdSql;
+    private final String byEmailSql;
+    private final String upToIdSql;
+    private final Patient[] inserts;
+    private final Stored[] storedInserts;
+    private final long[] lookupIds;
+    private final String[] lookupEmails;
+    private final byte[][] lookupIndexes;
+    private final PreparedStatement insert;
+    private final PreparedStatement byId;
+    private final PreparedStatement upToId;
+    private int counter;
+
+    /**
+     * @param inserts the patients W1/W4 write (plain, Veil); {@code storedInserts} their stored form (twin)
+     * @param lookupIds rows W2 reads; {@code lookupEmails} and {@code lookupIndexes} their e-mails and index values
+     */
+    OrmSide(Kind kind, Connection connection, Patient[] inserts, Stored[] storedInserts, long[] lookupIds,
+            String[] lookupEmails, byte[][] lookupIndexes) throws SQLException {
+        this.kind = kind;
+        this.connection = connection;
+        String table = switch (kind) {
+            case PLAIN -> OrmSchema.PLAIN;
+            case VEIL -> OrmSchema.VEIL;
+            case TWIN -> OrmSchema.TWIN;
+        };
+        this.insertSql = kind == Kind.TWIN
+                ? "INSERT INTO " + table + " (name, ssn, email, heart_rate, " + OrmSchema.INDEX_COLUMN
+                        + ") VALUES (?, ?, ?, ?, ?)"
+                : PatientsSchema.insertSql(table);
+        this.byIdSql = "SELECT " + OrmSchema.COLUMNS + " FROM " + table + " WHERE id = ?";
+        this.byEmailSql = "SELECT " + OrmSchema.COLUMNS + " FROM " + table + " WHERE "
+                + (kind == Kind.TWIN ? OrmSchema.INDEX_COLUMN + " IN (?, ?)" : "email = ?");
+        this.upToIdSql = "SELECT " + OrmSchema.COLUMNS + " FROM " + table + " WHERE id <= ?";
+        this.inserts = inserts;
+        this.storedInserts = storedInserts;
+        this.lookupIds = lookupIds;
+        this.lookupEmails = lookupEmails;
+        this.lookupIndexes = lookupIndexes;
+        this.insert = connection.prepareStatement(insertSql);
+        this.byId = connection.prepareStatement(byIdSql);
+        this.upToId = connection.prepareStatement(upToIdSql);
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    private int next() {
+        return counter++ & (POOL - 1);
+    }
+
+    private void bindInsert(PreparedStatement ps) throws SQLException {
+        int i = next();
+        if (kind == Kind.TWIN) {
+            Stored s = storedInserts[i];
+            ps.setString(1, s.name());
+            ps.setBytes(2, s.ssn());
+            ps.setBytes(3, s.email());
+            ps.setBytes(4, s.heartRate());
+            ps.setBytes(5, s.emailIndex());
+        } else {
+            PatientsSchema.bind(ps, inserts[i]);
+        }
+    }
+
+    /** Reads every column once; the encrypted ones ({@code twice}) a second time. */
+    private void read(ResultSet rs, boolean twice, Blackhole bh) throws SQLException {
+        bh.consume(rs.getObject(1));
+        bh.consume(rs.getString(2));
+        for (int k = twice ? 2 : 1; k > 0; k--) {
+            if (kind == Kind.TWIN) {
+                bh.consume(rs.getBytes(3));
+                bh.consume(rs.getBytes(4));
+                bh.consume(rs.getBytes(5));
+            } else {
+                bh.consume(rs.getString(3));
+                bh.consume(rs.getString(4));
+                bh.consume(rs.getObject(5));
+            }
+        }
+    }
+
+    /** W1: one row (three encrypted values and an index value through Veil), autocommit. */
+    int w1(Shape shape) throws SQLException {
+        if (shape == Shape.REUSE) {
+            bindInsert(insert);
+            return insert.executeUpdate();
+        }
+        try (PreparedStatement ps = connection.prepareStatement(insertSql)) {
+            bindInsert(ps);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** W2: a point SELECT: by primary key, read once (reuse); by e-mail, encrypted columns read twice (ORM). */
+    void w2(Shape shape, Blackhole bh) throws SQLException {
+        int i = next();
+        if (shape == Shape.REUSE) {
+            byId.setLong(1, lookupIds[i]);
+            try (ResultSet rs = byId.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException(kind.label() + ": no row " + lookupIds[i]);
+                }
+                read(rs, false, bh);
+            }
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(byEmailSql)) {
+            if (kind == Kind.TWIN) {
+                ps.setBytes(1, lookupIndexes[i]);
+                ps.setBytes(2, lookupIndexes[i]);
+            } else {
+                ps.setString(1, lookupEmails[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException(kind.label() + ": no row for lookup " + i);
+                }
+                read(rs, true, bh);
+            }
+        }
+    }
+
+    /** W3: {@value OrmSchema#W3_ROWS} rows, every column read once. */
+    int w3(Shape shape, Blackhole bh) throws SQLException {
+        if (shape == Shape.REUSE) {
+            return readAll(upToId, bh);
+        }
+        try (PreparedStatement ps = connection.prepareStatement(upToIdSql)) {
+            return readAll(ps, bh);
+        }
+    }
+
+    private int readAll(PreparedStatement ps, Blackhole bh) throws SQLException {
+        ps.setLong(1, OrmSchema.W3_ROWS);
+        int rows = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                read(rs, false, bh);
+                rows++;
+            }
+        }
+        if (rows != OrmSchema.W3_ROWS) {
+            throw new IllegalStateException(kind.label() + ": W3 read " + rows + " rows");
+        }
+        return rows;
+    }
+
+    /** W4: {@value #BATCH_ROWS} rows by addBatch/executeBatch, autocommit (one commit). */
+    int w4(Shape shape) throws SQLException {
+        if (shape == Shape.REUSE) {
+            return batch(insert);
+        }
+        try (PreparedStatement ps = connection.prepareStatement(insertSql)) {
+            return batch(ps);
+        }
+    }
+
+    private int batch(PreparedStatement ps) throws SQLException {
+        for (int r = 0; r < BATCH_ROWS; r++) {
+            bindInsert(ps);
+            ps.addBatch();
+        }
+        return ps.executeBatch().length;
+    }
+
+    /** The server process serving this side's connection ({@code pg_backend_pid()}). */
+    int backendPid() throws SQLException {
+        try (var st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    void close() throws SQLException {
+        try {
+            insert.close();
+            byId.close();
+            upToId.close();
+        } finally {
+            connection.close();
+        }
+    }
+}
