@@ -30,4 +30,10 @@ public @interface Encrypted {
      * been renamed; ciphertexts and the data key stay bound to that name. Empty for none.
      */
     String renamedFrom() default "";
+
+    /**
+     * Length hiding, as YAML {@code pad:} — {@code @Pad(16)} or
+     * {@code @Pad(buckets = Pad.Buckets.POWER_OF_TWO, max = 4096)}; the default pads nothing.
+     */
+    Pad pad() default @Pad;
 }

@@ -65,7 +65,7 @@ final class AdminContext implements AutoCloseable {
     /** A cipher that reads legacy plaintext (the jobs convert it) and writes envelopes. */
     ColumnCipher cipher(EncryptedColumn c) {
         return ciphers.computeIfAbsent(c, col -> new ColumnCipher(col.qualified(), col.boundName(), col.type(),
-                runtime.keys(), true));
+                runtime.keys(), true, ColumnCipher.Events.NONE, col.padding()));
     }
 
     BlindIndexer indexer(ConfiguredIndex ix) {

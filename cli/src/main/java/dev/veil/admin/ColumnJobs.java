@@ -115,15 +115,19 @@ final class ColumnJobs {
                 String.join(" OR ", filter), rewriter);
     }
 
-    /** Re-encrypts every envelope of {@code columns} not written by {@code primaryVersion}. */
-    JobSpec reencrypt(String id, TableShape shape, List<EncryptedColumn> columns, long primaryVersion) {
+    /**
+     * Re-encrypts every envelope of {@code columns} not written by {@code primaryVersion}; with {@code all}, every
+     * envelope (so that values are padded as the columns' {@code pad:} now says).
+     */
+    JobSpec reencrypt(String id, TableShape shape, List<EncryptedColumn> columns, long primaryVersion, boolean all) {
         List<String> read = reads(columns, List.of());
         List<String> filter = new ArrayList<>();
         for (EncryptedColumn c : columns) {
             filter.add(Envelopes.keyVersion(c.name(), storage(shape, c)) + " <> " + primaryVersion);
         }
-        return new JobSpec("reencrypt", id, shape, read, writes(columns, List.of()), read, String.join(" OR ", filter),
-                new Reencryption(shape, columns, primaryVersion));
+        // all: every row is walked (no filter, so no "remaining" count: every envelope would match again)
+        return new JobSpec("reencrypt", id, shape, read, writes(columns, List.of()), read,
+                all ? null : String.join(" OR ", filter), new Reencryption(shape, columns, primaryVersion, all));
     }
 
     /**
@@ -142,8 +146,11 @@ final class ColumnJobs {
         private final List<EncryptedColumn> columns;
         private final ColumnCipher[] cipher;
         private final long primaryVersion;
+        /** Every envelope, also those under the primary version (re-padding). */
+        private final boolean all;
 
-        Reencryption(TableShape shape, List<EncryptedColumn> columns, long primaryVersion) {
+        Reencryption(TableShape shape, List<EncryptedColumn> columns, long primaryVersion, boolean all) {
+            this.all = all;
             this.shape = shape;
             this.columns = columns;
             this.primaryVersion = primaryVersion;
@@ -168,7 +175,7 @@ final class ColumnJobs {
                     EncryptedColumn c = columns.get(i);
                     Object raw = row.get(c.name());
                     long v = Values.keyVersion(raw);
-                    if (v >= 0 && v != primaryVersion) {
+                    if (v >= 0 && (all || v != primaryVersion)) {
                         if (p == null) {
                             p = new Object[cipher.length];
                             java.util.Arrays.fill(p, KEEP);

@@ -132,7 +132,7 @@ final class KeyCommands {
     }
 
     /** Re-encrypts every value of the selected tables and columns not under its data key's primary version. */
-    List<JobResult> reencrypt(String table, String column, JobOptions options) throws AdminException {
+    List<JobResult> reencrypt(String table, String column, boolean all, JobOptions options) throws AdminException {
         List<ConfiguredSchema.Table> tables = table == null ? ctx.schema.tables() : List.of(ctx.schema.table(table));
         List<JobResult> out = new ArrayList<>();
         for (ConfiguredSchema.Table t : tables) {
@@ -164,8 +164,8 @@ final class KeyCommands {
                     }
                     continue; // nothing there can hold ciphertext; veil status reports it
                 }
-                JobSpec spec = ctx.jobs.reencrypt("reencrypt " + t.name() + " " + Migrations.names(cols) + " to "
-                        + primary, shape, cols, primary);
+                JobSpec spec = ctx.jobs.reencrypt("reencrypt " + (all ? "all " : "") + t.name() + " "
+                        + Migrations.names(cols) + " to " + primary, shape, cols, primary, all);
                 out.add(ctx.run(spec, options, List.of()));
             }
         }

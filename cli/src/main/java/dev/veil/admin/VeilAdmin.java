@@ -122,7 +122,16 @@ public final class VeilAdmin implements AutoCloseable {
 
     /** Re-encrypts every value not under its data key's primary version ({@code null}s select everything). */
     public List<JobResult> reencrypt(String table, String column, JobOptions options) throws AdminException {
-        return new KeyCommands(ctx).reencrypt(table, column, options);
+        return reencrypt(table, column, false, options);
+    }
+
+    /**
+     * As {@link #reencrypt(String, String, JobOptions)}; with {@code all}, every value is re-encrypted, also those
+     * already under the primary version — after a column's {@code pad:} changed, to re-pad what is stored.
+     */
+    public List<JobResult> reencrypt(String table, String column, boolean all, JobOptions options)
+            throws AdminException {
+        return new KeyCommands(ctx).reencrypt(table, column, all, options);
     }
 
     /** Replaces a blind-index key online; {@code wait} between phases (null: the key-cache TTL and a margin). */

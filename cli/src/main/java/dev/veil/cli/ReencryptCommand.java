@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
         + "ciphertext header).", "",
         "Examples:",
         "  veil reencrypt --table patients --url … --config veil.yml",
+        "  veil reencrypt --all --table patients --column notes --url … --config veil.yml   (re-pad after pad: changed)",
         "  veil reencrypt --workers 2 --max-rows-per-second 20000 --url … --config veil.yml   (every table)"})
 final class ReencryptCommand extends JobCommand {
 
@@ -22,6 +23,10 @@ final class ReencryptCommand extends JobCommand {
 
     @Option(names = "--column", paramLabel = "COLUMN", description = "only this column of --table")
     String column;
+
+    @Option(names = "--all", description = "every value, also those already under the primary version: after "
+            + "changing a column's pad:, to re-pad (or un-pad) what is stored")
+    boolean all;
 
     @Override
     String name() {
@@ -33,6 +38,6 @@ final class ReencryptCommand extends JobCommand {
         if (column != null && table == null) {
             throw AdminException.usage("--column needs --table");
         }
-        return admin.reencrypt(table, column, options);
+        return admin.reencrypt(table, column, all, options);
     }
 }

@@ -1,5 +1,7 @@
 package dev.veil.driver;
 
+import dev.veil.driver.codec.CiphertextSize;
+import dev.veil.driver.codec.Padding;
 import dev.veil.driver.codec.ValueType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -364,7 +366,17 @@ public final class VeilConfig {
          * @param origin where this entry was declared (YAML path, class and field), for messages
          */
         public Builder column(String table, String column, ValueType type, String renamedFrom, String origin) {
-            specs.add(new ColumnSpec(table, column, type, renamedFrom, origin == null ? source : origin));
+            return column(table, column, type, renamedFrom, Padding.NONE, origin);
+        }
+
+        /**
+         * Adds an encrypted column with every option, padding included ({@code pad:}; {@link Padding#NONE} for
+         * none). Padding on a column whose declared type has a fixed width fails {@link #build()}.
+         */
+        public Builder column(String table, String column, ValueType type, String renamedFrom, Padding padding,
+                String origin) {
+            specs.add(new ColumnSpec(table, column, type, renamedFrom, Objects.requireNonNull(padding, "padding"),
+                    origin == null ? source : origin));
             return this;
         }
 
@@ -383,7 +395,8 @@ public final class VeilConfig {
         public Builder addAll(Collection<EncryptedColumn> columns, String origin) {
             for (EncryptedColumn c : columns) {
                 specs.add(new ColumnSpec(c.table().qualified(), c.name(), c.type(),
-                        c.boundName().equals(c.table().qualified() + "." + c.name()) ? null : c.boundName(), origin));
+                        c.boundName().equals(c.table().qualified() + "." + c.name()) ? null : c.boundName(),
+                        c.padding(), origin));
             }
             return this;
         }
@@ -435,20 +448,31 @@ public final class VeilConfig {
                 if (earlier != null) {
                     EncryptedColumn e = earlier.toColumn();
                     boolean typesAgree = e.type() == null || c.type() == null || e.type() == c.type();
-                    if (!typesAgree || !e.boundName().equals(c.boundName())) {
+                    boolean paddingAgrees = !e.padding().enabled() || !c.padding().enabled()
+                            || e.padding().equals(c.padding());
+                    if (!typesAgree || !paddingAgrees || !e.boundName().equals(c.boundName())) {
                         throw new VeilConfigException("conflicting configuration for encrypted column " + key + ": "
                                 + earlier.origin + " says " + describe(e) + ", " + s.origin + " says " + describe(c)
                                 + ". Make both declarations agree or remove one");
                     }
-                    if (e.type() == null && c.type() != null) {
-                        // a declaration without type gives way to one with a type (YAML `ssn: {}` + @Encrypted String)
-                        seen.put(key, s);
-                        columns.set(columns.indexOf(e), c);
-                    }
+                    // a declaration without type (or padding) gives way to one with it (YAML `ssn: {}` + @Encrypted String)
+                    EncryptedColumn merged = new EncryptedColumn(e.table(), e.name(), e.type() != null ? e.type()
+                            : c.type(), e.boundName(), e.padding().enabled() ? e.padding() : c.padding());
+                    columns.set(columns.indexOf(e), merged);
+                    seen.put(key, new ColumnSpec(s.table, s.column, merged.type(), s.renamedFrom, merged.padding(),
+                            c.padding().enabled() && !e.padding().enabled() ? s.origin : earlier.origin));
                     continue;
                 }
                 seen.put(key, s);
                 columns.add(c);
+            }
+            for (EncryptedColumn c : columns) {
+                if (c.padding().enabled() && c.type() != null && CiphertextSize.fixedWidth(c.type())) {
+                    throw new VeilConfigException(seen.get(c.qualified()).origin + ": pad on " + c.qualified()
+                            + " hides nothing: every " + c.type().configName() + " value has the same length, so its "
+                            + "ciphertexts already do. Remove pad (it is for strings, bytes, decimals and columns "
+                            + "without a type)");
+                }
             }
             return new VeilConfig(this, columns, indexes(columns), legacyColumns(columns));
         }
@@ -613,7 +637,8 @@ public final class VeilConfig {
         }
 
         private static String describe(EncryptedColumn c) {
-            return "{type: " + (c.type() == null ? "any" : c.type().configName()) + ", bound to " + c.boundName() + "}";
+            return "{type: " + (c.type() == null ? "any" : c.type().configName()) + ", bound to " + c.boundName()
+                    + (c.padding().enabled() ? ", pad: " + c.padding().describe() : "") + "}";
         }
 
         private void requirePositive(String name, Duration d) {
@@ -667,7 +692,8 @@ public final class VeilConfig {
         }
     }
 
-    private record ColumnSpec(String table, String column, ValueType type, String renamedFrom, String origin) {
+    private record ColumnSpec(String table, String column, ValueType type, String renamedFrom, Padding padding,
+            String origin) {
         EncryptedColumn toColumn() {
             if (table == null || table.isBlank()) {
                 throw new VeilConfigException(origin + ": encrypted column '" + column + "' has no table name");
@@ -696,7 +722,7 @@ public final class VeilConfig {
                 }
                 boundName = String.join(".", parts);
             }
-            return new EncryptedColumn(t, col, type, boundName);
+            return new EncryptedColumn(t, col, type, boundName, padding);
         }
     }
 }

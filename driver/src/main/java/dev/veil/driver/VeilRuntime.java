@@ -167,7 +167,7 @@ public final class VeilRuntime implements AutoCloseable {
     /** The cipher of a configured column (one instance per column). */
     public ColumnCipher cipher(EncryptedColumn column) {
         return ciphers.computeIfAbsent(column, c -> new ColumnCipher(c.qualified(), c.boundName(), c.type(), keys,
-                config.allowsLegacyPlaintext(c), listeners));
+                config.allowsLegacyPlaintext(c), listeners, c.padding()));
     }
 
     /** The indexer of a configured blind index (one instance per index). */

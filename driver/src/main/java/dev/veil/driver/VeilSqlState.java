@@ -42,7 +42,10 @@ public enum VeilSqlState {
     CONVERSION("22018"),
     /** A parameter of a statement Veil rewrote was not set (standard state, as pgjdbc raises it). */
     PARAMETER_NOT_SET("22023"),
-    /** A stream or reader bound for an encrypted column is larger than Veil can buffer to encrypt it. */
+    /**
+     * A stream or reader bound for an encrypted column is larger than Veil can buffer to encrypt it, or a value is
+     * longer than its column's largest padding bucket ({@code pad: { …, max: M }}); nothing was sent.
+     */
     VALUE_TOO_LONG("22001"),
     /** Reading a stream or reader the application bound for an encrypted column failed. */
     STREAM_READ_FAILED("58030"),

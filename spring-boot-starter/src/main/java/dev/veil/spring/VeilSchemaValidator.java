@@ -166,7 +166,7 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
                                 + " does not exist", "ALTER TABLE " + table + " ADD COLUMN " + column + " bytea;"));
                         continue;
                     }
-                    String problem = unfit(type[0], Integer.parseInt(type[1]), c.type());
+                    String problem = unfit(type[0], Integer.parseInt(type[1]), c.type(), c.padding());
                     if (problem != null) {
                         problems.add(new VeilSchemaException.Problem(VeilSchemaException.Kind.ENCRYPTED_COLUMN,
                                 c.qualified(), "column " + table + "." + column
@@ -298,8 +298,8 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
         }
     }
 
-    /** Why a column of this catalog type cannot hold the ciphertext, or null when it can. */
-    static String unfit(String typeName, int size, ValueType declared) {
+    /** Why a column of this catalog type cannot hold the (padded) ciphertext, or null when it can. */
+    static String unfit(String typeName, int size, ValueType declared, dev.veil.driver.codec.Padding padding) {
         String t = typeName.toLowerCase(Locale.ROOT);
         switch (t) {
             case "bytea":
@@ -308,7 +308,7 @@ final class VeilSchemaValidator implements SmartInitializingSingleton {
                 return null;
             case "varchar":
             case "character varying":
-                int needed = CiphertextSize.textLength(CiphertextSize.widest(declared));
+                int needed = CiphertextSize.textLength(CiphertextSize.widest(declared, padding));
                 return size > 0 && size < needed ? "is varchar(" + size + "), too short for ciphertext (needs at "
                         + "least varchar(" + needed + "); bytea has no such limit)" : null;
             default:

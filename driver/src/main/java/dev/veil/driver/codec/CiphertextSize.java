@@ -17,6 +17,29 @@ public final class CiphertextSize {
         return 6 + (4 * (n + 46) + 2) / 3;
     }
 
+    /**
+     * Whether every value of a declared type encodes to the same length (so padding hides nothing): every type but
+     * strings, bytes and decimals.
+     */
+    public static boolean fixedWidth(ValueType type) {
+        return type != ValueType.STRING && type != ValueType.BYTES && type != ValueType.DECIMAL;
+    }
+
+    /**
+     * The longest stored value of a declared type under a column's padding, in bytes past the type tag (as
+     * {@link #widest(ValueType)}): with a maximum that refuses longer values, exactly what the largest bucket holds;
+     * otherwise the padded length of the widest (or assumed) value.
+     */
+    public static int widest(ValueType type, Padding padding) {
+        if (!padding.enabled()) {
+            return widest(type);
+        }
+        if (padding.max() > 0 && padding.overMax() == Padding.OverMax.REFUSE) {
+            return padding.max() - 1;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, padding.paddedLength(1 + widest(type)) - 1);
+    }
+
     /** The longest encoded value of a declared type, in bytes; strings, bytes and undeclared types assume 64. */
     public static int widest(ValueType type) {
         if (type == null) {

@@ -19,7 +19,8 @@ import java.util.Base64;
  * {@code 'V' 0x01 || tink-ciphertext}; text storage holds {@code "veil1:" || base64(tink-ciphertext)} without
  * padding. The data key is the bound table's ({@link KeyScope#tableEncryption}, one per table, shared by its
  * columns); the associated data is {@code "veil/1:" || bound table.column}, so a ciphertext moved to another
- * column fails to decrypt. See {@code docs/design.md}.
+ * column fails to decrypt. New values are padded as the column's {@link Padding} says (length hiding); reads accept
+ * padded and unpadded values alike. See {@code docs/design.md}.
  */
 public final class ColumnCipher {
 
@@ -44,6 +45,7 @@ public final class ColumnCipher {
     private final KeyRing keys;
     private final boolean allowLegacyPlaintext;
     private final Events events;
+    private final Padding padding;
     /** When this column last reloaded its keys after an unreadable value ({@link System#nanoTime()}, 0 = never). */
     private volatile long lastReload;
     /** Why the last reload failed when the key was unavailable (KMS or key table down), else null. */
@@ -72,6 +74,13 @@ public final class ColumnCipher {
 
     public ColumnCipher(String column, String boundName, ValueType declaredType, KeyRing keys,
             boolean allowLegacyPlaintext, Events events) {
+        this(column, boundName, declaredType, keys, allowLegacyPlaintext, events, Padding.NONE);
+    }
+
+    /** @param padding how new values are padded before encryption (length hiding); reads accept either form */
+    public ColumnCipher(String column, String boundName, ValueType declaredType, KeyRing keys,
+            boolean allowLegacyPlaintext, Events events, Padding padding) {
+        this.padding = java.util.Objects.requireNonNull(padding, "padding");
         this.column = column;
         this.scope = scopeOf(boundName);
         this.associatedData = ("veil/1:" + boundName).getBytes(StandardCharsets.UTF_8);
@@ -96,6 +105,11 @@ public final class ColumnCipher {
 
     public KeyScope scope() {
         return scope;
+    }
+
+    /** How new values of this column are padded. */
+    public Padding padding() {
+        return padding;
     }
 
     /**
@@ -124,7 +138,14 @@ public final class ColumnCipher {
                     + e.getMessage());
         }
         ValueType type = declaredType != null ? declaredType : TypedValues.typeOf(stored);
-        byte[] plain = TypedValues.encode(type, stored);
+        byte[] plain;
+        try {
+            plain = padding.apply(TypedValues.encode(type, stored));
+        } catch (Padding.TooLongException e) {
+            throw VeilSqlState.VALUE_TOO_LONG.exception("cannot encrypt into " + column + ": " + e.getMessage()
+                    + ". Raise max, set over-max: round-up (lengths above max then show to within max), or "
+                    + "store a shorter value; see docs/configuration.md, \"Length hiding\"");
+        }
         try {
             byte[] ct = aead().encrypt(plain, associatedData);
             events.encrypted(column);

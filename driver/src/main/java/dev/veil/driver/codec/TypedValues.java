@@ -143,29 +143,50 @@ public final class TypedValues {
     }
 
     /**
-     * Decodes a plaintext produced by {@link #encode}.
+     * Decodes a plaintext produced by {@link #encode}, unpadded ({@code [tag][payload]}) or in the padded form of
+     * {@link Padding#apply} ({@code [0x80 | tag][length][payload][zeros]}); which one is told by the tag's flag bit.
      *
-     * @throws IllegalArgumentException when the tag is unknown or the payload has the wrong length; the message
-     *         names neither value nor bytes
+     * @throws IllegalArgumentException when the tag is unknown, the payload has the wrong length, or the padded
+     *         form is inconsistent (length past the end, non-zero padding); the message names neither value nor bytes
      */
     public static Object decode(byte[] plain) {
         if (plain.length == 0) {
             throw new IllegalArgumentException("empty plaintext");
         }
-        ValueType type = ValueType.ofTag(plain[0] & 0xff);
-        if (type == null) {
-            throw new IllegalArgumentException("unknown value type tag " + (plain[0] & 0xff));
+        int tag = plain[0] & 0xff;
+        if ((tag & Padding.PADDED_FLAG) == 0) {
+            return decode(tag, plain, 1, plain.length - 1);
         }
-        ByteBuffer b = ByteBuffer.wrap(plain, 1, plain.length - 1);
-        int n = plain.length - 1;
+        if (plain.length < Padding.HEADER) {
+            throw new IllegalArgumentException("truncated padded value");
+        }
+        int n = ByteBuffer.wrap(plain, 1, 4).getInt();
+        if (n < 0 || n > plain.length - Padding.HEADER) {
+            throw new IllegalArgumentException("padded value length out of range");
+        }
+        for (int i = Padding.HEADER + n; i < plain.length; i++) {
+            if (plain[i] != 0) {
+                throw new IllegalArgumentException("non-zero padding");
+            }
+        }
+        return decode(tag & ~Padding.PADDED_FLAG, plain, Padding.HEADER, n);
+    }
+
+    /** Decodes the {@code n}-byte payload at {@code off} of a value with type tag {@code tag}. */
+    private static Object decode(int tag, byte[] plain, int off, int n) {
+        ValueType type = ValueType.ofTag(tag);
+        if (type == null) {
+            throw new IllegalArgumentException("unknown value type tag " + tag);
+        }
+        ByteBuffer b = ByteBuffer.wrap(plain, off, n);
         switch (type) {
             case STRING:
-                return new String(plain, 1, n, StandardCharsets.UTF_8);
+                return new String(plain, off, n, StandardCharsets.UTF_8);
             case BYTES:
-                return java.util.Arrays.copyOfRange(plain, 1, plain.length);
+                return java.util.Arrays.copyOfRange(plain, off, off + n);
             case BOOLEAN:
                 expect(type, n, 1);
-                return plain[1] != 0;
+                return plain[off] != 0;
             case SHORT:
                 expect(type, n, 2);
                 return b.getShort();
@@ -206,8 +227,8 @@ public final class TypedValues {
                 expect(type, n, 16);
                 long sec = b.getLong();
                 int nano = b.getInt();
-                ZoneOffset off = ZoneOffset.ofTotalSeconds(b.getInt());
-                return OffsetDateTime.ofInstant(Instant.ofEpochSecond(sec, nano), off);
+                ZoneOffset offset = ZoneOffset.ofTotalSeconds(b.getInt());
+                return OffsetDateTime.ofInstant(Instant.ofEpochSecond(sec, nano), offset);
             }
             case INSTANT:
                 expect(type, n, 12);

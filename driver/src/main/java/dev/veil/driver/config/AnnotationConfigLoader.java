@@ -1,9 +1,11 @@
 package dev.veil.driver.config;
 
 import dev.veil.annotation.Encrypted;
+import dev.veil.annotation.Pad;
 import dev.veil.driver.Identifiers;
 import dev.veil.driver.VeilConfig;
 import dev.veil.driver.VeilConfigException;
+import dev.veil.driver.codec.Padding;
 import dev.veil.driver.codec.ValueType;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
@@ -157,6 +159,32 @@ public final class AnnotationConfigLoader {
         }
     }
 
+    /** {@code @Encrypted(pad = @Pad(…))} as the same {@link Padding} YAML {@code pad:} makes. */
+    private static Padding padding(Pad pad, String origin) {
+        String forms = ". Write pad = @Pad(16) or pad = @Pad(buckets = Pad.Buckets.POWER_OF_TWO, max = 4096)";
+        boolean bucketOptions = pad.min() != Padding.DEFAULT_MIN || pad.max() != 0
+                || pad.overMax() != Pad.OverMax.REFUSE;
+        try {
+            if (pad.buckets() == Pad.Buckets.POWER_OF_TWO) {
+                if (pad.value() != 0) {
+                    throw new VeilConfigException(origin + ": @Pad has both a multiple (" + pad.value()
+                            + ") and buckets" + forms);
+                }
+                return Padding.powerOfTwo(pad.min(), pad.max(), pad.overMax() == Pad.OverMax.REFUSE
+                        ? Padding.OverMax.REFUSE : Padding.OverMax.ROUND_UP);
+            }
+            if (bucketOptions) {
+                throw new VeilConfigException(origin + ": @Pad min, max and overMax apply to buckets = "
+                        + "Pad.Buckets.POWER_OF_TWO" + forms);
+            }
+            return pad.value() == 0 ? Padding.NONE : Padding.multipleOf(pad.value());
+        } catch (VeilConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new VeilConfigException(origin + ": " + e.getMessage() + forms);
+        }
+    }
+
     private void member(AnnotatedElement element, String property, Class<?> type, String display, boolean notPersistent,
             String table, String pathPrefix, Map<String, String> overrides, String context, Deque<Class<?>> embedding) {
         Encrypted encrypted = element.getAnnotation(Encrypted.class);
@@ -190,7 +218,7 @@ public final class AnnotationConfigLoader {
             column = Identifiers.snakeCase(property);
         }
         String renamedFrom = encrypted.renamedFrom().isBlank() ? null : encrypted.renamedFrom().trim();
-        into.column(table, column, valueType, renamedFrom, origin);
+        into.column(table, column, valueType, renamedFrom, padding(encrypted.pad(), origin), origin);
         columns++;
         dev.veil.annotation.BlindIndex index = element.getAnnotation(dev.veil.annotation.BlindIndex.class);
         if (index != null) {

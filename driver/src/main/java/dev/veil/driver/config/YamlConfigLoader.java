@@ -1,6 +1,7 @@
 package dev.veil.driver.config;
 
 import dev.veil.driver.VeilConfig;
+import dev.veil.driver.codec.Padding;
 import dev.veil.driver.codec.ValueType;
 import java.util.List;
 import java.util.Objects;
@@ -30,16 +31,84 @@ public final class YamlConfigLoader {
         ValueType type;
         String renamedFrom;
         boolean legacyPlaintext;
+        Padding padding = Padding.NONE;
         List<YamlValue> indexes = List.of();
     }
 
     private static final YamlKeys<ColumnEntry> COLUMN = new YamlKeys<ColumnEntry>("a column entry",
             "{} or { type: int, renamed-from: people.social_security_number, blind-index: email_bidx, "
-                    + "legacy-plaintext: true }")
+                    + "legacy-plaintext: true, pad: 16 }")
             .key("type", (v, c) -> c.type = v.valueType())
             .key("renamed-from", (v, c) -> c.renamedFrom = v.string())
             .key("legacy-plaintext", (v, c) -> c.legacyPlaintext = v.bool())
-            .key("blind-index", (v, c) -> c.indexes = v.items());
+            .key("blind-index", (v, c) -> c.indexes = v.items())
+            .key("pad", (v, c) -> c.padding = padding(v));
+
+    /** The mapping form of {@code pad:}; fields are filled by {@link #PAD}. */
+    private static final class PadEntry {
+        Long multiple;
+        String buckets;
+        Long min;
+        Long max;
+        Padding.OverMax overMax;
+    }
+
+    private static final String PAD_FORMS = "pad: 16 (a multiple of 16 bytes) or pad: { buckets: power-of-two, "
+            + "max: 4096 } (optionally min: 16, over-max: refuse | round-up)";
+
+    private static final YamlKeys<PadEntry> PAD = new YamlKeys<PadEntry>("pad",
+            "{ buckets: power-of-two, min: 16, max: 4096, over-max: refuse } or { multiple: 16 }")
+            .key("multiple", (v, p) -> p.multiple = v.longValue())
+            .key("buckets", (v, p) -> p.buckets = v.string())
+            .key("min", (v, p) -> p.min = v.longValue())
+            .key("max", (v, p) -> p.max = v.longValue())
+            .key("over-max", (v, p) -> {
+                p.overMax = Padding.OverMax.ofConfigName(v.string());
+                if (p.overMax == null) {
+                    throw v.fail("over-max '" + v.string() + "' is not known", "Write over-max: refuse (the "
+                            + "default: longer values are refused) or over-max: round-up (rounded up to a multiple "
+                            + "of max)");
+                }
+            });
+
+    /** {@code pad: N} or its mapping form; range checks are {@link Padding}'s, reported at this value. */
+    private static Padding padding(YamlValue v) {
+        if (v.isNull()) {
+            throw v.fail("pad has no value", "Write " + PAD_FORMS + ", or remove pad");
+        }
+        try {
+            if (!v.isMap()) {
+                return Padding.multipleOf(clamp(v.longValue()));
+            }
+            PadEntry p = new PadEntry();
+            PAD.apply(v, p);
+            if (p.multiple != null && p.buckets != null) {
+                throw v.fail("pad has both multiple and buckets", "Choose one: " + PAD_FORMS);
+            }
+            if (p.multiple != null) {
+                if (p.min != null || p.max != null || p.overMax != null) {
+                    throw v.fail("min, max and over-max apply to buckets, not to multiple", "Write " + PAD_FORMS);
+                }
+                return Padding.multipleOf(clamp(p.multiple));
+            }
+            if (p.buckets == null) {
+                throw v.fail("pad has neither multiple nor buckets", "Write " + PAD_FORMS);
+            }
+            if (!p.buckets.trim().equals("power-of-two")) {
+                throw v.fail("buckets '" + p.buckets + "' is not known", "Write buckets: power-of-two");
+            }
+            return Padding.powerOfTwo(p.min == null ? Padding.DEFAULT_MIN : clamp(p.min),
+                    p.max == null ? 0 : clamp(p.max), p.overMax == null ? Padding.OverMax.REFUSE : p.overMax);
+        } catch (dev.veil.driver.VeilConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw v.fail(e.getMessage(), "Write " + PAD_FORMS);
+        }
+    }
+
+    private static int clamp(long n) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, n));
+    }
 
     /** One blind index entry, simple (on a column) or compound (under {@code indexes:}). */
     private static final class IndexEntry {
@@ -191,7 +260,8 @@ public final class YamlConfigLoader {
                 if (!entry.isNull()) {
                     COLUMN.apply(entry, column);
                 }
-                into.column(table.key(), entry.key(), column.type, column.renamedFrom, entry.origin());
+                into.column(table.key(), entry.key(), column.type, column.renamedFrom, column.padding,
+                        entry.origin());
                 if (column.legacyPlaintext) {
                     into.legacyPlaintext(table.key(), entry.key(), entry.origin());
                 }

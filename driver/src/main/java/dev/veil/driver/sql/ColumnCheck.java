@@ -65,12 +65,12 @@ final class ColumnCheck {
         if ("name".equals(type)) {
             length = 63;
         }
-        int needed = CiphertextSize.textLength(CiphertextSize.widest(column.type()));
+        int needed = CiphertextSize.textLength(CiphertextSize.widest(column.type(), column.padding()));
         if (storage == ColumnCipher.Storage.TEXT && length > 0 && length < needed) {
             throw new Refusal.Signal(new Refusal(VeilSqlState.SCHEMA_MISMATCH, "encrypted column "
                     + column.qualified() + " is " + type + "(" + length + "), too short for its ciphertext: a value of "
                     + "n bytes takes 6 + ⌈4 (n + 46) / 3⌉ characters, so values up to "
-                    + CiphertextSize.widest(column.type()) + " bytes need varchar(" + needed + "). Widen it: ALTER TABLE " + table + " ALTER COLUMN " + col
+                    + CiphertextSize.widest(column.type(), column.padding()) + " bytes need varchar(" + needed + "). Widen it: ALTER TABLE " + table + " ALTER COLUMN " + col
                     + " TYPE text (no limit), or TYPE varchar(" + needed + ") or more"), true);
         }
         return storage;
