@@ -86,8 +86,18 @@ final class AdminContext implements AutoCloseable {
         }
     }
 
-    /** Runs (or resumes) a job on the engine. */
+    /**
+     * Runs (or resumes) a job on the engine. The column jobs do not bind values to rows yet: a job over a table with
+     * row binding is refused before it starts (it would write unbound values, or fail on bound ones).
+     */
     JobResult run(JobSpec spec, JobOptions options, java.util.List<String> plan) throws AdminException {
+        TableName table = spec.shape().table();
+        if (config.rowBinding(table.schema(), table.name()) != null) {
+            throw AdminException.usage(spec.command() + " refused for table " + table + ": its encrypted values are "
+                    + "bound to their rows (row-binding), and the column jobs do not bind values to rows yet. Rewrite "
+                    + "the values through Veil (read each row, then UPDATE … SET column = ? WHERE key = ?), as "
+                    + "docs/configuration.md, \"Row binding\", describes");
+        }
         try {
             return engine.run(spec, options, plan);
         } catch (JobException e) {

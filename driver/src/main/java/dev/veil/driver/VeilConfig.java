@@ -59,6 +59,7 @@ public final class VeilConfig {
     private final List<String> previousMasterKeys;
     private final List<ConfiguredIndex> indexes;
     private final Encryption encryption;
+    private final List<RowBindingSpec> rowBindings;
 
     private VeilConfig(Builder b, List<EncryptedColumn> columns, List<ConfiguredIndex> indexes,
             java.util.Set<String> legacyPlaintextColumns) {
@@ -83,6 +84,7 @@ public final class VeilConfig {
                 : min(Duration.ofMinutes(1), b.keyCacheTtl.dividedBy(5));
         this.previousMasterKeys = List.copyOf(b.previousMasterKeys);
         this.encryption = b.encryption;
+        this.rowBindings = RowBindingSpecs.validate(b.rowBindings, columns);
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -196,6 +198,19 @@ public final class VeilConfig {
         return out;
     }
 
+    /**
+     * The row binding of a table as referenced in SQL (schema may be null), by the matching rule of
+     * {@link #columnsOf(String, String)}; null when its values are not bound to rows.
+     */
+    public RowBindingSpec rowBinding(String schema, String table) {
+        return RowBindingSpecs.find(rowBindings, schema, table);
+    }
+
+    /** Every table with row binding. */
+    public List<RowBindingSpec> rowBindings() {
+        return rowBindings;
+    }
+
     /** Every configured blind index. */
     public List<ConfiguredIndex> blindIndexes() {
         return indexes;
@@ -243,6 +258,7 @@ public final class VeilConfig {
         private final List<BlindIndexSpec> indexSpecs = new ArrayList<>();
         private Encryption encryption = Encryption.AES_256_GCM;
         private String badEncryption;
+        private final List<RowBindingSpecs.Declared> rowBindings = new ArrayList<>();
 
         private Builder() {
         }
@@ -376,6 +392,20 @@ public final class VeilConfig {
         public Builder column(String table, String column, ValueType type, String renamedFrom, Padding padding,
                 String origin) {
             specs.add(new ColumnSpec(table, column, type, renamedFrom, Objects.requireNonNull(padding, "padding"),
+                    origin == null ? source : origin));
+            return this;
+        }
+
+        /**
+         * Binds the encrypted values of {@code table} to their rows ({@link RowBindingSpec}); validated in
+         * {@link #build()}.
+         *
+         * @param keyColumns the key columns; empty for the table's primary key
+         * @param acceptUnbound read values written before binding was switched on (the adoption window)
+         * @param origin where it was declared (YAML path, class), for messages
+         */
+        public Builder rowBinding(String table, List<String> keyColumns, boolean acceptUnbound, String origin) {
+            rowBindings.add(new RowBindingSpecs.Declared(table, keyColumns, acceptUnbound,
                     origin == null ? source : origin));
             return this;
         }

@@ -19,8 +19,10 @@ import java.util.Base64;
  * {@code 'V' 0x01 || tink-ciphertext}; text storage holds {@code "veil1:" || base64(tink-ciphertext)} without
  * padding. The data key is the bound table's ({@link KeyScope#tableEncryption}, one per table, shared by its
  * columns); the associated data is {@code "veil/1:" || bound table.column}, so a ciphertext moved to another
- * column fails to decrypt. New values are padded as the column's {@link Padding} says (length hiding); reads accept
- * padded and unpadded values alike. See {@code docs/design.md}.
+ * column fails to decrypt. Under row binding it is {@code "veil/2:" || bound table.column || 0x00 || row key}
+ * ({@link RowKey}), so a ciphertext moved to another row of the column fails as well. New values are padded as the
+ * column's {@link Padding} says (length hiding); reads accept padded and unpadded values alike. See
+ * {@code docs/design.md}.
  */
 public final class ColumnCipher {
 
@@ -41,6 +43,8 @@ public final class ColumnCipher {
     private final String column;
     private final KeyScope scope;
     private final byte[] associatedData;
+    /** {@code "veil/2:" || bound name || 0x00}: the prefix of a row-bound value's associated data. */
+    private final byte[] boundPrefix;
     private final ValueType declaredType;
     private final KeyRing keys;
     private final boolean allowLegacyPlaintext;
@@ -84,6 +88,7 @@ public final class ColumnCipher {
         this.column = column;
         this.scope = scopeOf(boundName);
         this.associatedData = ("veil/1:" + boundName).getBytes(StandardCharsets.UTF_8);
+        this.boundPrefix = ("veil/2:" + boundName + "\0").getBytes(StandardCharsets.UTF_8);
         this.declaredType = declaredType;
         this.keys = keys;
         this.allowLegacyPlaintext = allowLegacyPlaintext;
@@ -117,7 +122,15 @@ public final class ColumnCipher {
      * {@code byte[]} for binary storage, a {@code String} for text storage.
      */
     public Object encrypt(Object value, Storage storage) throws SQLException {
-        byte[] ct = encryptRaw(value);
+        return encrypt(value, storage, null);
+    }
+
+    /**
+     * As {@link #encrypt(Object, Storage)}, bound to one row: {@code rowKey} is the row's {@link RowKey} encoding
+     * (null: not bound, the {@code veil/1} associated data).
+     */
+    public Object encrypt(Object value, Storage storage, byte[] rowKey) throws SQLException {
+        byte[] ct = encryptRaw(value, rowKey == null ? associatedData : boundData(rowKey));
         if (storage == Storage.BINARY) {
             byte[] out = new byte[ct.length + 2];
             out[0] = MAGIC;
@@ -128,7 +141,14 @@ public final class ColumnCipher {
         return TEXT_PREFIX + B64.encodeToString(ct);
     }
 
-    private byte[] encryptRaw(Object value) throws SQLException {
+    /** The associated data of a value bound to the row whose key encodes to {@code rowKey}. */
+    private byte[] boundData(byte[] rowKey) {
+        byte[] aad = java.util.Arrays.copyOf(boundPrefix, boundPrefix.length + rowKey.length);
+        System.arraycopy(rowKey, 0, aad, boundPrefix.length, rowKey.length);
+        return aad;
+    }
+
+    private byte[] encryptRaw(Object value, byte[] aad) throws SQLException {
         Object stored;
         try {
             stored = Conversions.toStored(value, declaredType);
@@ -147,7 +167,7 @@ public final class ColumnCipher {
                     + "store a shorter value; see docs/configuration.md, \"Length hiding\"");
         }
         try {
-            byte[] ct = aead().encrypt(plain, associatedData);
+            byte[] ct = aead().encrypt(plain, aad);
             events.encrypted(column);
             return ct;
         } catch (KeyReservationException e) {
@@ -184,6 +204,12 @@ public final class ColumnCipher {
             return ColumnCipher.this.decrypt(stored, this);
         }
 
+        /** As {@link ColumnCipher#decrypt(Object, byte[], boolean, String)}. */
+        public Object decrypt(Object stored, byte[] rowKey, boolean acceptUnbound, String keyColumns)
+                throws SQLException {
+            return ColumnCipher.this.decrypt(stored, this, rowKey, acceptUnbound, keyColumns);
+        }
+
         Aead aead() throws SQLException {
             Aead a = aead;
             if (a == null) {
@@ -194,7 +220,24 @@ public final class ColumnCipher {
         }
     }
 
+    /**
+     * Decrypts a value of a row-bound column: {@code rowKey} is the {@link RowKey} encoding of the row it was read
+     * from. With {@code acceptUnbound} (a table's migration window into row binding) a value written before binding
+     * was switched on ({@code veil/1} associated data) is accepted as well; otherwise it fails like a moved one.
+     *
+     * @param keyColumns the key column names, for the message (never their values)
+     */
+    public Object decrypt(Object stored, byte[] rowKey, boolean acceptUnbound, String keyColumns)
+            throws SQLException {
+        return decrypt(stored, null, rowKey, acceptUnbound, keyColumns);
+    }
+
     private Object decrypt(Object stored, Reader reader) throws SQLException {
+        return decrypt(stored, reader, null, false, null);
+    }
+
+    private Object decrypt(Object stored, Reader reader, byte[] rowKey, boolean acceptUnbound, String keyColumns)
+            throws SQLException {
         if (stored == null) {
             return null;
         }
@@ -230,15 +273,17 @@ public final class ColumnCipher {
                         + ": the stored text is not valid base64 (truncated or altered)");
             }
         }
+        byte[] aad = rowKey == null ? associatedData : boundData(rowKey);
+        byte[] fallback = rowKey != null && acceptUnbound ? associatedData : null;
         byte[] plain;
         Aead aead = reader == null ? aead() : reader.aead();
         try {
-            plain = aead.decrypt(ct, associatedData);
+            plain = open(aead, ct, aad, fallback);
         } catch (GeneralSecurityException e) {
             if (reader != null) {
                 reader.aead = null; // look the key up again after a reload
             }
-            plain = retryWithFreshKeys(ct, aead);
+            plain = retryWithFreshKeys(ct, aead, aad, fallback, rowKey == null ? null : keyColumns);
         }
         events.decrypted(column);
         try {
@@ -281,12 +326,24 @@ public final class ColumnCipher {
      * read into a key-table and KMS round trip; within the interval after a reload that failed for want of the key,
      * an unreadable value is VE002 again (it may be under the version that could not be loaded).
      */
-    private byte[] retryWithFreshKeys(byte[] ct, Aead failed) throws SQLException {
+    private static byte[] open(Aead aead, byte[] ct, byte[] aad, byte[] fallback) throws GeneralSecurityException {
+        try {
+            return aead.decrypt(ct, aad);
+        } catch (GeneralSecurityException e) {
+            if (fallback == null) {
+                throw e;
+            }
+            return aead.decrypt(ct, fallback);
+        }
+    }
+
+    private byte[] retryWithFreshKeys(byte[] ct, Aead failed, byte[] aad, byte[] fallback, String boundTo)
+            throws SQLException {
         Aead stale = failed;
         Aead current = aead();
         if (current != failed) {
             try {
-                return current.decrypt(ct, associatedData);
+                return open(current, ct, aad, fallback);
             } catch (GeneralSecurityException ignored) {
                 stale = current;
             }
@@ -304,7 +361,7 @@ public final class ColumnCipher {
             }
             lastReloadFailure = null;
             try {
-                return fresh.decrypt(ct, associatedData);
+                return open(fresh, ct, aad, fallback);
             } catch (GeneralSecurityException ignored) {
                 // fall through: genuinely unreadable
             }
@@ -315,6 +372,13 @@ public final class ColumnCipher {
                         + "did not decrypt under the cached keyset, and reloading it (for a key version added since) "
                         + "failed: " + unavailable.getMessage() + ". Retry later", unavailable);
             }
+        }
+        if (boundTo != null) {
+            throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column + " (row binding on "
+                    + boundTo + "): the value does not belong to the row it was read from — copied from another row "
+                    + "or column, altered, truncated, "
+                    + (fallback == null ? "written before row binding was switched on (accept-unbound-values), " : "")
+                    + "or its key version is gone");
         }
         throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
                 + ": the value was altered, truncated, copied from another column, or its key version is gone");

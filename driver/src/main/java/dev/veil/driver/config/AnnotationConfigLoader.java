@@ -237,6 +237,11 @@ public final class AnnotationConfigLoader {
                     index.name(), index.bits(), java.util.List.of(index.normalize()), index.slow(), null, null,
                     "@CompoundBlindIndex on " + c.getName()));
         }
+        dev.veil.annotation.RowBinding binding = c.getAnnotation(dev.veil.annotation.RowBinding.class);
+        if (binding != null) {
+            into.rowBinding(table, java.util.List.of(binding.columns()), binding.acceptUnboundValues(),
+                    "@RowBinding on " + c.getName());
+        }
     }
 
     /** Maps the encrypted members of an embeddable value into the embedding table. */

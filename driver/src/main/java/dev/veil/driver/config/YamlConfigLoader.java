@@ -151,16 +151,63 @@ public final class YamlConfigLoader {
             "name_dob_bidx: { columns: [last_name, birth_date], bits: 64, normalize: [lowercase] }")
             .key("columns", (v, i) -> i.columns = v.strings("[last_name, birth_date]"));
 
-    /** What a table-level option fills: the table as written and the builder. */
-    private record TableContext(String table, VeilConfig.Builder builder) {
+    /** What a table-level option fills: the table as written, the builder and the row binding read so far. */
+    private static final class TableContext {
+        final String table;
+        final VeilConfig.Builder builder;
+        /** {@code row-binding}: null when absent or false, empty for the primary key, else the key columns. */
+        List<String> rowKey;
+        YamlValue rowBinding;
+        YamlValue acceptUnbound;
+
+        TableContext(String table, VeilConfig.Builder builder) {
+            this.table = table;
+            this.builder = builder;
+        }
+
+        String table() {
+            return table;
+        }
+
+        VeilConfig.Builder builder() {
+            return builder;
+        }
     }
 
     /**
-     * Table-level keys that are not column names. None today; a table option such as {@code indexes:} goes here,
-     * and every other key of a table is a column.
+     * Table-level keys that are not column names: {@code indexes:}, {@code row-binding:} and
+     * {@code accept-unbound-values:}; every other key of a table is a column.
      */
     private static final YamlKeys<TableContext> TABLE_OPTIONS = new YamlKeys<TableContext>("a table", "{ ssn: {} }")
-            .key("indexes", YamlConfigLoader::tableIndexes);
+            .key("indexes", YamlConfigLoader::tableIndexes)
+            .key("row-binding", (v, t) -> {
+                t.rowBinding = v;
+                if (v.isList()) {
+                    t.rowKey = v.strings("[tenant_id, id]");
+                    if (t.rowKey.isEmpty()) {
+                        throw v.fail("row-binding of table '" + t.table + "' lists no key columns",
+                                "Write row-binding: true for the table's primary key, or name the key columns: "
+                                        + "row-binding: [tenant_id, id]");
+                    }
+                } else {
+                    t.rowKey = v.bool() ? List.of() : null;
+                }
+            })
+            .key("accept-unbound-values", (v, t) -> t.acceptUnbound = v);
+
+    /** Hands the table's {@code row-binding} to the builder once its entries are read. */
+    private static void rowBinding(TableContext t) {
+        boolean accept = t.acceptUnbound != null && t.acceptUnbound.bool();
+        if (t.rowKey == null) {
+            if (accept) {
+                throw t.acceptUnbound.fail("accept-unbound-values is set on table '" + t.table + "' without "
+                        + "row-binding", "Set row-binding: true (or row-binding: [key columns]) on the table, or "
+                        + "remove accept-unbound-values");
+            }
+            return;
+        }
+        t.builder.rowBinding(t.table, t.rowKey, accept, t.rowBinding.origin());
+    }
 
     private static void tableIndexes(YamlValue indexes, TableContext table) {
         for (YamlValue entry : indexes.entries("a mapping of compound index names to their entries",
@@ -276,6 +323,7 @@ public final class YamlConfigLoader {
                             index.bits, index.normalize, index.slow, index.cost, index.domain, i.origin()));
                 }
             }
+            rowBinding(context);
         }
     }
 }

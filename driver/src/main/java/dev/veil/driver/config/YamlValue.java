@@ -95,6 +95,10 @@ final class YamlValue {
         throw fail("expected text but found " + describe(value), "Write a text value, quoted if in doubt");
     }
 
+    boolean isList() {
+        return value instanceof List;
+    }
+
     /** A list of text values (a single text value counts as a list of one). */
     List<String> strings(String example) {
         List<String> out = new ArrayList<>();

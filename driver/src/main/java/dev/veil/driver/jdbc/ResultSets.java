@@ -38,8 +38,9 @@ final class ResultSets {
                 return new VeilResultSet(statement, raw, targets, null);
             }
             int visible = raw.getMetaData().getColumnCount() - shape.hidden();
+            // hidden columns without row filters hold row keys (row binding): the result stays scrollable
             return new VeilResultSet(statement, raw, java.util.Arrays.copyOf(targets, visible), null,
-                    visible, shape.filters(), parameters);
+                    visible, shape.filters().length == 0 ? null : shape.filters(), parameters);
         } catch (SQLException e) {
             if (statement.connection instanceof VeilConnection) {
                 ((VeilConnection) statement.connection).runtime().invalidateSchema();
@@ -64,9 +65,17 @@ final class ResultSets {
         int n = md.getColumnCount();
         Target[] targets = new Target[n];
         boolean any = false;
+        Map<String, Integer> positions = new java.util.HashMap<>();
         for (int i = 1; i <= n; i++) {
             targets[i - 1] = byName.get(Identifiers.canonical(md.getColumnLabel(i)));
+            positions.putIfAbsent(Identifiers.canonical(md.getColumnLabel(i)), i);
             any |= targets[i - 1] != null;
+        }
+        for (int i = 0; i < n; i++) {
+            if (targets[i] != null && targets[i].rowBinding() != null) {
+                // row binding: the key columns by label; a value whose key is not among the columns stays unreadable
+                targets[i] = targets[i].readingKeysAt(positions);
+            }
         }
         return any ? new VeilResultSet(statement, raw, targets, null) : new DelegatingResultSet(statement, raw);
     }

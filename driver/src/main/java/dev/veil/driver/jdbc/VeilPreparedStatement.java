@@ -43,6 +43,8 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     private final Object[] buffer;
 
     private final VeilConnection veil;
+    /** Row binding: the values of the row-key parameters (original positions); null when the plan has none. */
+    private final RowKeyParameters rowKeys;
 
     VeilPreparedStatement(VeilConnection connection, PreparedStatement delegate, StatementPlan plan) {
         super(connection, delegate);
@@ -50,6 +52,7 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
         this.plan = plan;
         this.map = plan.parameterMap();
         this.buffer = map == null ? null : map.newBuffer();
+        this.rowKeys = RowKeyParameters.of(plan);
     }
 
     /** The position original parameter {@code i} is sent at (0: not sent). */
@@ -65,6 +68,9 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     private void bind(int parameterIndex, Target t, Object value) throws SQLException {
         if (buffer != null && map.buffered(parameterIndex)) {
             buffer[parameterIndex - 1] = value;
+        }
+        if (rowKeys != null && rowKeys.keep(parameterIndex, t, value)) {
+            return; // a row-bound value: encrypted at execution, once its row's key is bound
         }
         int position = at(parameterIndex);
         if (position == 0) {
@@ -97,6 +103,9 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
      */
     private void derive() throws SQLException {
         plan.checkKeyVersions();
+        if (rowKeys != null) {
+            rowKeys.encryptPending(this::bindStored);
+        }
         if (map == null) {
             return;
         }
@@ -113,6 +122,19 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
         }
     }
 
+    /** Binds an encrypted value (not null) of original parameter {@code parameterIndex}. */
+    private void bindStored(int parameterIndex, Object stored) throws SQLException {
+        int position = at(parameterIndex);
+        if (position == 0) {
+            return;
+        }
+        if (stored instanceof byte[]) {
+            preparedDelegate.setBytes(position, (byte[]) stored);
+        } else {
+            preparedDelegate.setString(position, (String) stored);
+        }
+    }
+
     /** The kept parameter values a post-filtered result compares with (a copy: parameters may change). */
     private Object[] filterValues() {
         return buffer == null || plan.result().filters().length == 0 ? null : buffer.clone();
@@ -121,6 +143,9 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public void clearParameters() throws SQLException {
         ParameterMap.clear(buffer);
+        if (rowKeys != null) {
+            rowKeys.clear();
+        }
         preparedDelegate.clearParameters();
     }
 

@@ -55,6 +55,10 @@ public class VeilResultSet extends DelegatingResultSet {
     private final DecryptedRow row;
     /** The last getter was answered from {@link #row}, without reading the driver's row: a non-null value. */
     private boolean answeredFromRow;
+    /** Row binding: the key last encoded, for which key source and row (0: unknown). */
+    private Object keySource;
+    private int keyRow;
+    private byte[] keyOfRow;
 
     /**
      * @param targets index i holds the target of column i+1, or null for a plain column
@@ -87,7 +91,7 @@ public class VeilResultSet extends DelegatingResultSet {
             int column = visible + 1 + f.hiddenIndex();
             Object stored = t.storage() == dev.veil.driver.codec.ColumnCipher.Storage.BINARY
                     ? delegate.getBytes(column) : delegate.getString(column);
-            if (!f.accepts(stored == null ? null : t.decrypt(stored), parameters)) {
+            if (!f.accepts(stored == null ? null : t.decrypt(t.reader(), stored, delegate, visible), parameters)) {
                 return false;
             }
         }
@@ -163,8 +167,19 @@ public class VeilResultSet extends DelegatingResultSet {
             r = t.reader();
             readers[column - 1] = r;
         }
-        Object v = r.decrypt(stored);
+        Object v = t.rowBinding() == null ? r.decrypt(stored) : t.decrypt(r, stored, rowKey(t));
         return v == null ? null : row.put(column, v);
+    }
+
+    /** Row binding: the current row's key, encoded once per row for the values of one table reference. */
+    private byte[] rowKey(Target t) throws SQLException {
+        int at = delegate.getRow();
+        if (t.rowKey() != keySource || at != keyRow || at == 0) {
+            keyOfRow = t.rowKeyOf(delegate, visible < 0 ? 0 : visible);
+            keySource = t.rowKey();
+            keyRow = at;
+        }
+        return keyOfRow;
     }
 
     private <T> T as(int column, Object v, Class<T> type) throws SQLException {

@@ -33,6 +33,8 @@ final class Analysis {
     final String sql;
     final EncryptionSchema schema;
     final CatalogView catalog;
+    /** Row binding: which tables bind their values to rows, resolved once per table. */
+    final RowKeys rowKeys;
     final Reach reach = new Reach();
     final Rewrites rewrites = new Rewrites();
     final Bindings bindings = new Bindings(this);
@@ -40,6 +42,7 @@ final class Analysis {
     final PostFilters filters = new PostFilters(rewrites);
     final NameResolution names = new NameResolution(this);
     final ReadPath read = new ReadPath(this);
+    final RowBoundReads rowReads = new RowBoundReads(this);
     final WritePath write = new WritePath(this);
     final PredicateRewriter predicates = new PredicateRewriter(this);
 
@@ -47,6 +50,7 @@ final class Analysis {
         this.sql = sql;
         this.schema = schema;
         this.catalog = new CatalogView(catalog);
+        this.rowKeys = new RowKeys(schema.config(), catalog);
     }
 
     /** Abandons the analysis with this refusal (cacheable when everything it depends on was known). */

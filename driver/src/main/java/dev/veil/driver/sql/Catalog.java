@@ -14,6 +14,14 @@ public interface Catalog {
     TableInfo table(TableName name) throws SQLException;
 
     /**
+     * The table's primary key columns (canonical names, in key order), empty when it has none, or null when this
+     * catalog cannot tell (row binding then needs its key columns named).
+     */
+    default List<String> primaryKey(TableName name) throws SQLException {
+        return null;
+    }
+
+    /**
      * The table an unqualified reference resolves to on this connection when its name is ambiguous across
      * schemas ({@link SearchPathNames}), schema-qualified; otherwise {@code name} itself.
      */

@@ -25,13 +25,20 @@ public final class JdbcCatalog implements Catalog {
             + "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
             + "WHERE a.attrelid = pg_catalog.to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
 
+    private static final String PG_PRIMARY_KEY = "SELECT a.attname FROM pg_catalog.pg_index i "
+            + "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) "
+            + "WHERE i.indrelid = pg_catalog.to_regclass(?) AND i.indisprimary "
+            + "ORDER BY pg_catalog.array_position(i.indkey::int2[], a.attnum)";
+
     /** Table shapes by qualified name as referenced; only tables that exist are cached. */
     public static final class Cache {
         private final ConcurrentHashMap<String, TableInfo> tables = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, List<String>> primaryKeys = new ConcurrentHashMap<>();
         private volatile Boolean postgres;
 
         public void clear() {
             tables.clear();
+            primaryKeys.clear();
         }
     }
 
@@ -72,6 +79,40 @@ public final class JdbcCatalog implements Catalog {
             cache.tables.put(key, info);
         }
         return info;
+    }
+
+    @Override
+    public List<String> primaryKey(TableName name) throws SQLException {
+        String key = name.qualified();
+        List<String> pk = cache.primaryKeys.get(key);
+        if (pk != null) {
+            return pk;
+        }
+        List<String> columns = new ArrayList<>();
+        if (isPostgres()) {
+            try (PreparedStatement ps = connection.prepareStatement(PG_PRIMARY_KEY)) {
+                ps.setString(1, name.sql());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        columns.add(rs.getString(1));
+                    }
+                }
+            }
+        } else {
+            java.util.TreeMap<Short, String> bySeq = new java.util.TreeMap<>();
+            try (ResultSet rs = connection.getMetaData().getPrimaryKeys(connection.getCatalog(), name.schema(),
+                    name.name())) {
+                while (rs.next()) {
+                    bySeq.put(rs.getShort("KEY_SEQ"), Identifiers.canonical(rs.getString("COLUMN_NAME")));
+                }
+            }
+            columns.addAll(bySeq.values());
+        }
+        pk = List.copyOf(columns);
+        if (!pk.isEmpty()) {
+            cache.primaryKeys.put(key, pk);
+        }
+        return pk;
     }
 
     private boolean isPostgres() throws SQLException {

@@ -5,6 +5,7 @@ import dev.veil.driver.EncryptedColumn;
 import dev.veil.driver.Identifiers;
 import dev.veil.driver.TableName;
 import dev.veil.driver.codec.ColumnCipher;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,12 @@ final class NameResolution {
                 storage = ColumnCheck.storage(column, referenced, type, info.lengthOf(column.name()));
             }
         }
-        return new Target(column, a.schema.ciphers().apply(column), storage);
+        try {
+            return a.rowKeys.bind(new Target(column, a.schema.ciphers().apply(column), storage), referenced, info,
+                    a.catalog.cacheable());
+        } catch (SQLException e) {
+            throw new CatalogFailure(e);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------

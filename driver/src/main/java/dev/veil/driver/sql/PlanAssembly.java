@@ -30,6 +30,7 @@ final class PlanAssembly {
 
     StatementPlan plan(Statement st, List<Out> outs) {
         ResultShape shape = shape(outs);
+        int[] rowKeyParameters = rowKeyParameters(a.bindings.params);
         String rewrittenText = null;
         ParameterMap map = null;
         if (a.rewrites.rewritten()) {
@@ -45,7 +46,8 @@ final class PlanAssembly {
             template = template(rewrittenText != null ? rewrittenText : st.toString(), rewrittenText != null);
         }
         StatementPlan plan = new StatementPlan(null, a.bindings.params.toArray(new Target[0]), template, shape,
-                a.write.modified(), template == null ? rewrittenText : null, a.catalog.cacheable());
+                a.write.modified(), template == null ? rewrittenText : null, a.catalog.cacheable())
+                .withRowKeys(rowKeyParameters);
         TableSource modifiedSource = a.write.modifiedSource();
         List<ConfiguredIndex> modifiedIndexes = modifiedSource == null ? List.of() : modifiedSource.indexes();
         if (!modifiedIndexes.isEmpty()) {
@@ -87,14 +89,53 @@ final class PlanAssembly {
             }
             count = anyUnknown ? -1 : outs.size();
         }
+        refuseUnkeyed(targets);
         ResultShape shape = targets == null ? ResultShape.PLAIN : new ResultShape(targets, labels, count);
         List<RowFilter> filters = a.filters.filters;
-        if (!filters.isEmpty()) {
+        if (!filters.isEmpty() || !a.filters.hidden.isEmpty()) {
             int hidden = a.filters.hidden.size();
             shape = new ResultShape(targets == null ? new Target[0] : targets, labels == null ? new String[0] : labels,
                     count < 0 ? -1 : count + hidden, hidden, filters.toArray(new RowFilter[0]));
         }
         return shape;
+    }
+
+    /**
+     * Row binding, a backstop: refuses a result column of a bound table that is not keyed by its row (it came
+     * through a derived table, CTE, set operation or subquery).
+     */
+    private static void refuseUnkeyed(Target[] targets) {
+        for (int i = 0; targets != null && i < targets.length; i++) {
+            if (targets[i] != null && targets[i].rowBinding() != null
+                    && (targets[i].rowKey() == null || !targets[i].rowKey().isRead())) {
+                throw RowKeys.unreadable(targets[i]);
+            }
+        }
+    }
+
+    /**
+     * Row binding: the parameters holding the row keys encrypted parameters are bound to (kept by the prepared
+     * statement until execution, when those values are encrypted), marked in {@code params} as kept plain
+     * parameters.
+     */
+    private static int[] rowKeyParameters(List<Target> params) {
+        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        for (Target t : params) {
+            if (t != null && !t.isPlain() && t.rowKey() != null) {
+                for (int p : t.rowKey().parameters()) {
+                    out.add(p);
+                }
+            }
+        }
+        for (int p : out) {
+            while (params.size() < p) {
+                params.add(null);
+            }
+            if (params.get(p - 1) == null) {
+                params.set(p - 1, Target.PLAIN);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**

@@ -40,6 +40,11 @@ final class PostFilters {
         outermost = ps;
     }
 
+    /** Whether {@code ps} is the outermost SELECT. */
+    boolean isOutermost(PlainSelect ps) {
+        return ps == outermost;
+    }
+
     /** Registers a post-filter for a truncated index: the column is appended as a hidden result column. */
     void add(Column c, Target t, IndexTarget ix, int part, Object[] sources) {
         hidden.add(new Column(c.getTable(), c.getColumnName()));

@@ -162,6 +162,9 @@ final class ReadPath {
         } finally {
             grouped = outerGroups;
         }
+        if (a.filters.isOutermost(ps)) {
+            outs = a.rowReads.keyed(outs, scope, ps.getGroupBy() != null, null);
+        }
         a.filters.appendHidden(ps, hiddenBefore);
         if (ps.getGroupBy() != null && ps.getGroupBy().getGroupByExpressionList() != null) {
             for (Object e : ps.getGroupBy().getGroupByExpressionList()) {
@@ -310,7 +313,12 @@ final class ReadPath {
     }
 
     List<Out> returning(ReturningClause clause, Scope scope) {
-        return clause == null ? null : items(clause, scope);
+        if (clause == null) {
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        List<SelectItem<?>> list = (List<SelectItem<?>>) (List<?>) clause;
+        return a.rowReads.keyed(items(clause, scope), scope, false, list);
     }
 
     /** Refuses copying encrypted outputs into a new table ({@code SELECT … INTO}, {@code CREATE TABLE … AS}). */

@@ -424,4 +424,20 @@ final class Refusals {
     private static String exactBits() {
         return "bits of " + BlindIndexDefinition.EXACT_BITS + " or more";
     }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // row binding (the refusals themselves are RowKeys'; these are the problems it names)
+
+    /** An ON CONFLICT … DO UPDATE {@code ?} of a multi-row INSERT into a bound table. */
+    static String multiRowConflictKey() {
+        return "ON CONFLICT … DO UPDATE of a multi-row INSERT cannot tell which row's key a ? belongs to. "
+                + "Write EXCLUDED.column instead, or insert one row at a time";
+    }
+
+    /** An ON CONFLICT … DO UPDATE of a bound table whose conflict is not over the key columns. */
+    static String conflictNotOverKey(java.util.Set<String> on, String keyNames) {
+        return "ON CONFLICT … DO UPDATE conflicts over " + (on.isEmpty() ? "a constraint" : String.join(", ", on))
+                + ", not over the key (" + keyNames + "), so the row it updates may have another key than the row "
+                + "it inserts. Conflict over the key: ON CONFLICT (" + keyNames + ")";
+    }
 }

@@ -23,6 +23,11 @@ public final class RowFilter {
         this.sources = sources;
     }
 
+    /** This filter reading its column through {@code keyed} (the same column, with its row key: row binding). */
+    RowFilter reading(Target keyed) {
+        return new RowFilter(hiddenIndex, keyed, index, part, sources);
+    }
+
     /** 0-based position among the hidden trailing columns. */
     public int hiddenIndex() {
         return hiddenIndex;

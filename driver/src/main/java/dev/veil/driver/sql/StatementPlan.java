@@ -28,6 +28,7 @@ public final class StatementPlan {
     private java.util.Map<IndexTarget, String> singleVersionUses = java.util.Map.of();
     private java.util.List<String> visibleColumns;
     private java.util.List<String> companionColumns = java.util.List.of();
+    private int[] rowKeyParameters = new int[0];
     /** Every index in {@link #queriedIndexes()} was found filled (it stays so); set by the runtime. */
     private volatile boolean backfillSeen;
 
@@ -73,7 +74,23 @@ public final class StatementPlan {
         p.singleVersionUses = singleVersionUses;
         p.visibleColumns = visibleColumns;
         p.companionColumns = companionColumns;
+        p.rowKeyParameters = rowKeyParameters;
         return p;
+    }
+
+    /** Sets the row-key parameters; only while building the plan. */
+    StatementPlan withRowKeys(int[] parameters) {
+        this.rowKeyParameters = parameters;
+        return this;
+    }
+
+    /**
+     * Row binding: the parameters (original 1-based positions) holding the row keys that encrypted parameters are
+     * bound to; their values are kept, and the encrypted parameters are encrypted at execution (or
+     * {@code addBatch}) once the keys are bound. Empty for none (the common case).
+     */
+    public int[] rowKeyParameters() {
+        return rowKeyParameters.length == 0 ? rowKeyParameters : rowKeyParameters.clone();
     }
 
     /** Sets the modified table's visible and companion columns; only while building the plan. */
@@ -173,6 +190,11 @@ public final class StatementPlan {
         return index <= parameters.length ? parameters[index - 1] : null;
     }
 
+    /** How many parameter positions the plan describes (the last one Veil handles; later ones are plain). */
+    public int parameterSlots() {
+        return parameters.length;
+    }
+
     public boolean hasEncryptedParameters() {
         for (Target t : parameters) {
             if (t != null) {
@@ -191,7 +213,7 @@ public final class StatementPlan {
     public java.util.Set<String> encryptedColumns() {
         java.util.Set<String> out = new java.util.TreeSet<>();
         for (Target t : parameters) {
-            if (t != null) {
+            if (t != null && !t.isPlain()) {
                 out.add(t.column().qualified());
             }
         }

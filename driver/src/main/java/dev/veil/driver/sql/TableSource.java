@@ -34,7 +34,7 @@ final class TableSource extends Source {
         if (computed != null) {
             throw new Refusal.Signal(computed, true);
         }
-        return ec == null ? null : a.names.target(ec, name);
+        return ec == null ? null : a.names.target(ec, name).from(this);
     }
 
     @Override

@@ -2,26 +2,42 @@ package dev.veil.driver.sql;
 
 import dev.veil.driver.EncryptedColumn;
 import dev.veil.driver.codec.ColumnCipher;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * An encrypted column as a statement reaches it: its cipher and how it stores ciphertext.
+ * An encrypted column as a statement reaches it: its cipher and how it stores ciphertext, and — when its table binds
+ * values to rows — where the row's key comes from at this place of the statement.
  */
 public final class Target {
 
     /**
      * Stands for a plain (not encrypted) parameter whose value Veil keeps because a compound blind index is
-     * derived from it; {@link #column()} is null.
+     * derived from it, or because it is a row key an encrypted value is bound to; {@link #column()} is null.
      */
     public static final Target PLAIN = new Target(null, null, null);
     private final EncryptedColumn column;
     private final ColumnCipher cipher;
     private final ColumnCipher.Storage storage;
+    /** The table's row binding, or null when its values are not bound to rows. */
+    private final RowBinding binding;
+    /** Where this place's row key comes from; null when unbound or not yet known. */
+    private final RowKeySource rowKey;
+    /** During analysis only: the relation (by identity) a value read from this column comes from. */
+    private final Object origin;
 
     public Target(EncryptedColumn column, ColumnCipher cipher, ColumnCipher.Storage storage) {
+        this(column, cipher, storage, null, null, null);
+    }
+
+    private Target(EncryptedColumn column, ColumnCipher cipher, ColumnCipher.Storage storage, RowBinding binding,
+            RowKeySource rowKey, Object origin) {
         this.column = column;
         this.cipher = cipher;
         this.storage = storage;
+        this.binding = binding;
+        this.rowKey = rowKey;
+        this.origin = origin;
     }
 
     /** Whether this is {@link #PLAIN}: not an encrypted column. */
@@ -41,13 +57,101 @@ public final class Target {
         return storage;
     }
 
+    /** The table's row binding, or null when its values are not bound to rows. */
+    public RowBinding rowBinding() {
+        return binding;
+    }
+
+    /** Where the row key comes from here; null when the table is not bound. */
+    public RowKeySource rowKey() {
+        return rowKey;
+    }
+
+    /** Whether a write through this target must wait until the row's key parameters are bound. */
+    public boolean defersToExecution() {
+        return binding != null;
+    }
+
+    Target bound(RowBinding b) {
+        return new Target(column, cipher, storage, b, rowKey, origin);
+    }
+
+    Target from(Object relation) {
+        return new Target(column, cipher, storage, binding, rowKey, relation);
+    }
+
+    Object origin() {
+        return origin;
+    }
+
+    /**
+     * For a result matched by label ({@code getGeneratedKeys()}): this row-bound target reading its key columns at
+     * the 1-based positions {@code byLabel} gives them; unchanged when one is missing (reading then fails).
+     */
+    public Target readingKeysAt(java.util.Map<String, Integer> byLabel) {
+        int[] at = new int[binding.size()];
+        for (int k = 0; k < at.length; k++) {
+            Integer p = byLabel.get(binding.key(k));
+            if (p == null) {
+                return this;
+            }
+            at[k] = p - 1;
+        }
+        return keyedBy(RowKeySource.read(binding, at));
+    }
+
+    Target keyedBy(RowKeySource source) {
+        return new Target(column, cipher, storage, binding, source, null);
+    }
+
     /** Encrypts a bound value (not null) into the stored form: {@code byte[]} or {@code String}. */
     public Object encrypt(Object value) throws SQLException {
-        return cipher.encrypt(value, storage);
+        return encrypt(value, null);
+    }
+
+    /**
+     * As {@link #encrypt(Object)}; for a row-bound column, bound to the row whose key parameters hold
+     * {@code keptParameters} (by original position; null when the key is constant).
+     */
+    public Object encrypt(Object value, Object[] keptParameters) throws SQLException {
+        if (binding == null) {
+            return cipher.encrypt(value, storage);
+        }
+        if (rowKey == null || rowKey.problem() != null || rowKey.isRead()) {
+            throw RowKeySource.notBound(column.qualified());
+        }
+        return cipher.encrypt(value, storage, rowKey.encodeWrite(keptParameters, column.qualified()));
     }
 
     public Object decrypt(Object stored) throws SQLException {
+        if (binding != null) {
+            throw RowKeySource.notBound(column.qualified());
+        }
         return cipher.decrypt(stored);
+    }
+
+    /**
+     * Decrypts a value of the current row of {@code row} with {@code reader}; a row-bound column reads the row's key
+     * from the hidden columns after 1-based column {@code visible}.
+     */
+    public Object decrypt(ColumnCipher.Reader reader, Object stored, ResultSet row, int visible) throws SQLException {
+        if (binding == null) {
+            return reader.decrypt(stored);
+        }
+        return decrypt(reader, stored, rowKeyOf(row, visible));
+    }
+
+    /** The encoded key of the current row of {@code row}, for this row-bound target (see {@link #decrypt}). */
+    public byte[] rowKeyOf(ResultSet row, int visible) throws SQLException {
+        if (rowKey == null || !rowKey.isRead()) {
+            throw RowKeySource.notBound(column.qualified());
+        }
+        return rowKey.encodeRead(row, visible, column.qualified());
+    }
+
+    /** Decrypts a value of a row-bound column whose row's key encodes to {@code key} ({@link #rowKeyOf}). */
+    public Object decrypt(ColumnCipher.Reader reader, Object stored, byte[] key) throws SQLException {
+        return reader.decrypt(stored, key, binding.acceptUnbound(), binding.keyNames());
     }
 
     /** A reader that keeps the column's key for the life of one result; see {@link ColumnCipher#reader()}. */
@@ -62,6 +166,7 @@ public final class Target {
 
     @Override
     public String toString() {
-        return column == null ? "Target[plain]" : "Target[" + column.qualified() + ", " + storage + "]";
+        return column == null ? "Target[plain]" : "Target[" + column.qualified() + ", " + storage
+                + (binding == null ? "" : ", row-bound") + "]";
     }
 }

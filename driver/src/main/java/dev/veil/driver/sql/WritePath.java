@@ -39,6 +39,8 @@ final class WritePath {
 
     private final Analysis a;
     final IndexWrites indexWrites;
+    /** Row binding: the row key of the values being written. */
+    private final RowBoundWrites rowKeys;
     /** The encrypted columns of the table the statement modifies (for generated keys and RETURNING). */
     private Map<String, Target> modified = Map.of();
     /** The table an INSERT/UPDATE/DELETE/MERGE modifies, when it has encrypted columns. */
@@ -49,6 +51,7 @@ final class WritePath {
     WritePath(Analysis a) {
         this.a = a;
         this.indexWrites = new IndexWrites(a);
+        this.rowKeys = new RowBoundWrites(a);
     }
 
     Map<String, Target> modified() {
@@ -77,8 +80,9 @@ final class WritePath {
         List<ConfiguredIndex> writes = indexWrites.written(target, columns, insert.getConflictTarget() != null
                 ? "INSERT … ON CONFLICT" : "INSERT");
         Select source = insert.getSelect();
+        RowKeySource insertedKey = null;
         if (source instanceof Values) {
-            values(insert, (Values) source, columns, target, scope, writes);
+            insertedKey = values(insert, (Values) source, columns, target, scope, writes);
         } else if (source != null) {
             if (!writes.isEmpty()) {
                 throw a.refuse(Refusals.insertSelectWithIndex(indexWrites.partTarget(writes.get(0), target),
@@ -105,19 +109,24 @@ final class WritePath {
                 a.check(conflict.getIndexExpression(), s, "ON CONFLICT (…)");
             }
         }
+        rowKeys.clear();
         InsertConflictAction action = insert.getConflictAction();
         if (action != null) {
             Scope s = new Scope(scope);
             s.sources.add(target);
-            s.sources.add(new TableSource(a, target.name, target.enc, EXCLUDED));
+            TableSource excluded = new TableSource(a, target.name, target.enc, EXCLUDED);
+            s.sources.add(excluded);
             if (action.getUpdateSets() != null) {
+                rowKeys.conflictUpdate(insert, target, excluded, insertedKey, action.getUpdateSets());
                 updateSets(action.getUpdateSets(), target, s);
+                rowKeys.clear();
             }
             a.check(action.getWhereExpression(), s, "ON CONFLICT … WHERE");
         }
         if (insert.getDuplicateUpdateSets() != null) {
             Scope s = new Scope(scope);
             s.sources.add(target);
+            rowKeys.duplicateUpdate(target);
             updateSets(insert.getDuplicateUpdateSets(), target, s);
         }
         Scope ret = new Scope(scope);
@@ -150,8 +159,11 @@ final class WritePath {
         return columns;
     }
 
-    /** INSERT … VALUES: each row's values, and each row's index values appended to it. */
-    private void values(Insert insert, Values source, List<String> columns, TableSource target, Scope scope,
+    /**
+     * INSERT … VALUES: each row's values, and each row's index values appended to it; returns the row key an
+     * ON CONFLICT … DO UPDATE shares with the inserted row (row binding).
+     */
+    private RowKeySource values(Insert insert, Values source, List<String> columns, TableSource target, Scope scope,
             List<ConfiguredIndex> writes) {
         ExpressionList<?> list = source.getExpressions();
         List<ExpressionList<?>> rows = new ArrayList<>();
@@ -162,11 +174,13 @@ final class WritePath {
                 rows.add((ExpressionList<?>) row);
             }
         }
+        RowBinding binding = rowKeys.binding(target);
         for (ExpressionList<?> row : rows) {
             List<Expression> added = new ArrayList<>();
             for (ConfiguredIndex ci : writes) {
                 added.add(indexWrites.rowIndexValue(ci, row, columns, target));
             }
+            rowKeys.insertRow(binding, columns, row);
             row(row, columns, target, scope);
             @SuppressWarnings("unchecked")
             ExpressionList<Expression> r = (ExpressionList<Expression>) row;
@@ -175,6 +189,7 @@ final class WritePath {
         for (ConfiguredIndex ci : writes) {
             insert.getColumns().add(a.rewrites.own(new Column(Identifiers.quoteIfNeeded(ci.name()))));
         }
+        return rowKeys.inserted(binding, rows.size());
     }
 
     /** One row of values for {@code columns} of {@code target}. */
@@ -213,6 +228,7 @@ final class WritePath {
             }
             Target t = a.names.target(ec, target.name);
             if (o.target() != null) {
+                RowBoundWrites.insertSelect(o.target(), t);
                 if (!o.target().sameBinding(t)) {
                     throw a.refuse(Refusals.insertSelectOtherKey(o.target(), ec));
                 }
@@ -253,6 +269,7 @@ final class WritePath {
             return;
         }
         a.reach.touch();
+        t = rowKeys.rowBound(e, t, scope, construct);
         if (e instanceof JdbcParameter) {
             a.bindings.bind((JdbcParameter) e, t);
         } else if (e instanceof NullValue) {
@@ -347,7 +364,9 @@ final class WritePath {
         a.names.fromItems(update.getJoins(), scope);
         a.names.joinConditions(update.getStartJoins(), scope);
         a.names.joinConditions(update.getJoins(), scope);
+        rowKeys.update(update, target, scope);
         updateSets(update.getUpdateSets(), target, scope);
+        rowKeys.clear();
         update.setWhere(a.predicates.cond(update.getWhere(), scope, "WHERE", "in an UPDATE (rows cannot be "
                 + "re-checked before they change)"));
         a.read.orderBy(update.getOrderByElements(), scope, null);
