@@ -51,7 +51,7 @@ final class ColumnCheck {
      * hold it, or a {@code varchar(n)} too short for the ciphertext of the values its declared type can take.
      */
     static ColumnCipher.Storage storage(EncryptedColumn column, TableName referenced, String type, int length) {
-        ColumnCipher.Storage storage = SqlAnalyzer.storageOf(type);
+        ColumnCipher.Storage storage = storageOf(type);
         String table = referenced.sql();
         String col = Identifiers.quoteIfNeeded(column.name());
         if (storage == null) {
@@ -76,5 +76,19 @@ final class ColumnCheck {
         return storage;
     }
 
-
+    /**
+     * How a column of this SQL type (PostgreSQL {@code typname} or a JDBC {@code TYPE_NAME}) stores ciphertext, or
+     * null when it cannot: fixed-width {@code char(n)} pads and numeric types cannot hold it.
+     */
+    static ColumnCipher.Storage storageOf(String typeName) {
+        switch (typeName.toLowerCase(java.util.Locale.ROOT)) {
+            case "bytea": case "blob": case "longblob": case "mediumblob": case "varbinary": case "binary varying":
+                return ColumnCipher.Storage.BINARY;
+            case "text": case "varchar": case "character varying": case "citext": case "longtext": case "mediumtext":
+            case "name":
+                return ColumnCipher.Storage.TEXT;
+            default:
+                return null;
+        }
+    }
 }

@@ -28,8 +28,11 @@ final class PgLexer {
      * @param placeholders the number of {@code ?} placeholders, as pgjdbc counts them
      * @param statements the number of non-empty statements (top-level semicolons separate them)
      * @param firstWord the first keyword of the text, lower case (empty when there is none)
+     * @param depth the deepest nesting of parentheses and brackets
+     * @param tokens the number of tokens outside comments (a string, a word, a number's first character, an
+     *     operator character each count one)
      */
-    record Lexed(String canonical, int placeholders, int statements, String firstWord) {
+    record Lexed(String canonical, int placeholders, int statements, String firstWord, int depth, int tokens) {
         boolean changed(String original) {
             return canonical != original;
         }
@@ -52,6 +55,9 @@ final class PgLexer {
     private int statements;
     private boolean statementHasTokens;
     private int parens;
+    private int nesting;
+    private int depth;
+    private int tokens;
     private String firstWord = "";
 
     private PgLexer(String sql) {
@@ -63,7 +69,8 @@ final class PgLexer {
     static Lexed lex(String sql) throws LexException {
         PgLexer l = new PgLexer(sql);
         l.run();
-        return new Lexed(l.changed ? l.out.toString() : sql, l.placeholders, l.statements, l.firstWord);
+        return new Lexed(l.changed ? l.out.toString() : sql, l.placeholders, l.statements, l.firstWord, l.depth,
+                l.tokens);
     }
 
     private void run() throws LexException {
@@ -93,6 +100,12 @@ final class PgLexer {
 
     private int token(int i) throws LexException {
         char c = sql.charAt(i);
+        tokens++;
+        if (c == '(' || c == '[') {
+            depth = Math.max(depth, ++nesting);
+        } else if (c == ')' || c == ']') {
+            nesting = Math.max(0, nesting - 1);
+        }
         if (c == '\'') {
             return strings(i, i, Kind.STANDARD, '\\');
         }

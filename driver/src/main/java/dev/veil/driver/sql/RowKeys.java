@@ -31,7 +31,8 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  * The row-binding stage of one statement's analysis: which tables bind their values to rows, where each write's row
  * key comes from (an INSERT row's key values, the key an UPDATE's WHERE pins, the new key an UPDATE sets), and the
  * refusals where Veil cannot know the key. The read side (hidden key columns next to each decrypted value) is
- * placed by the analyzer with {@link RowKeySource#read}. See {@code docs/design.md} §3, "Row binding".
+ * placed by {@link RowBoundReads} with {@link RowKeySource#read}; {@link RowBoundWrites} tracks the write side.
+ * See {@code docs/design.md} §3, "Row binding".
  */
 final class RowKeys {
 
@@ -78,7 +79,7 @@ final class RowKeys {
             if (p == null) {
                 return RowKeySource.unknown(b, (e == null ? "the INSERT does not give key column " + b.key(k)
                         + " (a key the server generates: serial, identity or a column default)"
-                        : "the INSERT computes key column " + b.key(k) + " in SQL (" + SqlAnalyzer.describe(e) + ")")
+                        : "the INSERT computes key column " + b.key(k) + " in SQL (" + Expressions.describe(e) + ")")
                         + ". Assign the key in the application (a client-generated UUID or a natural key) and write it "
                         + "as a ? parameter or a literal, or switch row binding off for the table");
             }
@@ -141,7 +142,7 @@ final class RowKeys {
             Part p = e == null ? null : part(e);
             if (p == null) {
                 return RowKeySource.unknown(b, construct + " sets key column " + b.key(k) + " from "
-                        + (e == null ? "a subquery" : SqlAnalyzer.describe(e)) + ". Set the new key from a ? "
+                        + (e == null ? "a subquery" : Expressions.describe(e)) + ". Set the new key from a ? "
                         + "parameter or a literal");
             }
             parameters[k] = p.parameter();

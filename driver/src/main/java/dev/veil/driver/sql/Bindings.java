@@ -1,0 +1,115 @@
+package dev.veil.driver.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.StringValue;
+
+/**
+ * Where one statement's values go: the target of each {@code ?} (by position), the literal slots Veil encrypts,
+ * the parameters a blind index is computed from (kept, or dropped when they are compared plaintext never to be
+ * sent), and the parameters Veil adds (derived: index values, compared plaintext).
+ */
+final class Bindings {
+
+    /** Renumbering marks: an original parameter n is deparsed as ?(ORIGINAL_MARK + n), a derived one k as ?(DERIVED_MARK + k). */
+    static final int ORIGINAL_MARK = 100_000;
+    static final int DERIVED_MARK = 500_000;
+
+    /** Not a value Veil can index (an expression, a column, DEFAULT). */
+    static final Object NOT_A_VALUE = new Object();
+
+    /** One derived parameter of a rewrite: which slot of which index values it carries. */
+    record DerivedRef(IndexValues values, int slot) {
+    }
+
+    private final Analysis a;
+    final List<Target> params = new ArrayList<>();
+    final List<LiteralTemplate.Slot> slots = new ArrayList<>();
+    /** Parameters a blind index value is computed from, and those of them never sent. */
+    final TreeSet<Integer> buffered = new TreeSet<>();
+    final TreeSet<Integer> dropped = new TreeSet<>();
+    /** Derived parameters (index values, plaintext comparisons), by marker number - DERIVED_MARK. */
+    final List<DerivedRef> derived = new ArrayList<>();
+
+    Bindings(Analysis a) {
+        this.a = a;
+    }
+
+    /** Parameter {@code p} carries a value of encrypted column {@code t}. */
+    void bind(JdbcParameter p, Target t) {
+        Integer index = p.getIndex();
+        if (index == null) {
+            throw a.refuse(Refusals.parameterWithoutPosition(t));
+        }
+        target(index, t);
+    }
+
+    private void target(int index, Target t) {
+        while (params.size() < index) {
+            params.add(null);
+        }
+        params.set(index - 1, t);
+    }
+
+    /** A literal for encrypted column {@code t}: replaced by a slot marker, encrypted into the text before sending. */
+    void slot(Target t, Object value, Consumer<Expression> replace) {
+        if (a.sql.indexOf('\u0001') >= 0) {
+            throw a.refuse(Refusals.controlCharacterWithLiteral(t));
+        }
+        replace.accept(new StringValue("\u0001" + slots.size() + "\u0001"));
+        slots.add(new LiteralTemplate.Slot(t, value));
+    }
+
+    /**
+     * Where an index part's value comes from: a parameter (kept in a buffer; {@code drop}: never sent, it is a
+     * compared plaintext), a literal or NULL (a constant), or {@link #NOT_A_VALUE}.
+     */
+    Object valueSource(Expression v, Target t, boolean drop) {
+        if (v instanceof JdbcParameter) {
+            JdbcParameter p = (JdbcParameter) v;
+            if (p.getIndex() == null || p.isUseFixedIndex()) {
+                return NOT_A_VALUE;
+            }
+            int i = p.getIndex();
+            while (params.size() < i) {
+                params.add(null);
+            }
+            if (t != null) {
+                params.set(i - 1, t);
+            }
+            buffered.add(i);
+            if (drop) {
+                dropped.add(i);
+            }
+            a.rewrites.mark();
+            return new ParameterMap.ParamRef(i);
+        }
+        if (v instanceof NullValue) {
+            return null;
+        }
+        if (Literals.isLiteral(v)) {
+            return Literals.value(a, v, t);
+        }
+        return NOT_A_VALUE;
+    }
+
+    /** The expression carrying the index value a write stores: a derived parameter (a literal for a Statement). */
+    Expression indexValue(IndexTarget ix, Object[] sources) {
+        return derivedParameter(IndexValues.write(ix, sources), IndexValues.PRIMARY);
+    }
+
+    /** A {@code ?} Veil adds, carrying one slot of {@code values} (computed before each execution). */
+    Expression derivedParameter(IndexValues values, int slot) {
+        a.rewrites.mark();
+        JdbcParameter p = new JdbcParameter();
+        p.setUseFixedIndex(true);
+        p.setIndex(DERIVED_MARK + derived.size());
+        derived.add(new DerivedRef(values, slot));
+        return p;
+    }
+}
