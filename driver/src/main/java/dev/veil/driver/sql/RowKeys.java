@@ -97,18 +97,7 @@ final class RowKeys {
      */
     static RowKeySource update(RowBinding b, List<UpdateSet> sets, Expression where,
             Predicate<Column> refersToTarget, Collection<String> encrypted, String construct) {
-        Map<String, Expression> assigned = new HashMap<>();
-        for (UpdateSet set : sets) {
-            ExpressionList<Column> cols = set.getColumns();
-            ExpressionList<?> vals = set.getValues();
-            if (cols.size() > 1 && vals.size() == 1 && vals.get(0) instanceof ExpressionList) {
-                vals = (ExpressionList<?>) vals.get(0);
-            }
-            for (int i = 0; i < cols.size(); i++) {
-                assigned.put(Identifiers.canonical(cols.get(i).getColumnName()),
-                        cols.size() == vals.size() ? (Expression) vals.get(i) : null);
-            }
-        }
+        Map<String, Expression> assigned = Expressions.assignments(sets);
         List<String> keysSet = new ArrayList<>();
         for (int k = 0; k < b.size(); k++) {
             if (assigned.containsKey(b.key(k))) {

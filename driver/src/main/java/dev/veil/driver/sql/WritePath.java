@@ -287,18 +287,7 @@ final class WritePath {
     // UPDATE, DELETE, MERGE
 
     void updateSets(List<UpdateSet> sets, TableSource target, Scope scope) {
-        Map<String, Expression> assigned = new LinkedHashMap<>();
-        for (UpdateSet set : sets) {
-            ExpressionList<Column> cols = set.getColumns();
-            ExpressionList<?> vals = set.getValues();
-            if (cols.size() > 1 && vals.size() == 1 && vals.get(0) instanceof ExpressionList) {
-                vals = (ExpressionList<?>) vals.get(0);
-            }
-            for (int i = 0; i < cols.size(); i++) {
-                assigned.put(Identifiers.canonical(cols.get(i).getColumnName()),
-                        cols.size() == vals.size() ? (Expression) vals.get(i) : null);
-            }
-        }
+        Map<String, Expression> assigned = Expressions.assignments(sets);
         List<ConfiguredIndex> writes = indexWrites.written(target, assigned.keySet(), "UPDATE … SET");
         if (!writes.isEmpty() && inMerge) {
             throw a.refuse(Refusals.mergeWritesIndex(indexWrites.partTarget(writes.get(0), target),
