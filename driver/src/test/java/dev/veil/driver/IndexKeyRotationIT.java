@@ -1,5 +1,7 @@
 package dev.veil.driver;
 
+import static dev.veil.testing.Ids.ids;
+import static dev.veil.testing.Ids.statementIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -15,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -83,29 +84,6 @@ class IndexKeyRotationIT {
             ps.setObject(4, BORN);
             ps.executeUpdate();
         }
-    }
-
-    private static List<Integer> ids(PreparedStatement ps, Object... params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            ps.setObject(i + 1, params[i]);
-        }
-        List<Integer> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getInt(1));
-            }
-        }
-        return out;
-    }
-
-    private static List<Integer> ids(Connection c, String sql) throws SQLException {
-        List<Integer> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getInt(1));
-            }
-        }
-        return out;
     }
 
     private static byte[] stored(String sql) throws SQLException {
@@ -182,9 +160,9 @@ class IndexKeyRotationIT {
             assertThat(ids(byEmail, ADA)).containsExactly(1, 3, 4);
             assertThat(ids(byEmails, ADA, BOB)).containsExactly(1, 2, 3, 4, 5);
             assertThat(ids(literal)).containsExactly(1, 3, 4);
-            assertThat(ids(veil, "SELECT id FROM people WHERE email = '" + ADA + "' ORDER BY id"))
+            assertThat(statementIds(veil, "SELECT id FROM people WHERE email = '" + ADA + "' ORDER BY id"))
                     .containsExactly(1, 3, 4);
-            assertThat(ids(veil, "SELECT id FROM people WHERE email IN ('" + BOB + "') ORDER BY id"))
+            assertThat(statementIds(veil, "SELECT id FROM people WHERE email IN ('" + BOB + "') ORDER BY id"))
                     .containsExactly(2, 5);
             assertThat(ids(notAda, ADA)).containsExactly(2, 5);
             assertThat(ids(byNameDob, "Lovelace", BORN)).containsExactly(1, 2, 3, 4, 5);
@@ -199,7 +177,7 @@ class IndexKeyRotationIT {
             // what compares stored index values with each other is refused, at execution, before anything is sent
             refusedWhileReKeyed(catchThrowableOfType(SQLException.class, join::executeQuery), "people.email_bidx");
             refusedWhileReKeyed(catchThrowableOfType(SQLException.class, distinct::executeQuery), "people.email_bidx");
-            refusedWhileReKeyed(catchThrowableOfType(SQLException.class, () -> ids(veil,
+            refusedWhileReKeyed(catchThrowableOfType(SQLException.class, () -> statementIds(veil,
                     "SELECT count(*) FROM people GROUP BY email")), "people.email_bidx");
             upsert.setInt(1, 2);
             upsert.setString(2, ADA);

@@ -1,5 +1,7 @@
 package dev.veil.driver;
 
+import static dev.veil.testing.Ids.preparedIds;
+import static dev.veil.testing.Ids.statementIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -135,31 +137,6 @@ class MigrationWindowIT {
         }
     }
 
-    private static List<Integer> ids(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            List<Integer> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getInt(1));
-                }
-            }
-            return out;
-        }
-    }
-
-    private static List<Integer> statementIds(Connection c, String sql) throws SQLException {
-        List<Integer> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getInt(1));
-            }
-        }
-        return out;
-    }
-
     /** The ids whose column {@code k} normalizes like {@code searched} does: what the index will find. */
     private static List<Integer> expected(int k, java.util.function.UnaryOperator<String> normalize, String searched) {
         List<Integer> out = new ArrayList<>();
@@ -229,8 +206,8 @@ class MigrationWindowIT {
                     for (String b : List.of("bob@example.com", "zed")) {
                         int n = q.length() - q.replace("?", "").length();
                         Object[] params = n == 1 ? new Object[] {a} : new Object[] {a, q.contains("grp") ? 1 : b};
-                        List<Integer> twin = ids(plain, String.format(q, "twin"), params);
-                        assertThat(ids(veil, String.format(q, "members"), params))
+                        List<Integer> twin = preparedIds(plain, String.format(q, "twin"), params);
+                        assertThat(preparedIds(veil, String.format(q, "members"), params))
                                 .as("%s %s", q, Arrays.toString(params))
                                 .isEqualTo(twin);
                         found += twin.size();
@@ -241,7 +218,7 @@ class MigrationWindowIT {
                 String q = "SELECT id FROM %s WHERE email = '" + v + "' OR email IN ('bob@example.com') ORDER BY id";
                 assertThat(statementIds(veil, String.format(q, "members"))).as(q)
                         .isEqualTo(statementIds(plain, String.format(q, "twin")));
-                assertThat(ids(veil, String.format(q, "members"))).as("prepared " + q)
+                assertThat(preparedIds(veil, String.format(q, "members"))).as("prepared " + q)
                         .isEqualTo(statementIds(plain, String.format(q, "twin")));
             }
             // a stored ciphertext, searched for as a value, is no plaintext match
@@ -251,7 +228,7 @@ class MigrationWindowIT {
                 rs.next();
                 ciphertext = rs.getString(1);
             }
-            assertThat(ids(veil, "SELECT id FROM members WHERE email = ?", ciphertext)).isEmpty();
+            assertThat(preparedIds(veil, "SELECT id FROM members WHERE email = ?", ciphertext)).isEmpty();
         }
         assertThat(found).as("searches that found rows").isGreaterThan(100);
         assertThat(expected(0, s -> s, "ada@example.com")).as("both kinds of rows hold the value")
@@ -286,19 +263,19 @@ class MigrationWindowIT {
         try (Connection veil = fx.veil()) {
             for (String s : searched) {
                 List<Integer> want = expected(1, norm, s);
-                assertThat(ids(veil, "SELECT id FROM members WHERE nick = ? ORDER BY id", s)).as(s).isEqualTo(want);
+                assertThat(preparedIds(veil, "SELECT id FROM members WHERE nick = ? ORDER BY id", s)).as(s).isEqualTo(want);
                 found += want.size();
             }
-            assertThat(ids(veil, "SELECT id FROM members WHERE nick IN (?, ?) ORDER BY id", "kate", "ÅSA"))
+            assertThat(preparedIds(veil, "SELECT id FROM members WHERE nick IN (?, ?) ORDER BY id", "kate", "ÅSA"))
                     .isEqualTo(union(expected(1, norm, "kate"), expected(1, norm, "åsa")));
             assertThat(statementIds(veil, "SELECT id FROM members WHERE nick = ' Kate' ORDER BY id"))
                     .isEqualTo(expected(1, norm, "kate"));
-            assertThat(ids(veil, "SELECT id FROM members WHERE nick <> ? ORDER BY id", "kate")).isEqualTo(
+            assertThat(preparedIds(veil, "SELECT id FROM members WHERE nick <> ? ORDER BY id", "kate")).isEqualTo(
                     ROWS.entrySet().stream().filter(e -> e.getValue()[1] != null
                             && !norm.apply(e.getValue()[1]).equals("kate")).map(Map.Entry::getKey).toList());
             // a Greek sigma: Java picks σ or ς by word boundaries; refused rather than guessed
             SQLException e = catchThrowableOfType(SQLException.class,
-                    () -> ids(veil, "SELECT id FROM members WHERE nick = ?", "ΟΔΥΣΣΕΥΣ"));
+                    () -> preparedIds(veil, "SELECT id FROM members WHERE nick = ?", "ΟΔΥΣΣΕΥΣ"));
             assertThat(e.getSQLState()).isEqualTo("VE010");
             assertThat(e.getMessage()).contains("members.nick", "sigma").doesNotContain("ΟΔΥΣΣΕΥΣ");
         }
@@ -312,11 +289,11 @@ class MigrationWindowIT {
         java.util.function.UnaryOperator<String> digits = StandardNormalizer.DIGITS_ONLY::normalize;
         try (Connection veil = fx.veil()) {
             for (String s : List.of("123-45-6789", "123456789", "987 65 4321", "000")) {
-                assertThat(ids(veil, "SELECT id FROM members WHERE ssn = ? ORDER BY id", s)).as(s)
+                assertThat(preparedIds(veil, "SELECT id FROM members WHERE ssn = ? ORDER BY id", s)).as(s)
                         .isEqualTo(expected(2, digits, s));
             }
             assertThat(expected(2, digits, "123456789")).hasSizeGreaterThan(3);
-            assertThat(ids(veil, "SELECT id FROM members WHERE ssn IN (?, ?) ORDER BY id", "123456789", "987654321"))
+            assertThat(preparedIds(veil, "SELECT id FROM members WHERE ssn IN (?, ?) ORDER BY id", "123456789", "987654321"))
                     .isEqualTo(union(expected(2, digits, "123456789"), expected(2, digits, "987654321")));
         }
     }
@@ -327,10 +304,10 @@ class MigrationWindowIT {
             String q = "SELECT id FROM %s WHERE last_name = ? AND city = ? AND grp = ? ORDER BY id";
             for (Object[] p : List.of(new Object[] {"Smith", "Paris", 1}, new Object[] {"Jones", "Oslo", 0},
                     new Object[] {"Smith", "Oslo", 2})) {
-                assertThat(ids(veil, String.format(q, "members"), p))
-                        .isEqualTo(ids(plain, String.format(q, "twin"), p));
+                assertThat(preparedIds(veil, String.format(q, "members"), p))
+                        .isEqualTo(preparedIds(plain, String.format(q, "twin"), p));
             }
-            SQLException e = catchThrowableOfType(SQLException.class, () -> ids(veil, "SELECT id FROM members "
+            SQLException e = catchThrowableOfType(SQLException.class, () -> preparedIds(veil, "SELECT id FROM members "
                     + "WHERE NOT (last_name = ? AND city = ? AND grp = ?)", "Smith", "Paris", 1));
             assertThat(e.getSQLState()).isEqualTo("VE010");
             assertThat(e.getMessage()).contains("compound index members.name_city_bidx under NOT");
@@ -367,7 +344,7 @@ class MigrationWindowIT {
     @Test
     void backfillCheckIgnoresPlaintextRowsButNotEncryptedRowsWithoutIndexValue() throws SQLException {
         try (Connection veil = fx.veil()) {
-            assertThat(ids(veil, "SELECT id FROM members WHERE email = ?", "bob@example.com")).isNotEmpty();
+            assertThat(preparedIds(veil, "SELECT id FROM members WHERE email = ?", "bob@example.com")).isNotEmpty();
         }
         try (Connection after = DriverManager.getConnection(afterUrl, fx.properties())) {
             SQLException e = catchThrowableOfType(SQLException.class,
@@ -417,11 +394,11 @@ class MigrationWindowIT {
             try (Connection after = DriverManager.getConnection(afterUrl + "&ApplicationName=after", fx.properties());
                     Connection veil = DriverManager.getConnection(fx.veilUrl() + "&ApplicationName=window",
                             fx.properties())) {
-                assertThat(ids(after, sql, "strict-needle@example.com")).isEmpty();
+                assertThat(preparedIds(after, sql, "strict-needle@example.com")).isEmpty();
                 assertThat(statementIds(after, "SELECT id FROM accounts WHERE login = 'strict-literal@example.com'"))
                         .isEmpty();
-                assertThat(ids(veil, sql, "window-needle@example.com")).isEmpty();
-                assertThat(ids(veil, sql, "converted@example.com")).containsExactly(1);
+                assertThat(preparedIds(veil, sql, "window-needle@example.com")).isEmpty();
+                assertThat(preparedIds(veil, sql, "converted@example.com")).containsExactly(1);
                 try (Connection marker = fx.plain()) {
                     written = log.sinceMark(marker);
                 }
