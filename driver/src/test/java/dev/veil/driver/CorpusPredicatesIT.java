@@ -37,6 +37,8 @@ class CorpusPredicatesIT {
                 ssn: { type: string, blind-index: { name: ssn_bidx, bits: 4 } }
                 nick: { type: string, blind-index: { normalize: [lowercase] } }
                 name: { type: string }
+                indexes:
+                  name_grp_bidx: { columns: [name, grp] }
               staff:
                 mail: { type: string, blind-index: { name: mail_bidx, domain: person_email } }
                 other: { type: string, blind-index: other_bidx }
@@ -56,7 +58,7 @@ class CorpusPredicatesIT {
         fx = VeilFixture.create(CorpusPredicatesIT.class, YAML);
         fx.plainExecute(
                 "CREATE TABLE people (id int PRIMARY KEY, grp int, email bytea, email_bidx bytea, ssn bytea, "
-                        + "ssn_bidx bytea, nick bytea, nick_bidx bytea, name bytea)",
+                        + "ssn_bidx bytea, nick bytea, nick_bidx bytea, name bytea, name_grp_bidx bytea)",
                 "CREATE TABLE staff (id int PRIMARY KEY, mail bytea, mail_bidx bytea, other bytea, other_bidx bytea)");
         twinDb = TestDatabase.create("CorpusPredicatesITTwin");
         twin = twinDb.plainConnection();
@@ -147,7 +149,7 @@ class CorpusPredicatesIT {
                 ok("= ANY(?) with other parameters around it", Q + "grp > ? AND email = ANY(?) AND id < ?", 0,
                         arr("ada@x", "bob@x", "dee@x"), 100),
                 ok("= ANY(?) through a truncated index (post-filtered)", Q + "ssn = ANY(?)", arr("111-11", "333-33")),
-                ok("= ANY(?) in UPDATE", "UPDATE people SET grp = ? WHERE email = ANY(?)", 9, arr("ada@x", "bob@x")),
+                ok("= ANY(?) in UPDATE", "UPDATE people SET nick = ? WHERE email = ANY(?)", "Zed", arr("ada@x", "bob@x")),
                 ok("<> ALL(?) in DELETE", "DELETE FROM people WHERE email <> ALL(?)", arr("ada@x", "bob@x")),
                 // array constructors: IN lists
                 ok("= ANY(ARRAY[?, ?])", Q + "email = ANY(ARRAY[?, ?])", "ada@x", "dee@x"),
@@ -162,6 +164,9 @@ class CorpusPredicatesIT {
                 ok("(col, x) NOT IN ((?, ?), (?, NULL))", Q + "(email, grp) NOT IN ((?, ?), (?, NULL))", "ada@x", 1,
                         "bob@x"),
                 ok("(col, col) = (?, ?) with a truncated part", Q + "(email, ssn) = (?, ?)", "bob@x", "222-22"),
+                ok("(a, b) = (?, ?) over a compound index", Q + "(name, grp) = (?, ?)", "Bob M", 1),
+                ok("(a, b) IN (…) over a compound index", Q + "(grp, name) IN ((?, ?), (?, ?))", 1, "Ada L", 3,
+                        "Fay P"),
                 ok("row value in an AND group", Q + "grp >= ? AND (email, nick) = (?, ?)", 0, "ada@x", "Ada"),
                 // IS [NOT] DISTINCT FROM
                 ok("IS NOT DISTINCT FROM ? value", Q + "email IS NOT DISTINCT FROM ?", "bob@x"),

@@ -62,7 +62,7 @@ final class SubqueryPredicate implements PredicateKind {
         }
         IndexTarget lx = a.indexes.target(ls, li, construct);
         IndexTarget rx = a.indexes.target(rs, ri, construct);
-        String compared = "a subquery comparing two index columns (" + h.target().column().qualified() + " IN "
+        String compared = construct + " comparing two index columns (" + h.target().column().qualified() + " IN "
                 + r.target().column().qualified() + ")";
         a.indexes.storedValuesCompared(ls, lx, compared);
         a.indexes.storedValuesCompared(rs, rx, compared);
