@@ -40,7 +40,8 @@ final class CaseFoldPredicate implements PredicateKind {
     private static Expression rewrite(Analysis a, BinaryExpression b, Column col, Hit h, Expression value,
             CaseFold fold, Condition c) {
         boolean negated = b instanceof NotEqualsTo;
-        String construct = EqualityPredicate.construct(b, c);
+        String construct = "a comparison (" + fold.function() + "(" + col.getColumnName() + ") "
+                + b.getStringExpression().trim() + " …)" + (c.clause().equals("WHERE") ? "" : " in " + c.clause());
         TableSource src = a.predicates.indexable(h, construct);
         ConfiguredIndex ci = a.indexes.single(src, h.column());
         if (ci == null || !CaseFold.foldsCase(ci.definition().columns().get(0))) {
