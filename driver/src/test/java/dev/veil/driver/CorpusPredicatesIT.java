@@ -167,6 +167,7 @@ class CorpusPredicatesIT {
                 ok("(a, b) = (?, ?) over a compound index", Q + "(name, grp) = (?, ?)", "Bob M", 1),
                 ok("(a, b) IN (…) over a compound index", Q + "(grp, name) IN ((?, ?), (?, ?))", 1, "Ada L", 3,
                         "Fay P"),
+                ok("compound index with a cast part", Q + "name = ?::text AND grp = ?", "Ada L", 1),
                 ok("row value in an AND group", Q + "grp >= ? AND (email, nick) = (?, ?)", 0, "ada@x", "Ada"),
                 // IS [NOT] DISTINCT FROM
                 ok("IS NOT DISTINCT FROM ? value", Q + "email IS NOT DISTINCT FROM ?", "bob@x"),
@@ -242,6 +243,8 @@ class CorpusPredicatesIT {
                         "VE010", "people.ssn", null),
                 refused("EXISTS with a different key", Q + "EXISTS (SELECT 1 FROM staff s WHERE s.other = p.email)",
                         "VE010", "people.email", "different keys"),
+                refused("= ANY('{…}') (an array literal)", Q + "email = ANY('{ada@x,bob@x}')", "VE010",
+                        "people.email", null),
                 refused("(col, x) = (SELECT …)", Q + "(email, grp) = (SELECT mail, id FROM staff LIMIT 1)", "VE010",
                         "people.email", null));
     }
@@ -296,6 +299,26 @@ class CorpusPredicatesIT {
             ps.setNull(1, Types.ARRAY);
             assertThat(ids(ps)).isEmpty();
         }
+    }
+
+    @Test
+    void aBatchOfArraySearchesBindsEachRowsArray() throws SQLException {
+        reset();
+        for (Connection c : new Connection[] {veil, twin}) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE people SET nick = ? WHERE email = ANY(?)")) {
+                ps.setString(1, "one");
+                ps.setArray(2, c.createArrayOf("text", new String[] {"ada@x", "bob@x"}));
+                ps.addBatch();
+                ps.setString(1, "two");
+                ps.setObject(2, new String[] {"cy@x", null});
+                ps.addBatch();
+                ps.setString(1, "none");
+                ps.setObject(2, new String[0]);
+                ps.addBatch();
+                assertThat(ps.executeBatch()).containsExactly(2, 1, 0);
+            }
+        }
+        assertThat(dump(veil)).isEqualTo(dump(twin));
     }
 
     private static List<Integer> ids(PreparedStatement ps) throws SQLException {
