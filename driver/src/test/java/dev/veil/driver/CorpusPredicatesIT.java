@@ -150,6 +150,8 @@ class CorpusPredicatesIT {
                         arr("ada@x", "bob@x", "dee@x"), 100),
                 ok("= ANY(?) through a truncated index (post-filtered)", Q + "ssn = ANY(?)", arr("111-11", "333-33")),
                 ok("= ANY(?) in UPDATE", "UPDATE people SET nick = ? WHERE email = ANY(?)", "Zed", arr("ada@x", "bob@x")),
+                ok("= ANY(?) in UPDATE writing a literal", "UPDATE people SET name = 'Lit', grp = 7, nick = 'lit' WHERE "
+                        + "email = ANY(?) AND grp = ?", arr("bob@x", "cy@x"), 1),
                 ok("<> ALL(?) in DELETE", "DELETE FROM people WHERE email <> ALL(?)", arr("ada@x", "bob@x")),
                 // array constructors: IN lists
                 ok("= ANY(ARRAY[?, ?])", Q + "email = ANY(ARRAY[?, ?])", "ada@x", "dee@x"),
