@@ -2,6 +2,7 @@ package dev.veil.driver.jdbc;
 
 import dev.veil.driver.VeilSqlState;
 import dev.veil.driver.sql.ParameterMap;
+import dev.veil.driver.sql.SearchedArrays;
 import dev.veil.driver.sql.StatementPlan;
 import dev.veil.driver.sql.Target;
 import java.io.InputStream;
@@ -66,6 +67,9 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
      * value not at all (only its index is sent).
      */
     private void bind(int parameterIndex, Target t, Object value) throws SQLException {
+        if (map != null && map.arrayParameter(parameterIndex)) {
+            value = SearchedArrays.elements(value, parameterIndex); // col = ANY(?): kept as its elements
+        }
         if (buffer != null && map.buffered(parameterIndex)) {
             buffer[parameterIndex - 1] = value;
         }
@@ -116,6 +120,8 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
                 preparedDelegate.setNull(map.derivedPosition(k), map.derivedSqlType(k));
             } else if (v instanceof byte[]) {
                 preparedDelegate.setBytes(map.derivedPosition(k), (byte[]) v);
+            } else if (v instanceof byte[][]) {
+                preparedDelegate.setObject(map.derivedPosition(k), v); // bytea[]: an array parameter's index values
             } else {
                 preparedDelegate.setString(map.derivedPosition(k), (String) v);
             }
@@ -659,7 +665,8 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
             preparedDelegate.setArray(at(parameterIndex), x);
             return;
         }
-        bind(parameterIndex, t, unsupported(parameterIndex, "Array"));
+        bind(parameterIndex, t, map != null && map.arrayParameter(parameterIndex) ? x
+                : unsupported(parameterIndex, "Array"));
     }
 
     @Override

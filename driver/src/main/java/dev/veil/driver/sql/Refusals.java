@@ -405,6 +405,33 @@ final class Refusals {
                 + why + ". " + fix);
     }
 
+    static Refusal arrayQuantifier(Target t, String construct) {
+        return use(t, construct, "Search with = ANY(?) (or SOME) or <> ALL(?): a value is looked up under each "
+                + "enabled key version of the blind index, so <> ANY and = ALL would compare a row with an index "
+                + "value it does not have");
+    }
+
+    static Refusal nullSafeSearch(Target t, IndexTarget ix, String construct, String why) {
+        return new Refusal(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused the statement: encrypted column "
+                + t.column().qualified() + " is compared with " + construct + " through blind index "
+                + ix.index().qualified() + ", which " + why + ", so a NULL-safe comparison cannot be exact. Compare "
+                + "with = ? and IS NULL instead (col = ? OR (? IS NULL AND col IS NULL) written out by the "
+                + "application)");
+    }
+
+    static Refusal caseFoldWithoutLowercase(Target t, String construct, ConfiguredIndex ci) {
+        return use(t, construct, ci == null ? "Declare a blind index that normalizes case (blind-index: { normalize: "
+                + "[lowercase] }) to search the column by lower(col) = ? / upper(col) = ?"
+                : "Add normalize: [lowercase] to blind index " + ci.qualified() + " (then rebuild it: veil "
+                + "backfill), or search with col = ?");
+    }
+
+    static Refusal subqueryOfOtherKey(Target t, String construct, String why) {
+        return use(t, construct, "Compare an encrypted column with a subquery's only through exact blind indexes "
+                + "(" + exactBits() + ") that share a key (the same join domain), the subquery selecting the column "
+                + "itself; here " + why);
+    }
+
     static Refusal missingCompanion(ConfiguredIndex ci, TableName table, String use, boolean unique) {
         return new Refusal(VeilSqlState.SCHEMA_MISMATCH, "blind index " + ci.qualified() + " (declared by "
                 + ci.origin() + ") has no companion column in table " + table + ", so Veil can neither fill it nor "
