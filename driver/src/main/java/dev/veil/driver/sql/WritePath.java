@@ -151,7 +151,7 @@ final class WritePath {
             if (!target.indexes().isEmpty()) {
                 ExpressionList<Column> cols = new ExpressionList<>();
                 for (String c : columns) {
-                    cols.add(new Column(Identifiers.quoteIfNeeded(c)));
+                    cols.add(a.rewrites.own(new Column(Identifiers.quoteIfNeeded(c))));
                 }
                 insert.setColumns(cols);
                 a.rewrites.mark();
