@@ -32,7 +32,7 @@ import net.sf.jsqlparser.statement.Statement;
  *
  * <p><b>Fault injection for tests</b>: {@link #faultForTests}, package-private and null in production, makes the
  * renderer deliberately wrong after recording — {@link Fault#SWAP_PARAMETERS} exchanges the recorded identities of
- * the first two parameters (the text is unchanged, so each value is bound at the other's place: the accounting
+ * the application's first two parameters (or of its only one and the first derived parameter; the text is unchanged, so each value is bound at the other's place: the accounting
  * cannot see it, only a comparison of results can), {@link Fault#DROP_PARAMETER} forgets the first recorded
  * parameter (which the accounting must refuse). Tests set it, run, and reset it in a {@code finally}.
  */
@@ -191,23 +191,31 @@ final class Renderer {
 
     private void inject(Fault fault) {
         int first = -1;
+        int second = -1;
         for (int i = 0; i < holes.size(); i++) {
-            if (holes.get(i).kind() == Rendered.Kind.SLOT) {
-                continue;
-            }
-            if (fault == Fault.DROP_PARAMETER) {
+            Rendered.Kind kind = holes.get(i).kind();
+            if (fault == Fault.DROP_PARAMETER && kind != Rendered.Kind.SLOT) {
                 holes.remove(i);
                 return;
             }
-            if (first < 0) {
-                first = i;
-            } else {
-                Rendered.Hole x = holes.get(first);
-                Rendered.Hole y = holes.get(i);
-                holes.set(first, new Rendered.Hole(x.offset(), y.kind(), y.number()));
-                holes.set(i, new Rendered.Hole(y.offset(), x.kind(), x.number()));
-                return;
+            if (kind == Rendered.Kind.ORIGINAL) {
+                if (first < 0) {
+                    first = i;
+                } else if (second < 0) {
+                    second = i;
+                }
             }
+        }
+        for (int i = 0; second < 0 && first >= 0 && i < holes.size(); i++) {
+            if (holes.get(i).kind() == Rendered.Kind.DERIVED) {
+                second = i; // one original only: swap it with a derived parameter
+            }
+        }
+        if (second >= 0) {
+            Rendered.Hole x = holes.get(first);
+            Rendered.Hole y = holes.get(second);
+            holes.set(first, new Rendered.Hole(x.offset(), y.kind(), y.number()));
+            holes.set(second, new Rendered.Hole(y.offset(), x.kind(), x.number()));
         }
     }
 }
