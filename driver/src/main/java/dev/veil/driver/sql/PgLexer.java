@@ -212,7 +212,7 @@ final class PgLexer {
             out.append(c);
             return i + 1;
         } else if (c == '\u0001') {
-            // the analysis marks literal slots with U+0001: a text holding one cannot be rewritten safely
+            // outside a string the server rejects it too; refused here so no reading of it is ever guessed
             throw new LexException("control character U+0001", i);
         }
         out.append(c);
