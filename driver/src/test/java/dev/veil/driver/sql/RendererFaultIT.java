@@ -62,10 +62,10 @@ class RendererFaultIT {
 
     private static void freshTables() throws SQLException {
         fx.plainExecute("DROP TABLE IF EXISTS rf",
-                "CREATE TABLE rf (id int PRIMARY KEY, grp int, name text, email bytea, email_bidx bytea)");
+                "CREATE TABLE rf (id int PRIMARY KEY, grp int, name text, email bytea, email_bidx bytea, tags jsonb)");
         try (Statement st = twin.createStatement()) {
             st.execute("DROP TABLE IF EXISTS rf");
-            st.execute("CREATE TABLE rf (id int PRIMARY KEY, grp int, name text, email text)");
+            st.execute("CREATE TABLE rf (id int PRIMARY KEY, grp int, name text, email text, tags jsonb)");
         }
     }
 
@@ -98,6 +98,25 @@ class RendererFaultIT {
             assertThat(v.error).as("seed %s, statement %s: %s", SEED, n, sql).isEqualTo("VE011");
         }
         assertThat(rows(veil)).isEmpty();
+    }
+
+    @Test
+    void jsonOperatorsInPgjdbcsEscapeBesideABlindIndexSearchGiveTheTwinsRows() throws SQLException {
+        freshTables();
+        String[] tags = {"{\"a\": 1}", "{\"b\": 2}", "{\"a\": 3, \"c\": 4}"};
+        for (int i = 0; i < tags.length; i++) {
+            String sql = "INSERT INTO rf (id, grp, name, email, tags) VALUES (?, ?, ?, ?, ?::jsonb)";
+            List<Object> params = List.of(i + 1, i, "n", i == 2 ? "x@example.com" : "y@example.com", tags[i]);
+            assertThat(run(veil, sql, params)).isEqualTo(run(twin, sql, params));
+        }
+        for (String sql : List.of("SELECT id FROM rf WHERE tags ?? 'a' AND email = ? ORDER BY id",
+                "SELECT id FROM rf WHERE tags ??| array['a', 'b'] AND email = ? ORDER BY id",
+                "SELECT id FROM rf WHERE tags ??& array['a', 'c'] AND email = ? AND grp >= ? ORDER BY id")) {
+            List<Object> params = sql.contains("grp") ? List.of("x@example.com", 0) : List.of("y@example.com");
+            Outcome v = run(veil, sql, params);
+            assertThat(v.error).as(sql).isNull();
+            assertThat(v).as(sql).isEqualTo(run(twin, sql, params));
+        }
     }
 
     /** Runs the seeded statements through Veil and the twin; the first that differs, or null. */
@@ -154,7 +173,7 @@ class RendererFaultIT {
 
     private static List<List<String>> rows(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT id, grp, name, email FROM rf ORDER BY id")) {
+                ResultSet rs = st.executeQuery("SELECT id, grp, name, email, tags FROM rf ORDER BY id")) {
             return rows(rs);
         }
     }
