@@ -33,6 +33,9 @@ final class PlanAssembly {
         if (a.rewrites.rewritten()) {
             map = parameterMap(rendered, originals);
             rewrittenText = rendered.text();
+        } else if (!a.bindings.slots.isEmpty() && !rendered.inSourceOrder(originals)) {
+            // sent as rendered (the literal template), where the deparser moved parameters (OFFSET ? LIMIT ?)
+            map = parameterMap(rendered, originals);
         }
         LiteralTemplate template = null;
         boolean constantDerived = false;

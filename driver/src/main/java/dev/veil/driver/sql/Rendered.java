@@ -54,6 +54,17 @@ record Rendered(String text, List<Hole> holes) {
         return positions;
     }
 
+    /** Whether every original parameter is written at its own position (1 at 1, 2 at 2, …). */
+    boolean inSourceOrder(int originals) {
+        int[] positions = originalPositions(originals);
+        for (int i = 0; i < positions.length; i++) {
+            if (positions[i] != i + 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The 1-based position each derived parameter is sent at, indexed by its number. */
     int[] derivedPositions(int derived) {
         int[] positions = new int[derived];

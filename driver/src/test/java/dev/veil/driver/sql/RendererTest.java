@@ -122,6 +122,17 @@ class RendererTest {
     }
 
     @Test
+    void literalTemplateWithParametersTheDeparserReordersMapsThem() throws SQLException {
+        // no blind index involved: sent as the literal template, whose parameters the deparser reordered
+        StatementPlan p = plan("UPDATE people SET note = 'x' WHERE id IN (SELECT id FROM audit ORDER BY id OFFSET ? "
+                + "LIMIT ?)");
+        assertThat(p.hasLiterals()).isTrue();
+        assertThat(p.parameterMap().position(1)).isEqualTo(2);
+        assertThat(p.parameterMap().position(2)).isEqualTo(1);
+        assertThat(plan("UPDATE people SET note = 'x' WHERE id = ?").parameterMap()).isNull();
+    }
+
+    @Test
     void clausesJSqlParserWritesByToStringAreRenderedThroughTheVisitor() throws SQLException {
         assertThat(sent(plan("UPDATE people SET name = ? FROM audit a WHERE a.id = people.id AND email = ? "
                 + "RETURNING people.id, ?"))).isEqualTo("UPDATE people SET name = ? FROM audit a WHERE a.id = "
