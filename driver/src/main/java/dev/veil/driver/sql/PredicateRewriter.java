@@ -151,7 +151,7 @@ final class PredicateRewriter {
             for (int p = 0; p < window.length; p++) {
                 if (window[p] != null) {
                     Column c = columns[p];
-                    parts.add(new SearchPredicates.WindowPart(p, () -> new Column(c.getTable(), c.getColumnName()),
+                    parts.add(new SearchPredicates.WindowPart(p, () -> a.rewrites.own(new Column(c.getTable(), c.getColumnName())),
                             window[p]));
                 }
             }

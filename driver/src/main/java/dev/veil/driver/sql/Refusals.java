@@ -233,34 +233,21 @@ final class Refusals {
                 + t.column().qualified() + " has no position; use plain ? parameters");
     }
 
-    static Refusal controlCharacterWithLiteral(Target t) {
-        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "the statement contains a U+0001 character and a "
-                + "literal for encrypted column " + t.column().qualified() + "; use a ? parameter");
-    }
-
     static Refusal literalNotIso(String type, Target t) {
         return new Refusal(VeilSqlState.CONVERSION, "a " + type + " literal for encrypted column "
                 + t.column().qualified() + " is not in ISO form; use a ? parameter");
     }
 
-    static Refusal literalsLost() {
-        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil could not rewrite the literals bound for "
-                + "encrypted columns in this statement; use ? parameters");
-    }
-
-    static Refusal parametersUnnumbered() {
-        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil must rewrite this statement for a blind index "
-                + "but cannot number its parameters; use plain ? parameters");
-    }
-
-    static Refusal parametersMisplaced() {
-        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil could not place the parameters of the statement "
-                + "it rewrote for a blind index; use plain ? parameters");
-    }
-
-    static Refusal indexValueLost() {
-        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil lost a blind index value while rewriting this "
-                + "statement; use plain ? parameters");
+    /**
+     * The renderer could not account for a parameter, a literal slot or a reference to an encrypted column.
+     *
+     * @param column the first encrypted column the statement reaches (table.column), or the tables it names
+     * @param what what was not accounted for (names and counts only, never values)
+     */
+    static Refusal unaccounted(String column, String what) {
+        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil refused a statement on encrypted column "
+                + column + " because its renderer could not account for " + what + " (rendering); nothing was "
+                + "sent. Write the statement in plain SQL with ? parameters, or report the statement's shape");
     }
 
     // ------------------------------------------------------------------------------------------------------------
