@@ -1,19 +1,12 @@
 package dev.veil.driver.jdbc;
 
-import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.crypto.tink.aead.AeadConfig;
-import com.google.crypto.tink.prf.PrfSet;
 import dev.veil.driver.EncryptedColumn;
 import dev.veil.driver.TableName;
 import dev.veil.driver.codec.ColumnCipher;
+import dev.veil.driver.codec.ColumnCipherTest;
 import dev.veil.driver.codec.ValueType;
 import dev.veil.driver.sql.Target;
 import dev.veil.key.KeyRing;
-import dev.veil.key.KeyScope;
 import java.lang.reflect.Proxy;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,43 +25,17 @@ import javax.sql.rowset.RowSetProvider;
  */
 final class JdbcTestSupport {
 
-    /** A fixed AES-256-GCM keyset (Tink prefix), test-only. */
-    private static final String KEYSET = "{\"primaryKeyId\":2528245010,\"key\":[{\"keyData\":{\"typeUrl\":"
-            + "\"type.googleapis.com/google.crypto.tink.AesGcmKey\",\"value\":"
-            + "\"GiAs/Iui4PGcb/epG47BNBImm/taHI+clbd5AuAYP/tuAQ==\",\"keyMaterialType\":\"SYMMETRIC\"},"
-            + "\"status\":\"ENABLED\",\"keyId\":2528245010,\"outputPrefixType\":\"TINK\"}]}";
-
-    private static Aead aead;
-
     private JdbcTestSupport() {
     }
 
-    static synchronized KeyRing ring() {
-        if (aead == null) {
-            try {
-                AeadConfig.register();
-                aead = TinkJsonProtoKeysetFormat.parseKeyset(KEYSET, InsecureSecretKeyAccess.get())
-                        .getPrimitive(RegistryConfiguration.get(), Aead.class);
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
+    /** The codec tests' fixed test keyset, for every scope. */
+    static KeyRing ring() {
+        try {
+            ColumnCipherTest.keys();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        Aead a = aead;
-        return new KeyRing() {
-            @Override
-            public Aead aead(KeyScope scope) {
-                return a;
-            }
-
-            @Override
-            public PrfSet prf(KeyScope scope) {
-                throw new UnsupportedOperationException("no index keys in these tests");
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return ColumnCipherTest.ring();
     }
 
     /** The cipher of a configured column, counting its decryptions into {@code decryptions} (may be null). */
