@@ -17,7 +17,7 @@ final class ColumnLabels {
 
     private final ResultSet driver;
     private final int visible;
-    /** Created on the first label lookup: a result read by index only never pays for it. */
+    /** Created on the first label that resolves. */
     private Map<String, Integer> resolved;
 
     /** @param visible how many leading columns the application sees; {@link Integer#MAX_VALUE} when all */

@@ -36,8 +36,8 @@ final class ParameterBinder {
     private final Object[] buffer;
     /** Row binding: the row-key parameters and the values waiting for them; null when the plan has none. */
     private final RowKeyParameters rowKeys;
-    /** Binds a row-bound value once encrypted; one per statement, not one per execution. */
-    private final RowKeyParameters.Sink sendEncrypted = this::sendStored;
+    /** Binds a row-bound value once encrypted; one per statement (not per execution), only with row keys. */
+    private final RowKeyParameters.Sink sendEncrypted;
 
     ParameterBinder(StatementPlan plan, PreparedStatement driver) {
         this.plan = plan;
@@ -45,6 +45,7 @@ final class ParameterBinder {
         this.map = plan.parameterMap();
         this.buffer = map == null ? null : map.newBuffer();
         this.rowKeys = RowKeyParameters.of(plan);
+        this.sendEncrypted = rowKeys == null ? null : this::sendStored;
     }
 
     /** Whether original parameter {@code i} goes to the driver as the application set it (at {@link #position}). */

@@ -35,7 +35,10 @@ public class VeilResultSet extends GuardedResultSet {
 
     /** The encrypted columns and the current row's decrypted values. */
     protected final EncryptedValues values;
-    private final ColumnLabels labels;
+    /** How many leading columns are the application's ({@link Integer#MAX_VALUE}: all). */
+    private final int visible;
+    /** Created on the first label lookup: a result read by index never pays for it. */
+    private ColumnLabels labels;
 
     /**
      * @param targets index i holds the target of column i+1, or null for a plain column
@@ -53,12 +56,17 @@ public class VeilResultSet extends GuardedResultSet {
             int visible) {
         super(statement, delegate);
         this.values = new EncryptedValues(delegate, targets, visible == Integer.MAX_VALUE ? 0 : visible, broken);
-        this.labels = new ColumnLabels(delegate, visible);
+        this.visible = visible;
     }
 
     @Override
     public int findColumn(String label) throws SQLException {
-        return labels.index(label);
+        ColumnLabels l = labels;
+        if (l == null) {
+            l = new ColumnLabels(delegate, visible);
+            labels = l;
+        }
+        return l.index(label);
     }
 
     @Override
