@@ -112,8 +112,9 @@ final class ParameterBinder {
     /**
      * {@code setArray} of a parameter Veil handles. Refused today: an array cannot be bound to an encrypted column
      * or a parameter a derived value is computed from. This is the place for {@code col = ANY(?)} on an encrypted
-     * column (branch cov-pred): the plan marks the parameter as an array one, and each element is encrypted (or
-     * its blind-index values derived) like a single value, then bound as one array of the stored form.
+     * column (branch cov-pred): when the plan marks parameter {@code i} as an array one, its elements are kept (the
+     * first step of {@link #bind}, so {@code setObject} with an array takes the same way) and its blind-index values
+     * are derived per element in {@link #beforeExecute()}, which binds an array of index values as one parameter.
      */
     void bindArray(int i, Array x) throws SQLException {
         throw unsupported(i, "Array");
