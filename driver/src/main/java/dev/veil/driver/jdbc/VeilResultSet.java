@@ -34,7 +34,7 @@ import java.util.Map;
 public class VeilResultSet extends GuardedResultSet {
 
     /** The encrypted columns and the current row's decrypted values. */
-    protected final EncryptedValues values;
+    private final EncryptedValues values;
     /** How many leading columns are the application's ({@link Integer#MAX_VALUE}: all). */
     private final int visible;
     /** Created on the first label lookup: a result read by index never pays for it. */
