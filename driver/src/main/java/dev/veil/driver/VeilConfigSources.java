@@ -45,7 +45,7 @@ public final class VeilConfigSources {
 
     /**
      * The entity classes a framework already knows (JPA's managed types), read instead of scanning packages when
-     * {@code veil.entity-packages} is not set.
+     * {@code veil.entity-packages} is not set. A list, even an empty one, counts as a source.
      *
      * @param origin what listed them, for messages
      */
@@ -87,10 +87,10 @@ public final class VeilConfigSources {
                         VeilProperty.ENTITY_PACKAGES.key());
         if (!packages.isEmpty()) {
             AnnotationConfigLoader.scan(packages, cl, builder);
-        } else if (entityClasses != null && !entityClasses.isEmpty()) {
+        } else if (entityClasses != null) {
             AnnotationConfigLoader.classes(entityClasses, entityClassesOrigin, cl, builder);
         }
-        if (yaml == null && packages.isEmpty() && (entityClasses == null || entityClasses.isEmpty())) {
+        if (yaml == null && packages.isEmpty() && entityClasses == null) {
             throw new VeilConfigException("Veil has nothing to encrypt: set veil.config (a YAML file) and/or "
                     + "veil.entity-packages (packages with @Encrypted classes) " + noSourceHint);
         }

@@ -232,8 +232,8 @@ public final class YamlConfigLoader {
     /** Examples of the settings' groups, for messages. */
     private static final Map<String, String> GROUP_EXAMPLES = Map.of(
             "master-key-options", "{ region: eu-west-1, endpoint: http://127.0.0.1:4566, profile: prod, "
-                    + "api-call-timeout: 2s }",
-            "key-cache", "{ ttl: 5m, max-staleness: 1h, eager: false }");
+                    + "api-call-timeout: PT2S }",
+            "key-cache", "{ ttl: PT5M, max-staleness: PT1H, eager: false }");
 
     /**
      * The top level: every setting of the catalogue ({@link VeilProperty} with {@link VeilProperty.Yaml#KEY}) at its
