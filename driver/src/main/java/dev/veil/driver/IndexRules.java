@@ -115,15 +115,11 @@ final class IndexRules {
         }
         b.bits(s.bits()).normalize(s.normalize().toArray(new String[0])).domain(s.domain());
         if (s.argon2idCost() != null) {
-            if (s.argon2idCost().length != 3) {
-                throw new VeilConfigException(origin + ": argon2id cost needs memory-kib, iterations and "
-                        + "parallelism");
-            }
             if (s.slow() != null && !s.slow().isBlank() && !s.slow().trim().equalsIgnoreCase("argon2id")) {
                 throw new VeilConfigException(origin + ": an argon2id cost is given but slow is '" + s.slow()
                         + "'; write slow: argon2id or drop the cost");
             }
-            b.argon2id(s.argon2idCost()[0], s.argon2idCost()[1], s.argon2idCost()[2]);
+            b.argon2id(s.argon2idCost());
         } else {
             b.slow(s.slow());
         }

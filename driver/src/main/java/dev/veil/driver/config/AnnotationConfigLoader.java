@@ -245,10 +245,29 @@ public final class AnnotationConfigLoader {
         columns++;
         dev.veil.annotation.BlindIndex index = element.getAnnotation(dev.veil.annotation.BlindIndex.class);
         if (index != null) {
+            String where = "@BlindIndex on " + display + (context == null ? "" : " (" + context + ")");
             into.blindIndex(new dev.veil.driver.BlindIndexSpec(table, java.util.List.of(column),
                     index.name().isBlank() ? null : index.name().trim(), index.bits(), java.util.List.of(index.normalize()),
-                    index.slow(), null, index.domain(), "@BlindIndex on " + display
-                            + (context == null ? "" : " (" + context + ")")));
+                    index.slow(), cost(index.argon2idCost(), where), index.domain(), where));
+        }
+    }
+
+    /**
+     * An {@code @Argon2idCost}: null when every part is 0 (the production cost, as YAML without {@code argon2id-cost}),
+     * else the cost with each 0 part taken from production.
+     */
+    private static dev.veil.blindindex.Argon2idCost cost(dev.veil.annotation.Argon2idCost a, String where) {
+        if (a.memoryKib() == 0 && a.iterations() == 0 && a.parallelism() == 0) {
+            return null;
+        }
+        dev.veil.blindindex.Argon2idCost p = dev.veil.blindindex.Argon2idCost.PRODUCTION;
+        try {
+            return new dev.veil.blindindex.Argon2idCost(a.memoryKib() == 0 ? p.memoryKiB() : a.memoryKib(),
+                    a.iterations() == 0 ? p.iterations() : a.iterations(),
+                    a.parallelism() == 0 ? p.parallelism() : a.parallelism());
+        } catch (IllegalArgumentException e) {
+            throw new VeilConfigException(where + ": " + e.getMessage() + ". Write @Argon2idCost(memoryKib = 19456, "
+                    + "iterations = 2, parallelism = 1) (the production cost) or leave argon2idCost out");
         }
     }
 
@@ -256,9 +275,10 @@ public final class AnnotationConfigLoader {
     private void compoundIndexes(Class<?> c, String table) {
         for (dev.veil.annotation.CompoundBlindIndex index
                 : c.getAnnotationsByType(dev.veil.annotation.CompoundBlindIndex.class)) {
+            String where = "@CompoundBlindIndex on " + c.getName();
             into.blindIndex(new dev.veil.driver.BlindIndexSpec(table, java.util.List.of(index.columns()),
-                    index.name(), index.bits(), java.util.List.of(index.normalize()), index.slow(), null, null,
-                    "@CompoundBlindIndex on " + c.getName()));
+                    index.name(), index.bits(), java.util.List.of(index.normalize()), index.slow(),
+                    cost(index.argon2idCost(), where), index.domain(), where));
         }
         dev.veil.annotation.RowBinding binding = c.getAnnotation(dev.veil.annotation.RowBinding.class);
         if (binding != null) {

@@ -1,5 +1,6 @@
 package dev.veil.driver.config;
 
+import dev.veil.blindindex.Argon2idCost;
 import dev.veil.driver.VeilConfig;
 import dev.veil.driver.VeilProperty;
 import dev.veil.driver.codec.Padding;
@@ -121,7 +122,7 @@ public final class YamlConfigLoader {
         int bits;
         List<String> normalize = List.of();
         String slow;
-        int[] cost;
+        Argon2idCost cost;
         String domain;
     }
 
@@ -133,15 +134,25 @@ public final class YamlConfigLoader {
             .key("iterations", (v, c) -> c[1] = (int) v.longValue())
             .key("parallelism", (v, c) -> c[2] = (int) v.longValue());
 
+    /** {@code argon2id-cost:}; each part left out keeps {@link Argon2idCost#PRODUCTION}'s. */
+    private static Argon2idCost cost(YamlValue v) {
+        Argon2idCost p = Argon2idCost.PRODUCTION;
+        int[] c = {p.memoryKiB(), p.iterations(), p.parallelism()};
+        ARGON2ID_COST.apply(v, c);
+        try {
+            return new Argon2idCost(c[0], c[1], c[2]);
+        } catch (IllegalArgumentException e) {
+            throw v.fail(e.getMessage(), "Write argon2id-cost: { memory-kib: 19456, iterations: 2, parallelism: 1 } "
+                    + "(the production cost) or omit it");
+        }
+    }
+
     private static YamlKeys<IndexEntry> indexKeys(String what, String example) {
         return new YamlKeys<IndexEntry>(what, example)
                 .key("bits", (v, i) -> i.bits = (int) v.longValue())
                 .key("normalize", (v, i) -> i.normalize = v.strings(NORMALIZE_EXAMPLE))
                 .key("slow", (v, i) -> i.slow = v.string())
-                .key("argon2id-cost", (v, i) -> {
-                    i.cost = new int[] {19_456, 2, 1};
-                    ARGON2ID_COST.apply(v, i.cost);
-                })
+                .key("argon2id-cost", (v, i) -> i.cost = cost(v))
                 .key("domain", (v, i) -> i.domain = v.string());
     }
 
