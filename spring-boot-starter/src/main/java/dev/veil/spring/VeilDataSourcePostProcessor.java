@@ -179,6 +179,8 @@ final class VeilDataSourcePostProcessor implements DestructionAwareBeanPostProce
         for (String key : parsed.veilProperties().stringPropertyNames()) {
             throw new VeilConfigException(where + " carries the Veil setting '" + key + "'. With the Spring Boot "
                     + "starter, Veil's settings are Spring properties: remove it from the URL and set " + key
+                    + (parsed.veilProperties().getProperty(key).isEmpty() ? "" : "="
+                            + parsed.veilProperties().getProperty(key))
                     + " in application.properties (see veil.* in the starter's README)");
         }
         return parsed.delegateUrl();
