@@ -66,7 +66,8 @@ public final class VeilConfig {
         this.legacyPlaintextColumns = java.util.Set.copyOf(legacyPlaintextColumns);
         this.source = b.source;
         this.masterKey = b.masterKey;
-        this.masterKeyOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.masterKeyOptions));
+        this.masterKeyOptions = Collections.unmodifiableMap(VeilProperty.masterKeyOptions(b.masterKeyOptions,
+                b.source));
         this.keyTable = b.keyTable;
         this.columns = List.copyOf(columns);
         Map<String, Map<String, EncryptedColumn>> byName = new LinkedHashMap<>();
@@ -293,6 +294,11 @@ public final class VeilConfig {
             return this;
         }
 
+        /**
+         * A master-key option by its name under {@code master-key-options} ({@code region}, {@code endpoint},
+         * {@code profile}, {@code api-call-timeout}, …; {@link VeilProperty}); {@link #build()} refuses unknown names
+         * and values not of the option's kind.
+         */
         public Builder masterKeyOption(String name, String value) {
             masterKeyOptions.put(name, value);
             return this;

@@ -293,6 +293,31 @@ public enum VeilProperty {
         }
     }
 
+    /**
+     * Checks master-key options against the catalogue, whichever source set them (YAML, properties, a
+     * {@code masterKeyOption(…)} call): each name must be a {@code master-key-options.*} setting and its value of
+     * that setting's kind. Durations are handed on in ISO-8601 form, the provider SPI's.
+     */
+    static java.util.Map<String, String> masterKeyOptions(java.util.Map<String, String> given, String source) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        List<String> known = new ArrayList<>();
+        for (VeilProperty p : values()) {
+            if (p.path.startsWith("master-key-options.")) {
+                known.add(p.path.substring("master-key-options.".length()));
+            }
+        }
+        for (java.util.Map.Entry<String, String> e : given.entrySet()) {
+            VeilProperty p = forKey(PREFIX + "master-key-options." + e.getKey());
+            if (p == null) {
+                throw new VeilConfigException(source + ": unknown master-key option '" + e.getKey() + "'; the options "
+                        + "are " + String.join(", ", known));
+            }
+            Object v = p.parse(e.getValue(), p.path);
+            out.put(e.getKey(), v instanceof Duration d ? d.toString() : String.valueOf(v));
+        }
+        return out;
+    }
+
     /** {@link #key()} first, then the former names. */
     public List<String> names() {
         List<String> out = new ArrayList<>();

@@ -129,6 +129,19 @@ class SettingsCatalogueTest {
         assertThat(e.getMessage()).contains("veil.key-cache.max-staleness", "has no unit", "5m", "PT5M");
     }
 
+    @Test
+    void masterKeyOptionsFromCodeAreCheckedAgainstTheCatalogue() {
+        VeilConfig.Builder b = VeilConfig.builder().masterKey(BASE_KEY).encrypt("patients", "ssn");
+        assertThat(b.masterKeyOption("api-call-timeout", "2s").build().masterKeyOptions())
+                .containsEntry("api-call-timeout", "PT2S");
+        b.masterKeyOption("regoin", "eu-west-1");
+        assertThat(catchThrowableOfType(VeilConfigException.class, b::build)).hasMessageContaining("'regoin'")
+                .hasMessageContaining("region, endpoint, profile");
+        VeilConfig.Builder bad = VeilConfig.builder().masterKey(BASE_KEY).masterKeyOption("max-attempts", "many");
+        assertThat(catchThrowableOfType(VeilConfigException.class, bad::build))
+                .hasMessageContaining("master-key-options.max-attempts must be a whole number");
+    }
+
     private Path write(String name, String text) throws IOException {
         return Files.writeString(dir.resolve(name), text);
     }
