@@ -49,23 +49,4 @@ public final class Durations {
             throw new IllegalArgumentException("'" + s + "' is not a duration; write " + FORMS);
         }
     }
-
-    /** The short form when one is exact ({@code 5m}, {@code 250ms}), else ISO-8601: how docs and metadata show one. */
-    public static String format(Duration d) {
-        if (d.isZero()) {
-            return "0s";
-        }
-        if (d.isNegative() || d.getNano() % 1_000_000 != 0) {
-            return d.toString();
-        }
-        long ms = d.toMillis();
-        long[] units = {86_400_000L, 3_600_000L, 60_000L, 1000L, 1L};
-        String[] names = {"d", "h", "m", "s", "ms"};
-        for (int i = 0; i < units.length; i++) {
-            if (ms % units[i] == 0) {
-                return ms / units[i] + names[i];
-            }
-        }
-        return d.toString();
-    }
 }
