@@ -326,11 +326,14 @@ public enum VeilProperty {
         return out;
     }
 
-    static void warnDeprecated(String name, VeilProperty p) {
-        if (WARNED.add(name)) {
-            LOG.log(System.Logger.Level.WARNING, "Veil setting " + name + " is deprecated; use " + p.key()
-                    + " (docs/configuration.md, Settings). The former name still works for now");
+    /** Logs that {@code name} is a former name of {@code p}, once per name; the value is never logged. */
+    static boolean warnDeprecated(String name, VeilProperty p) {
+        if (!WARNED.add(name)) {
+            return false;
         }
+        LOG.log(System.Logger.Level.WARNING, "Veil setting " + name + " is deprecated; use " + p.key()
+                + " (docs/configuration.md, Settings). The former name still works for now");
+        return true;
     }
 
     /**

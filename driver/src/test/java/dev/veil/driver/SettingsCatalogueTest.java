@@ -119,6 +119,12 @@ class SettingsCatalogueTest {
     }
 
     @Test
+    void aDeprecationIsLoggedOncePerName() {
+        assertThat(VeilProperty.warnDeprecated("veil.test-former-name", VeilProperty.KEY_CACHE_TTL)).isTrue();
+        assertThat(VeilProperty.warnDeprecated("veil.test-former-name", VeilProperty.KEY_CACHE_TTL)).isFalse();
+    }
+
+    @Test
     void jdbcDurationsTakeTheShortFormsAndRefuseABareNumber() throws IOException, SQLException {
         Properties p = new Properties();
         p.setProperty("veil.config", write("base.yml", yaml(null, null)).toString());
