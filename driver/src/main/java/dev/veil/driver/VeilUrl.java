@@ -98,6 +98,14 @@ public final class VeilUrl {
         return new VeilUrl(delegate.toString(), delegateProps, veil);
     }
 
+    /**
+     * Whether a property name looks meant for Veil ({@code veil.}, {@code veil_} or {@code veil-} in any case): such
+     * a name must never reach the database's driver.
+     */
+    public static boolean looksLikeVeil(String name) {
+        return VeilProperty.looksLikeVeil(name);
+    }
+
     /** The URL the database's own driver gets ({@code jdbc:veil:postgresql://h/db?veil.config=x} gives {@code jdbc:postgresql://h/db}). */
     public String delegateUrl() {
         return delegateUrl;

@@ -196,7 +196,7 @@ final class VeilDataSourcePostProcessor implements DestructionAwareBeanPostProce
 
         static void unveil(HikariDataSource hikari, String beanName) {
             for (String key : hikari.getDataSourceProperties().stringPropertyNames()) {
-                if (key.startsWith("veil.")) {
+                if (VeilUrl.looksLikeVeil(key)) {
                     throw new VeilConfigException("DataSource '" + beanName + "' has the data-source property '" + key
                             + "'. With the Spring Boot starter, Veil's settings are Spring properties: set " + key
                             + " in application.properties instead");
