@@ -2,8 +2,8 @@ package dev.veil.cli;
 
 import dev.veil.admin.AdminException;
 import dev.veil.admin.VeilAdmin;
-import dev.veil.driver.VeilConfig;
 import dev.veil.driver.VeilDriver;
+import dev.veil.driver.config.VeilConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

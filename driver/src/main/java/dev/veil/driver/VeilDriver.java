@@ -1,8 +1,12 @@
 package dev.veil.driver;
 
 import dev.veil.driver.config.AnnotationConfigLoader;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.config.VeilConfigException;
 import dev.veil.driver.config.YamlConfigLoader;
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.VeilRuntime;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package dev.veil.driver;
 
+import dev.veil.driver.config.VeilConfig;
 import java.sql.DriverPropertyInfo;
 import java.util.Locale;
 import java.util.Properties;

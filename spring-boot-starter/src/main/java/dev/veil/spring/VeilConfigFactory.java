@@ -1,8 +1,8 @@
 package dev.veil.spring;
 
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilConfigException;
 import dev.veil.driver.config.AnnotationConfigLoader;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.config.VeilConfigException;
 import dev.veil.driver.config.YamlConfigLoader;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,11 +2,9 @@ package dev.veil.driver.config;
 
 import dev.veil.annotation.Encrypted;
 import dev.veil.annotation.Pad;
-import dev.veil.driver.Identifiers;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilConfigException;
 import dev.veil.driver.codec.Padding;
 import dev.veil.driver.codec.ValueType;
+import dev.veil.driver.schema.Identifiers;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
@@ -222,7 +220,7 @@ public final class AnnotationConfigLoader {
         columns++;
         dev.veil.annotation.BlindIndex index = element.getAnnotation(dev.veil.annotation.BlindIndex.class);
         if (index != null) {
-            into.blindIndex(new dev.veil.driver.BlindIndexSpec(table, java.util.List.of(column),
+            into.blindIndex(new dev.veil.driver.schema.BlindIndexSpec(table, java.util.List.of(column),
                     index.name().isBlank() ? null : index.name().trim(), index.bits(), java.util.List.of(index.normalize()),
                     index.slow(), null, index.domain(), "@BlindIndex on " + display
                             + (context == null ? "" : " (" + context + ")")));
@@ -233,7 +231,7 @@ public final class AnnotationConfigLoader {
     private void compoundIndexes(Class<?> c, String table) {
         for (dev.veil.annotation.CompoundBlindIndex index
                 : c.getAnnotationsByType(dev.veil.annotation.CompoundBlindIndex.class)) {
-            into.blindIndex(new dev.veil.driver.BlindIndexSpec(table, java.util.List.of(index.columns()),
+            into.blindIndex(new dev.veil.driver.schema.BlindIndexSpec(table, java.util.List.of(index.columns()),
                     index.name(), index.bits(), java.util.List.of(index.normalize()), index.slow(), null, null,
                     "@CompoundBlindIndex on " + c.getName()));
         }

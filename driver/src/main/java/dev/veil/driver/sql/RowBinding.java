@@ -1,10 +1,10 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.RowBindingSpec;
-import dev.veil.driver.TableName;
-import dev.veil.driver.VeilSqlState;
 import dev.veil.driver.codec.RowKey;
+import dev.veil.driver.error.VeilSqlState;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.RowBindingSpec;
+import dev.veil.driver.schema.TableName;
 import java.sql.SQLException;
 import java.util.List;
 
