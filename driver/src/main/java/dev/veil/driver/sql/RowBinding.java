@@ -12,7 +12,7 @@ import java.util.List;
  * The row binding of one table as a statement reaches it: its key columns with the kind each encodes as (from the
  * catalog), and whether unbound values are still read. Resolved once per table per analysis.
  */
-public final class RowBinding {
+final class RowBinding {
 
     private final TableName table;
     private final String[] keys;
