@@ -1,6 +1,11 @@
 package dev.veil.driver;
 
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.config.VeilConfigException;
+import dev.veil.driver.config.VeilProperty;
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.VeilRuntime;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;

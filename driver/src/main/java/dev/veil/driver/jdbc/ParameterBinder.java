@@ -1,6 +1,6 @@
 package dev.veil.driver.jdbc;
 
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.driver.codec.StoredCiphertext;
 import dev.veil.driver.sql.ParameterMap;
 import dev.veil.driver.sql.SearchedArrays;

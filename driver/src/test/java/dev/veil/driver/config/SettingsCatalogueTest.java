@@ -1,8 +1,10 @@
-package dev.veil.driver;
+package dev.veil.driver.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.veil.driver.VeilDriver;
+import dev.veil.driver.VeilUrl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

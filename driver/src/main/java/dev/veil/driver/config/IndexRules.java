@@ -1,6 +1,11 @@
-package dev.veil.driver;
+package dev.veil.driver.config;
 
 import dev.veil.blindindex.BlindIndexDefinition;
+import dev.veil.driver.schema.BlindIndexSpec;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.Identifiers;
+import dev.veil.driver.schema.TableName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

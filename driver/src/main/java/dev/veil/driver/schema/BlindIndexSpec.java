@@ -1,4 +1,4 @@
-package dev.veil.driver;
+package dev.veil.driver.schema;
 
 import dev.veil.blindindex.Argon2idCost;
 import java.util.List;
@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * One blind index as a configuration source declares it, before validation: YAML ({@code blind-index:} on a column,
- * {@code indexes:} on a table), {@code @BlindIndex}/{@code @CompoundBlindIndex}, or code. {@link VeilConfig.Builder#build()}
- * turns it into a {@link ConfiguredIndex}.
+ * {@code indexes:} on a table), {@code @BlindIndex}/{@code @CompoundBlindIndex}, or code.
+ * {@link dev.veil.driver.config.VeilConfig.Builder#build()} turns it into a {@link ConfiguredIndex}.
  *
  * @param table the table as written ({@code patients}, {@code clinic.patients})
  * @param columns the source columns in index order (one for a simple index)

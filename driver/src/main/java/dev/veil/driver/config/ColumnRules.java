@@ -1,8 +1,11 @@
-package dev.veil.driver;
+package dev.veil.driver.config;
 
 import dev.veil.driver.codec.CiphertextSize;
 import dev.veil.driver.codec.Padding;
 import dev.veil.driver.codec.ValueType;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.Identifiers;
+import dev.veil.driver.schema.TableName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

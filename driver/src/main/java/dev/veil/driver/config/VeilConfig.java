@@ -1,7 +1,13 @@
-package dev.veil.driver;
+package dev.veil.driver.config;
 
 import dev.veil.driver.codec.Padding;
 import dev.veil.driver.codec.ValueType;
+import dev.veil.driver.schema.BlindIndexSpec;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.Identifiers;
+import dev.veil.driver.schema.RowBindingSpec;
+import dev.veil.driver.schema.TableName;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

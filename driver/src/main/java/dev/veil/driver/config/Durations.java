@@ -1,4 +1,4 @@
-package dev.veil.driver;
+package dev.veil.driver.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

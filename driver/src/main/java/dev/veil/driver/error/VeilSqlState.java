@@ -1,4 +1,4 @@
-package dev.veil.driver;
+package dev.veil.driver.error;
 
 import java.sql.SQLDataException;
 import java.sql.SQLException;

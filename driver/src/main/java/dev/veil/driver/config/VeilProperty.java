@@ -1,4 +1,4 @@
-package dev.veil.driver;
+package dev.veil.driver.config;
 
 import java.sql.DriverPropertyInfo;
 import java.time.Duration;
@@ -340,7 +340,7 @@ public enum VeilProperty {
      * Whether a property name looks meant for Veil: {@code veil.}, {@code veil_} or {@code veil-} in any case. Such a
      * name is never passed to the delegate driver; unless it is exactly one of Veil's, it is an error.
      */
-    static boolean looksLikeVeil(String key) {
+    public static boolean looksLikeVeil(String key) {
         return key.length() > PREFIX.length() && key.regionMatches(true, 0, "veil", 0, 4)
                 && (key.charAt(4) == '.' || key.charAt(4) == '_' || key.charAt(4) == '-');
     }
@@ -349,7 +349,7 @@ public enum VeilProperty {
      * The property a Veil-looking name was probably meant to be (case, '_' or '.' for '-'), or null; the property
      * itself for an exact current or former name.
      */
-    static VeilProperty meant(String key) {
+    public static VeilProperty meant(String key) {
         VeilProperty exact = forKey(key);
         if (exact != null) {
             return exact;
@@ -379,7 +379,7 @@ public enum VeilProperty {
         return null;
     }
 
-    DriverPropertyInfo info(Properties props) {
+    public DriverPropertyInfo info(Properties props) {
         String v = props.getProperty(key());
         DriverPropertyInfo info = new DriverPropertyInfo(key(), v != null ? v : defaultValue);
         info.description = description;

@@ -1,4 +1,4 @@
-package dev.veil.driver;
+package dev.veil.driver.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

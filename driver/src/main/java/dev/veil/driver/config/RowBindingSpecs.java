@@ -1,5 +1,9 @@
-package dev.veil.driver;
+package dev.veil.driver.config;
 
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.Identifiers;
+import dev.veil.driver.schema.RowBindingSpec;
+import dev.veil.driver.schema.TableName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.veil.driver;
+package dev.veil.driver.config;
 
 /**
  * An invalid Veil configuration. The message names the source (file, class or property), the entry and the fix.

@@ -1,4 +1,4 @@
-package dev.veil.driver;
+package dev.veil.driver.runtime;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -7,6 +7,11 @@ import dev.veil.blindindex.ColumnStatistics;
 import dev.veil.blindindex.LeakageGuidance;
 import dev.veil.blindindex.LeakageReport;
 import dev.veil.driver.codec.ColumnCipher;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.error.VeilSqlState;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.Identifiers;
 import dev.veil.driver.sql.IndexTarget;
 import dev.veil.driver.sql.Catalog;
 import dev.veil.driver.sql.JdbcCatalog;

@@ -1,5 +1,6 @@
-package dev.veil.driver;
+package dev.veil.driver.runtime;
 
+import dev.veil.driver.config.VeilConfig;
 import dev.veil.key.ConnectionFactory;
 import dev.veil.key.KeyException;
 import dev.veil.key.KeyRing;
@@ -8,7 +9,7 @@ import java.sql.SQLException;
 import java.util.function.UnaryOperator;
 
 /**
- * Test seam of the end-to-end suite (in the driver's package, on the class path, for its package-private
+ * Test seam of the end-to-end suite (in the runtime's package, on the class path, for its package-private
  * constructor): a {@link VeilRuntime} whose key ring gets builder settings the configuration does not expose — the
  * AES-GCM encryption limit per key version and the reservation block, so that keys roll every few hundred
  * encryptions instead of every 2^31. Otherwise built as {@link VeilRuntime#create} builds it (no eager loading).

@@ -1,4 +1,4 @@
-package dev.veil.driver;
+package dev.veil.driver.runtime;
 
 /**
  * Receives Veil's driver-level events, for metrics (the Spring Boot starter binds it to Micrometer). Methods are

@@ -1,4 +1,4 @@
-package dev.veil.driver;
+package dev.veil.driver.schema;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.veil.driver;
+package dev.veil.driver.schema;
 
 import dev.veil.blindindex.BlindIndexDefinition;
 import java.util.List;

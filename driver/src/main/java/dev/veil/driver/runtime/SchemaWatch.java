@@ -1,5 +1,7 @@
-package dev.veil.driver;
+package dev.veil.driver.runtime;
 
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.schema.EncryptedColumn;
 import dev.veil.driver.sql.DerivedRelations;
 import dev.veil.driver.sql.Inheritance;
 import dev.veil.driver.sql.SchemaFingerprint;
