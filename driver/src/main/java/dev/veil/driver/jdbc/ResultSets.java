@@ -35,7 +35,7 @@ final class ResultSets {
         try {
             Target[] targets = resolve(raw, shape);
             if (shape.hidden() == 0) {
-                return new VeilResultSet(statement, raw, targets, null);
+                return new VeilResultSet(statement, raw, targets, null, -1, null, parameters);
             }
             int visible = raw.getMetaData().getColumnCount() - shape.hidden();
             // hidden columns without row filters hold row keys (row binding): the result stays scrollable

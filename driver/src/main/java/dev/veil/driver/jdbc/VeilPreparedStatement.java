@@ -137,7 +137,8 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
 
     /** The kept parameter values a post-filtered result compares with (a copy: parameters may change). */
     private Object[] filterValues() {
-        return buffer == null || plan.result().filters().length == 0 ? null : buffer.clone();
+        return buffer == null || plan.result().filters().length == 0 && !plan.result().readsParameters() ? null
+                : buffer.clone();
     }
 
     @Override

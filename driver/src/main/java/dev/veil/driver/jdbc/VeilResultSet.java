@@ -109,6 +109,9 @@ public class VeilResultSet extends GuardedResultSet {
 
     @Override
     protected java.sql.ResultSetMetaData wrapMetaData(java.sql.ResultSetMetaData raw) {
+        if (ProjectedMetaData.any(targets)) {
+            return new ProjectedMetaData(raw, targets, visible);
+        }
         if (visible < 0) {
             return super.wrapMetaData(raw);
         }
@@ -160,7 +163,7 @@ public class VeilResultSet extends GuardedResultSet {
         Object stored = t.storage() == dev.veil.driver.codec.ColumnCipher.Storage.BINARY
                 ? delegate.getBytes(column) : delegate.getString(column);
         if (stored == null) {
-            return null;
+            return t.projection() == null ? null : projected(column, t, null);
         }
         // one key lookup per column per result, not per value
         dev.veil.driver.codec.ColumnCipher.Reader r = readers[column - 1];
@@ -169,6 +172,12 @@ public class VeilResultSet extends GuardedResultSet {
             readers[column - 1] = r;
         }
         Object v = t.rowBinding() == null ? r.decrypt(stored) : t.decrypt(r, stored, rowKey(t));
+        return t.projection() != null ? projected(column, t, v) : v == null ? null : row.put(column, v);
+    }
+
+    /** A projection's value (ssn::text, COALESCE(ssn, ?)) from the decrypted one, kept for the row. */
+    private Object projected(int column, Target t, Object decrypted) throws SQLException {
+        Object v = t.projection().apply(decrypted, parameters, t.column().qualified());
         return v == null ? null : row.put(column, v);
     }
 

@@ -118,7 +118,7 @@ public final class ParameterMap {
     /** Whether every derived value comes from constants of the statement text (none from a parameter). */
     boolean derivedFromConstantsOnly(int k) {
         for (Object s : derived[k].values().sources()) {
-            if (s instanceof ParamRef) {
+            if (s instanceof ParamRef || s instanceof ComputedValue) {
                 return false;
             }
         }
@@ -126,6 +126,9 @@ public final class ParameterMap {
     }
 
     static Object resolve(Object source, Object[] buffer) throws SQLException {
+        if (source instanceof ComputedValue) {
+            return ((ComputedValue) source).compute(buffer);
+        }
         if (!(source instanceof ParamRef)) {
             return source;
         }

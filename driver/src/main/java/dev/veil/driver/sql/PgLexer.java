@@ -136,6 +136,16 @@ final class PgLexer {
                     && (sql.charAt(end + 1) == '\'' || sql.charAt(end + 1) == '"')) {
                 return unicode(i, end + 1);
             }
+            int typed = typedTextLiteral(word, end);
+            if (typed >= 0) {
+                // text 'x' is PostgreSQL's typed literal (makeStringConstCast): the same as CAST('x' AS text),
+                // the form the SQL parser reads (it has no rule for a text-typed literal)
+                changed = true;
+                out.append("CAST(").append(sql, end, typed);
+                int after = token(typed);
+                out.append(" AS text)");
+                return after;
+            }
             appendIdentifier(i, end, word, false);
             return end;
         }
@@ -189,6 +199,39 @@ final class PgLexer {
         }
         out.append(c);
         return i + 1;
+    }
+
+    /**
+     * Where the string of a typed literal {@code text '…'} starts when {@code word} (ending at {@code end}) is the
+     * unqualified type name {@code text} followed, after white space, by a string constant; else -1.
+     */
+    private int typedTextLiteral(String word, int end) {
+        if (!asciiLower(word).equals("text")) {
+            return -1;
+        }
+        for (int k = out.length() - 1; k >= 0; k--) {
+            char p = out.charAt(k);
+            if (!Character.isWhitespace(p)) {
+                if (p == '.') {
+                    return -1; // a qualified name (t.text), not a type
+                }
+                break;
+            }
+        }
+        int j = end;
+        while (j < n && (sql.charAt(j) == ' ' || sql.charAt(j) == '\t' || sql.charAt(j) == '\n'
+                || sql.charAt(j) == '\r')) {
+            j++;
+        }
+        if (j >= n) {
+            return -1;
+        }
+        char q = sql.charAt(j);
+        boolean string = q == '\''
+                || (q == 'e' || q == 'E') && j + 1 < n && sql.charAt(j + 1) == '\''
+                || (q == 'u' || q == 'U') && j + 2 < n && sql.charAt(j + 1) == '&' && sql.charAt(j + 2) == '\''
+                || q == '$' && j + 1 < n && (sql.charAt(j + 1) == '$' || identifierStart(sql.charAt(j + 1)));
+        return string ? j : -1;
     }
 
     private enum Kind { STANDARD, ESCAPE, PREFIXED }

@@ -36,9 +36,13 @@ final class ReadPath {
     private final Analysis a;
     /** While a SELECT list is analysed: the columns its GROUP BY groups through an index. */
     private List<Hit> grouped = List.of();
+    /** While the outermost SELECT list (without GROUP BY) is analysed: projections may be evaluated after decryption. */
+    private boolean projecting;
+    private final ProjectedColumns projections;
 
     ReadPath(Analysis a) {
         this.a = a;
+        this.projections = new ProjectedColumns(a);
     }
 
     List<Out> select(Select select, Scope outer) {
@@ -155,12 +159,15 @@ final class ReadPath {
             }
         }
         List<Hit> outerGroups = grouped;
+        boolean outerProjecting = projecting;
         grouped = groups;
+        projecting = a.filters.isOutermost(ps) && ps.getGroupBy() == null;
         List<Out> outs;
         try {
             outs = items(ps.getSelectItems(), scope);
         } finally {
             grouped = outerGroups;
+            projecting = outerProjecting;
         }
         if (a.filters.isOutermost(ps)) {
             outs = a.rowReads.keyed(outs, scope, ps.getGroupBy() != null, null);
@@ -292,8 +299,13 @@ final class ReadPath {
                 Target t = sub.isEmpty() ? null : sub.get(0).target();
                 outs.add(new Out(alias, t));
             } else {
-                a.check(e, scope, "the select list");
-                outs.add(new Out(alias, null));
+                Out projected = projecting ? projections.project(item, scope) : null;
+                if (projected != null) {
+                    outs.add(projected);
+                } else {
+                    a.check(e, scope, "the select list");
+                    outs.add(new Out(alias, null));
+                }
             }
             expanded.add(item);
         }
