@@ -153,7 +153,7 @@ class FailClosedIT {
     static final String TABLE_QUERY = "SELECT n.nspname FROM pg_catalog.pg_class c";
 
     @ParameterizedTest(name = "Statement: {0}")
-    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17})
     void refusedStatementSendsNothingAndChangesNothing(int index) throws SQLException {
         String sql = REFUSED[index];
         List<String> before = state();
@@ -167,7 +167,7 @@ class FailClosedIT {
     }
 
     @ParameterizedTest(name = "PreparedStatement: {0}")
-    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17})
     void refusedPreparedStatementSendsNothingAndChangesNothing(int index) throws SQLException {
         String sql = REFUSED[index];
         List<String> before = state();
