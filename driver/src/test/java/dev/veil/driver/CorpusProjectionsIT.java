@@ -258,6 +258,27 @@ class CorpusProjectionsIT {
     }
 
     @Test
+    void aPreparedStatementsMetadataReportsTheProjectedTypes() throws SQLException {
+        String sql = "SELECT id, heart_rate::text, COALESCE(ssn, ?), heart_rate::int AS hr FROM patients WHERE id = ?";
+        List<String> expected = null;
+        for (Connection c : new Connection[] {twin, veil}) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ResultSetMetaData md = ps.getMetaData();
+                List<String> types = new ArrayList<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    types.add(md.getColumnLabel(i) + ":" + md.getColumnTypeName(i) + "/" + md.getColumnType(i));
+                }
+                if (expected == null) {
+                    expected = types;
+                } else {
+                    assertThat(types).isEqualTo(expected);
+                }
+            }
+        }
+        assertThat(expected).containsExactly("id:serial/4", "heart_rate:text/12", "coalesce:text/12", "hr:int4/4");
+    }
+
+    @Test
     void aComputedValueKeepsItsBlindIndexSearchable() throws SQLException {
         reset();
         try (PreparedStatement ps = veil.prepareStatement("INSERT INTO owners (id, last_name) VALUES (?, ? || "

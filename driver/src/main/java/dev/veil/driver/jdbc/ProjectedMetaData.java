@@ -1,6 +1,7 @@
 package dev.veil.driver.jdbc;
 
 import dev.veil.driver.codec.Projection;
+import dev.veil.driver.sql.ResultShape;
 import dev.veil.driver.sql.Target;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -13,12 +14,31 @@ import java.sql.SQLException;
 final class ProjectedMetaData extends DelegatingResultSetMetaData {
 
     private final Target[] targets;
+    /** The columns the application sees (-1: all but {@link #hidden}). */
     private final int visible;
+    private final int hidden;
 
     ProjectedMetaData(ResultSetMetaData delegate, Target[] targets, int visible) {
+        this(delegate, targets, visible, 0);
+    }
+
+    private ProjectedMetaData(ResultSetMetaData delegate, Target[] targets, int visible, int hidden) {
         super(delegate);
         this.targets = targets;
         this.visible = visible;
+        this.hidden = hidden;
+    }
+
+    /**
+     * A prepared statement's result metadata before execution: projected columns report their type; null when the
+     * shape has no projection (the caller keeps its own wrapper).
+     */
+    static ResultSetMetaData of(ResultSetMetaData raw, ResultShape shape) {
+        Target[] targets = new Target[shape.knownColumns()];
+        for (int i = 1; i <= targets.length; i++) {
+            targets[i - 1] = shape.target(i);
+        }
+        return raw == null || !any(targets) ? null : new ProjectedMetaData(raw, targets, -1, shape.hidden());
     }
 
     static boolean any(Target[] targets) {
@@ -37,7 +57,7 @@ final class ProjectedMetaData extends DelegatingResultSetMetaData {
 
     @Override
     public int getColumnCount() throws SQLException {
-        return visible < 0 ? delegate.getColumnCount() : visible;
+        return visible < 0 ? delegate.getColumnCount() - hidden : visible;
     }
 
     @Override

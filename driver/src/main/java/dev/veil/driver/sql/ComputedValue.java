@@ -91,7 +91,7 @@ final class ComputedValue {
             throw a.refuse(Refusals.computedValue(t, construct, "a value of another type than the column's "
                     + type.configName()));
         }
-        return new ComputedValue(root, param[0], type);
+        return new ComputedValue(root, param[0], t.column().type());
     }
 
     /** The column's declared type; a column without one (it keeps what each write carries) counts as text. */
@@ -116,8 +116,8 @@ final class ComputedValue {
     /** The value written when the parameter is bound to {@code bound}. */
     Object applyTo(Object bound, String column) throws SQLException {
         Object v = root.eval(bound, column);
-        if (v == null) {
-            return null;
+        if (v == null || columnType == null) {
+            return v; // a column without a declared type keeps the type each write carries: text or an integer
         }
         switch (columnType) {
             case STRING:
