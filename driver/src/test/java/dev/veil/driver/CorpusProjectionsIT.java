@@ -170,6 +170,13 @@ class CorpusProjectionsIT {
                         "patients.ssn", "COALESCE"),
                 CorpusIT.refused("projection in a subquery", "SELECT x FROM (SELECT COALESCE(ssn, 'x') AS x FROM "
                         + "patients) s", ve10, "patients.ssn", "COALESCE"),
+                CorpusIT.refused("projection in RETURNING of a writable CTE", "WITH u AS (UPDATE patients SET name = "
+                        + "'x' WHERE id = 1 RETURNING COALESCE(ssn, 'x') AS s) SELECT s FROM u WHERE s IS NULL", ve10,
+                        "patients.ssn", "COALESCE"),
+                CorpusIT.refused("projection in a scalar subquery", "SELECT (SELECT ssn::text FROM patients LIMIT 1)",
+                        ve10, "patients.ssn", "cast"),
+                CorpusIT.refused("projection in RETURNING", "INSERT INTO patients (ssn) VALUES ('x') RETURNING "
+                        + "COALESCE(ssn, 'y')", ve10, "patients.ssn", "COALESCE"),
                 CorpusIT.refused("projection in a UNION ALL", "SELECT ssn::text FROM patients UNION ALL SELECT "
                         + "ssn::text FROM patients", ve10, "patients.ssn", "cast"),
                 CorpusIT.refused("ORDER BY a projection", "SELECT COALESCE(ssn, 'x') AS s FROM patients ORDER BY s",
@@ -276,6 +283,29 @@ class CorpusProjectionsIT {
             }
         }
         assertThat(expected).containsExactly("id:serial/4", "heart_rate:text/12", "coalesce:text/12", "hr:int4/4");
+    }
+
+    @Test
+    void wasNullFollowsTheProjectedValue() throws SQLException {
+        reset();
+        String sql = "SELECT COALESCE(heart_rate, 0), heart_rate::text, CASE WHEN ssn IS NULL THEN ? ELSE ssn END "
+                + "FROM patients WHERE name = 'Dee'";
+        for (Connection c : new Connection[] {twin, veil}) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, "none");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isZero();
+                    assertThat(rs.wasNull()).as("COALESCE over NULL").isFalse();
+                    assertThat(rs.getString(2)).isNull();
+                    assertThat(rs.wasNull()).as("NULL::text").isTrue();
+                    assertThat(rs.getString(3)).isEqualTo("none");
+                    assertThat(rs.wasNull()).isFalse();
+                    assertThat(rs.getInt(1)).isZero();
+                    assertThat(rs.wasNull()).as("read again").isFalse();
+                }
+            }
+        }
     }
 
     @Test

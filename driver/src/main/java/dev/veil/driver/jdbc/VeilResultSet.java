@@ -178,6 +178,7 @@ public class VeilResultSet extends GuardedResultSet {
     /** A projection's value (ssn::text, COALESCE(ssn, ?)) from the decrypted one, kept for the row. */
     private Object projected(int column, Target t, Object decrypted) throws SQLException {
         Object v = t.projection().apply(decrypted, parameters, t.column().qualified());
+        answeredFromRow = v != null; // COALESCE over a stored NULL: a value, so wasNull() is false
         return v == null ? null : row.put(column, v);
     }
 

@@ -46,6 +46,16 @@ final class ReadPath {
     }
 
     List<Out> select(Select select, Scope outer) {
+        boolean outerProjecting = projecting;
+        projecting = false; // only the outermost select list (set in plainSelect) evaluates projections
+        try {
+            return query(select, outer);
+        } finally {
+            projecting = outerProjecting;
+        }
+    }
+
+    private List<Out> query(Select select, Scope outer) {
         Scope scope = outer;
         if (select.getWithItemsList() != null && !select.getWithItemsList().isEmpty()) {
             scope = new Scope(outer);
@@ -330,7 +340,13 @@ final class ReadPath {
         }
         @SuppressWarnings("unchecked")
         List<SelectItem<?>> list = (List<SelectItem<?>>) (List<?>) clause;
-        return a.rowReads.keyed(items(clause, scope), scope, false, list);
+        boolean outerProjecting = projecting;
+        projecting = false; // RETURNING computes nothing after decryption
+        try {
+            return a.rowReads.keyed(items(clause, scope), scope, false, list);
+        } finally {
+            projecting = outerProjecting;
+        }
     }
 
     /** Refuses copying encrypted outputs into a new table ({@code SELECT … INTO}, {@code CREATE TABLE … AS}). */
