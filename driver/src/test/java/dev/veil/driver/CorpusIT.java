@@ -603,7 +603,7 @@ class CorpusIT {
         }
     }
 
-    private static void insertAll(Connection c, String sql, Object[][] rows) throws SQLException {
+    static void insertAll(Connection c, String sql, Object[][] rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Object[] row : rows) {
                 for (int i = 0; i < row.length; i++) {
@@ -617,6 +617,16 @@ class CorpusIT {
 
     /** Runs one case; returns every result (rows, sorted) and update count in order. */
     static List<Object> run(Connection c, Case k) throws SQLException {
+        return run(c, k, rs -> rows(rs, true));
+    }
+
+    /** How a case's results are read. */
+    interface Results {
+        List<List<Object>> read(ResultSet rs) throws SQLException;
+    }
+
+    /** As {@link #run(Connection, Case)}, each result read by {@code results}. */
+    static List<Object> run(Connection c, Case k, Results results) throws SQLException {
         List<Object> out = new ArrayList<>();
         Statement st;
         boolean isResult;
@@ -635,7 +645,7 @@ class CorpusIT {
             while (true) {
                 if (isResult) {
                     try (ResultSet rs = st.getResultSet()) {
-                        out.add(rows(rs, true));
+                        out.add(results.read(rs));
                     }
                 } else {
                     int n = st.getUpdateCount();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.veil.driver.CorpusIT.Case;
-import dev.veil.driver.CorpusIT.Mode;
 import dev.veil.testing.TestDatabase;
 import dev.veil.testing.VeilFixture;
 import java.sql.Connection;
@@ -477,58 +476,15 @@ class CorpusProjectionsIT {
         };
         Object[][] owners = {{1, "George", "Franklin", "6085551023"}, {2, "Betty", "Davis", null}};
         for (Connection c : new Connection[] {veil, twin}) {
-            insertAll(c, "INSERT INTO clinics (id, name) VALUES (?, ?)", clinics);
-            insertAll(c, "INSERT INTO patients (name, ssn, email, heart_rate, birth_date, clinic_id) VALUES "
+            CorpusIT.insertAll(c, "INSERT INTO clinics (id, name) VALUES (?, ?)", clinics);
+            CorpusIT.insertAll(c, "INSERT INTO patients (name, ssn, email, heart_rate, birth_date, clinic_id) VALUES "
                     + "(?, ?, ?, ?, ?, ?)", patients);
-            insertAll(c, "INSERT INTO owners (id, first_name, last_name, telephone) VALUES (?, ?, ?, ?)", owners);
+            CorpusIT.insertAll(c, "INSERT INTO owners (id, first_name, last_name, telephone) VALUES (?, ?, ?, ?)", owners);
         }
     }
 
-    private static void insertAll(Connection c, String sql, Object[][] rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Object[] row : rows) {
-                for (int i = 0; i < row.length; i++) {
-                    ps.setObject(i + 1, row[i]);
-                }
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    /** As {@link CorpusIT#run}, each result with its column labels and types. */
     private static List<Object> run(Connection c, Case k) throws SQLException {
-        List<Object> out = new ArrayList<>();
-        Statement st;
-        boolean isResult;
-        if (k.mode() == Mode.STATEMENT) {
-            st = c.createStatement();
-            isResult = st.execute(k.sql());
-        } else {
-            PreparedStatement ps = c.prepareStatement(k.sql());
-            for (int i = 0; i < k.params().size(); i++) {
-                ps.setObject(i + 1, k.params().get(i));
-            }
-            st = ps;
-            isResult = ps.execute();
-        }
-        try (st) {
-            while (true) {
-                if (isResult) {
-                    try (ResultSet rs = st.getResultSet()) {
-                        out.add(rows(rs));
-                    }
-                } else {
-                    int n = st.getUpdateCount();
-                    if (n == -1) {
-                        break;
-                    }
-                    out.add("updated " + n);
-                }
-                isResult = st.getMoreResults();
-            }
-        }
-        return out;
+        return CorpusIT.run(c, k, CorpusProjectionsIT::rows);
     }
 
     /** Labels with their types (name, JDBC type, class), then the rows sorted (as {@link CorpusIT#rows}). */
