@@ -308,6 +308,22 @@ class CorpusProjectionsIT {
     }
 
     @Test
+    void aKeptProjectionParameterLeftUnsetFailsLikeThePlainDriver() throws SQLException {
+        String sql = "SELECT COALESCE(ssn, ?) FROM patients WHERE id = ?";
+        String[] states = new String[2];
+        Connection[] connections = {twin, veil};
+        for (int i = 0; i < 2; i++) {
+            try (PreparedStatement ps = connections[i].prepareStatement(sql)) {
+                ps.setInt(2, 1);
+                SQLException e = catchThrowableOfType(SQLException.class, ps::executeQuery);
+                assertThat((Object) e).isNotNull();
+                states[i] = e.getSQLState();
+            }
+        }
+        assertThat(states[1]).isEqualTo(states[0]);
+    }
+
+    @Test
     void aComputedValueKeepsItsBlindIndexSearchable() throws SQLException {
         reset();
         try (PreparedStatement ps = veil.prepareStatement("INSERT INTO owners (id, last_name) VALUES (?, ? || "

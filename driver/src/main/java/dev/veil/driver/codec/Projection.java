@@ -84,6 +84,11 @@ public final class Projection {
         return result;
     }
 
+    /** The original 1-based parameter whose value stands for a SQL NULL; 0 for none. */
+    public int parameter() {
+        return fallbackParameter;
+    }
+
     /** Whether the result needs the statement's kept parameter values ({@link #apply}). */
     public boolean readsParameters() {
         return fallbackParameter > 0;

@@ -109,6 +109,11 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
         if (map == null) {
             return;
         }
+        if (buffer != null && plan.result().readsParameters()) {
+            for (int p : plan.result().projectionParameters()) {
+                ParameterMap.requireSet(buffer, p); // kept for COALESCE(col, ?), never sent: pgjdbc cannot check it
+            }
+        }
         Object[] values = map.derivedValues(buffer);
         for (int k = 0; k < values.length; k++) {
             Object v = values[k];

@@ -125,6 +125,11 @@ public final class ParameterMap {
         return true;
     }
 
+    /** Refuses an execution before the application set kept parameter {@code original} (as the server would). */
+    public static void requireSet(Object[] buffer, int original) throws SQLException {
+        resolve(new ParamRef(original), buffer);
+    }
+
     static Object resolve(Object source, Object[] buffer) throws SQLException {
         if (source instanceof ComputedValue) {
             return ((ComputedValue) source).compute(buffer);
