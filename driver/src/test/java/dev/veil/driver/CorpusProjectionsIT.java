@@ -410,6 +410,31 @@ class CorpusProjectionsIT {
     }
 
     @Test
+    void generatedKeysThroughExecuteAndExecuteLargeUpdate() throws SQLException {
+        String sql = "INSERT INTO owners (id, last_name, telephone) VALUES (42, 'Exec', '555-0102')";
+        for (boolean large : new boolean[] {false, true}) {
+            reset();
+            List<List<Object>> expected = null;
+            for (Connection c : new Connection[] {twin, veil}) {
+                try (Statement st = c.createStatement()) {
+                    if (large) {
+                        assertThat(st.executeLargeUpdate(sql, Statement.RETURN_GENERATED_KEYS)).isEqualTo(1L);
+                    } else {
+                        assertThat(st.execute(sql, Statement.RETURN_GENERATED_KEYS)).isFalse();
+                    }
+                    List<List<Object>> got = keys(st);
+                    if (expected == null) {
+                        expected = got;
+                    } else {
+                        assertThat(got).isEqualTo(expected);
+                    }
+                }
+            }
+            assertThat(expected.toString()).contains("Exec", "555-0102").doesNotContain("_bidx");
+        }
+    }
+
+    @Test
     void generatedKeysOfABatch() throws SQLException {
         reset();
         List<List<Object>> expected = null;
