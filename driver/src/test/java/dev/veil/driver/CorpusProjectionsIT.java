@@ -95,6 +95,8 @@ class CorpusProjectionsIT {
                 CorpusIT.ok("heart_rate::int (its own type)", "SELECT id, heart_rate::int FROM patients"),
                 CorpusIT.ok("heart_rate::integer, ::text", "SELECT id, heart_rate::integer AS a, heart_rate::text AS b "
                         + "FROM patients"),
+                CorpusIT.ok("birth_date::date (its own type)", "SELECT id, birth_date::date, CAST(birth_date AS "
+                        + "pg_catalog.date) AS d FROM patients"),
                 CorpusIT.ok("COALESCE(ssn, literal)", "SELECT id, COALESCE(ssn, 'none') FROM patients"),
                 CorpusIT.ok("COALESCE(heart_rate, 0)", "SELECT id, COALESCE(heart_rate, 0) FROM patients"),
                 CorpusIT.okP("COALESCE(ssn, ?) beside a sent parameter", "SELECT id, COALESCE(ssn, ?) AS s FROM "

@@ -22,7 +22,14 @@ public final class Projection {
         INT2("int2", Types.SMALLINT, Integer.class),
         INT4("int4", Types.INTEGER, Integer.class),
         INT8("int8", Types.BIGINT, Long.class),
-        BOOL("bool", Types.BIT, Boolean.class);
+        BOOL("bool", Types.BIT, Boolean.class),
+        FLOAT4("float4", Types.REAL, Float.class),
+        FLOAT8("float8", Types.DOUBLE, Double.class),
+        NUMERIC("numeric", Types.NUMERIC, java.math.BigDecimal.class),
+        DATE("date", Types.DATE, java.sql.Date.class),
+        TIMESTAMP("timestamp", Types.TIMESTAMP, java.sql.Timestamp.class),
+        TIMESTAMPTZ("timestamptz", Types.TIMESTAMP, java.sql.Timestamp.class),
+        UUID("uuid", Types.OTHER, java.util.UUID.class);
 
         private final String typeName;
         private final int sqlType;
@@ -115,11 +122,13 @@ public final class Projection {
                     + "string parameter (PostgreSQL cannot match text with another type there); bind it with "
                     + "setString");
         }
-        if (!result.isText()) {
+        if (result == Result.INT2 || result == Result.INT4 || result == Result.INT8) {
             Object v = integral(decrypted);
-            if (v != null || result == Result.BOOL && decrypted instanceof Boolean) {
-                return v != null ? v : decrypted;
+            if (v != null) {
+                return v;
             }
+        } else if (!result.isText()) {
+            return decrypted; // a cast to the column's own type: the value itself, as a plain read returns it
         } else if (decrypted instanceof String) {
             return decrypted;
         } else if (decrypted instanceof Integer || decrypted instanceof Long || decrypted instanceof Short) {

@@ -124,6 +124,10 @@ final class ProjectedColumns {
         if (boolType && type == ValueType.BOOLEAN) {
             return Projection.cast(Projection.Result.BOOL);
         }
+        Projection.Result own = cast.getColDataType().getArgumentsStringList() == null ? ownType(type, name) : null;
+        if (own != null) {
+            return Projection.cast(own);
+        }
         throw a.refuse(Refusals.inexactProjection(t, "a cast to " + cast.getColDataType(), "Veil evaluates casts to "
                 + "text, varchar (without a length) and to the column's own type only"));
     }
@@ -156,6 +160,31 @@ final class ProjectedColumns {
         }
         throw a.refuse(Refusals.inexactProjection(t, construct, "Veil evaluates it with a string literal or a ? "
                 + "parameter for a string column, an integer literal for an int column, or NULL"));
+    }
+
+    /** A cast of a column of {@code type} to type {@code name} that is the identity, or null. */
+    private static Projection.Result ownType(ValueType type, String name) {
+        String n = name.startsWith("pg_catalog.") ? name.substring("pg_catalog.".length()) : name;
+        switch (type) {
+            case LOCAL_DATE: case SQL_DATE:
+                return n.equals("date") ? Projection.Result.DATE : null;
+            case DECIMAL:
+                return n.equals("numeric") || n.equals("decimal") ? Projection.Result.NUMERIC : null;
+            case LOCAL_DATE_TIME: case SQL_TIMESTAMP:
+                return n.equals("timestamp") || n.equals("timestamp without time zone") ? Projection.Result.TIMESTAMP
+                        : null;
+            case OFFSET_DATE_TIME: case INSTANT:
+                return n.equals("timestamptz") || n.equals("timestamp with time zone") ? Projection.Result.TIMESTAMPTZ
+                        : null;
+            case UUID:
+                return n.equals("uuid") ? Projection.Result.UUID : null;
+            case DOUBLE:
+                return n.equals("float8") || n.equals("double precision") ? Projection.Result.FLOAT8 : null;
+            case FLOAT:
+                return n.equals("float4") || n.equals("real") ? Projection.Result.FLOAT4 : null;
+            default:
+                return null;
+        }
     }
 
     private static Projection.Result own(ValueType type) {
