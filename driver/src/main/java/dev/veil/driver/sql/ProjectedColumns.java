@@ -38,11 +38,12 @@ final class ProjectedColumns {
         Expression e = item.getExpression();
         Projection p;
         Column c;
+        Target t;
         String label;
         if (e instanceof CastExpression && !((CastExpression) e).isImplicitCast()
                 && ((CastExpression) e).getLeftExpression() instanceof Column) {
             c = (Column) ((CastExpression) e).getLeftExpression();
-            Target t = a.names.resolve(c, scope);
+            t = a.names.resolve(c, scope);
             if (t == null) {
                 return null;
             }
@@ -51,7 +52,7 @@ final class ProjectedColumns {
         } else if (e instanceof Function && isCoalesce((Function) e)) {
             Function f = (Function) e;
             c = (Column) f.getParameters().get(0);
-            Target t = a.names.resolve(c, scope);
+            t = a.names.resolve(c, scope);
             if (t == null) {
                 return null;
             }
@@ -60,7 +61,7 @@ final class ProjectedColumns {
         } else if (e instanceof CaseExpression) {
             CaseExpression k = (CaseExpression) e;
             c = caseColumn(k);
-            Target t = c == null ? null : a.names.resolve(c, scope);
+            t = c == null ? null : a.names.resolve(c, scope);
             if (t == null) {
                 return null;
             }
@@ -71,10 +72,6 @@ final class ProjectedColumns {
             label = elseExpression instanceof Column ? Identifiers.canonical(((Column) elseExpression).getColumnName())
                     : "case";
         } else {
-            return null;
-        }
-        Target t = a.names.resolve(c, scope);
-        if (p == null) {
             return null;
         }
         a.reach.touch();
