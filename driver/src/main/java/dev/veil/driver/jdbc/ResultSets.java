@@ -36,7 +36,7 @@ final class ResultSets {
         try {
             Target[] targets = resolve(raw, shape);
             if (shape.hidden() == 0) {
-                return new VeilResultSet(statement, raw, targets, null);
+                return new VeilResultSet(statement, raw, targets, null, Integer.MAX_VALUE, parameters);
             }
             int visible = targets.length - shape.hidden();
             java.util.Arrays.fill(targets, visible, targets.length, EncryptedValues.HIDDEN);

@@ -87,6 +87,12 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     }
 
     @Override
+    protected java.sql.ResultSetMetaData wrapMetaData(java.sql.ResultSetMetaData raw) {
+        java.sql.ResultSetMetaData projected = ProjectedMetaData.of(raw, plan.result());
+        return projected != null ? projected : super.wrapMetaData(raw);
+    }
+
+    @Override
     protected ResultSet wrapResultSet(ResultSet raw) {
         return ResultSets.wrap(this, raw, plan.result(), binder.filterValues());
     }

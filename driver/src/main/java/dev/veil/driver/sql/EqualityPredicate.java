@@ -24,7 +24,8 @@ final class EqualityPredicate implements PredicateKind {
     }
 
     static boolean isValue(Expression v) {
-        return v instanceof JdbcParameter || v instanceof NullValue || Literals.isLiteral(v);
+        return v instanceof JdbcParameter || v instanceof NullValue || Literals.isLiteral(v)
+                || ComputedValue.isConstant(v); // typed literals (varchar 'x', text 'x'), 'a' || 'b'
     }
 
     @Override

@@ -274,6 +274,25 @@ final class Refusals {
                 + "? parameter or a literal, and compute the value in the application");
     }
 
+    /** A value computed for an encrypted column ({@code ||}, casts) in a form Veil cannot compute exactly. */
+    static Refusal computedValue(Target t, String construct, String why) {
+        return use(t, construct + " with a computed value (" + why + ")", "Veil computes || and casts of ? parameters "
+                + "and literals to text, varchar and integer types; compute anything else in the application and "
+                + "write it as a ? parameter");
+    }
+
+    /** A select-list expression over an encrypted column Veil cannot evaluate exactly after decryption. */
+    static Refusal inexactProjection(Target t, String construct, String why) {
+        return use(t, construct + " in the select list (" + why + ")", "Select the column itself and convert it in "
+                + "the application");
+    }
+
+    /** INSERT … SELECT writing a value (not a copied ciphertext) into an encrypted column, for possibly many rows. */
+    static Refusal insertSelectRepeatsValue(Target t, String why) {
+        return use(t, "INSERT … SELECT of a ? parameter or literal with " + why, "One ciphertext in several rows "
+                + "would show they are equal: insert with VALUES (one row per value), or SELECT without FROM");
+    }
+
     static Refusal insertSelectStar() {
         return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "INSERT … SELECT * involving encrypted columns: Veil "
                 + "cannot line up the columns. List them");
