@@ -1,0 +1,90 @@
+package dev.veil.driver.fuzz;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What one fuzzing run found: its failures, and per construct how often it was run, refused, or failed on both sides. */
+public final class FuzzReport {
+
+    /**
+     * One failure: the seed and statement number to replay it, what went wrong, the statement as generated and the
+     * smallest version (with the statements before it that it needs, if any) that still fails the same way.
+     */
+    public record Failure(long seed, int index, Sides.Category category, String detail, FuzzStatement original,
+            List<FuzzStatement> prefix, FuzzStatement smallest) {
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder();
+            b.append("FUZZ FAILURE ").append(category).append(" at statement #").append(index).append(" of seed ")
+                    .append(seed).append(" (replay: -Dveil.fuzz.seed=").append(seed).append(" -Dveil.fuzz.count=")
+                    .append(index + 1).append(")\n");
+            b.append("  smallest failing statement (on fresh tables");
+            b.append(prefix.isEmpty() ? "" : ", after the " + prefix.size() + " statement(s) below").append("):\n    ")
+                    .append(smallest.describe()).append('\n');
+            for (FuzzStatement p : prefix) {
+                b.append("  before it: ").append(p.describe()).append('\n');
+            }
+            b.append("  as generated: ").append(original.describe()).append('\n');
+            b.append("  ").append(detail.length() > 4000 ? detail.substring(0, 4000) + " …" : detail);
+            return b.toString();
+        }
+    }
+
+    private final long seed;
+    private final List<Failure> failures = new ArrayList<>();
+    private final Map<String, int[]> constructs = new TreeMap<>();
+    private final Map<String, Integer> verdicts = new TreeMap<>();
+    private int statements;
+
+    FuzzReport(long seed) {
+        this.seed = seed;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public List<Failure> failures() {
+        return failures;
+    }
+
+    public int statements() {
+        return statements;
+    }
+
+    /** How many statements ended with {@code verdict} (SAME, REFUSED, BOTH_FAILED, PROBLEM). */
+    public int count(String verdict) {
+        return verdicts.getOrDefault(verdict, 0);
+    }
+
+    void add(Failure f) {
+        failures.add(f);
+    }
+
+    void record(FuzzStatement s, Sides.Verdict v) {
+        statements++;
+        verdicts.merge(v.kind().name(), 1, Integer::sum);
+        for (String c : s.constructs()) {
+            int[] n = constructs.computeIfAbsent(c, k -> new int[3]);
+            n[0]++;
+            if (v.kind() == Sides.Kind.REFUSED) {
+                n[1]++;
+            } else if (v.kind() == Sides.Kind.BOTH_FAILED) {
+                n[2]++;
+            }
+        }
+    }
+
+    /** A table: per construct, statements using it, refused by Veil, failed on both sides (the server's error). */
+    public String summary() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("differential fuzzer, seed %d: %d statements, %s, %d failure(s)%n", seed, statements,
+                verdicts, failures.size()));
+        b.append(String.format("  %-62s %7s %8s %8s%n", "construct", "run", "refused", "errors"));
+        constructs.forEach((c, n) -> b.append(String.format("  %-62s %7d %8d %8d%n", c, n[0], n[1], n[2])));
+        return b.toString();
+    }
+}

@@ -1,0 +1,157 @@
+package dev.veil.driver.fuzz;
+
+import dev.veil.driver.fuzz.Executor.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The oracle: one statement through Veil and through plain pgjdbc on the plaintext twin, judged. Either both give
+ * the same results (or both fail the same way), or Veil refuses (VE010/VE011) with nothing sent and the database
+ * unchanged. Between statements: both databases hold the same plaintext, and Veil's holds no plaintext of an
+ * encrypted column.
+ */
+final class Sides {
+
+    /** The SQLStates of a refusal: Veil cannot make the statement correct, or cannot analyse it. */
+    static final Set<String> REFUSALS = Set.of("VE010", "VE011");
+
+    enum Category {
+        RESULTS_DIFFER, ONE_SIDE_FAILED, STATES_DIFFER, REFUSED_AFTER_SENDING, CHANGED_BY_REFUSAL, VALUE_IN_MESSAGE,
+        UNEXPECTED_VEIL_STATE, CONTENTS_DIFFER, PLAINTEXT_STORED
+    }
+
+    record Problem(Category category, String detail) {
+    }
+
+    enum Kind { SAME, REFUSED, BOTH_FAILED, PROBLEM }
+
+    record Verdict(Kind kind, String state, Problem problem) {
+    }
+
+    private final Connection veil;
+    private final Connection twin;
+    private final Connection raw;
+    private final SentStatements sent;
+    private final Set<String> secrets = FuzzSchema.secrets();
+
+    Sides(Connection veil, Connection twin, Connection raw, SentStatements sent) {
+        this.veil = veil;
+        this.twin = twin;
+        this.raw = raw;
+        this.sent = sent;
+    }
+
+    /** Both databases back to the seed rows (Veil's written through Veil). */
+    void reset() throws SQLException {
+        FuzzSchema.reset(raw, veil);
+        FuzzSchema.reset(twin, twin);
+    }
+
+    Verdict check(FuzzStatement s) throws SQLException {
+        long before = sent.count();
+        String digest = s.writes() ? digest() : null;
+        Outcome v = Executor.run(veil, s);
+        boolean reached = sent.count() != before;
+        if (v.failed() && REFUSALS.contains(v.state())) {
+            if (reached) {
+                return problem(Category.REFUSED_AFTER_SENDING, v + "; sent: " + sent.last());
+            }
+            if (digest != null && !digest.equals(digest())) {
+                return problem(Category.CHANGED_BY_REFUSAL, v.toString());
+            }
+            for (String secret : secrets) {
+                if (v.message().contains(secret) && mentions(s, secret)) {
+                    return problem(Category.VALUE_IN_MESSAGE, v.toString());
+                }
+            }
+            return new Verdict(Kind.REFUSED, v.state(), null);
+        }
+        if (v.failed() && v.state().startsWith("VE")) {
+            return problem(Category.UNEXPECTED_VEIL_STATE, v.toString());
+        }
+        Outcome t = Executor.run(twin, s);
+        if (v.failed() != t.failed()) {
+            return problem(Category.ONE_SIDE_FAILED, "through Veil: " + v + "\n  on the twin: " + t);
+        }
+        if (v.failed()) {
+            if (reached && !Objects.equals(v.state(), t.state())) {
+                return problem(Category.STATES_DIFFER, "through Veil: " + v + "\n  on the twin: " + t);
+            }
+            return new Verdict(Kind.BOTH_FAILED, t.state(), null);
+        }
+        if (!v.results().equals(t.results())) {
+            return problem(Category.RESULTS_DIFFER, "through Veil: " + v + "\n  on the twin: " + t);
+        }
+        return new Verdict(Kind.SAME, null, null);
+    }
+
+    private static Verdict problem(Category c, String detail) {
+        return new Verdict(Kind.PROBLEM, null, new Problem(c, detail));
+    }
+
+    private static boolean mentions(FuzzStatement s, String secret) {
+        return s.describe().contains(secret) || s.describe().contains(secret.replace("'", "''"));
+    }
+
+    /** Same plaintext on both sides, and only whole ciphertexts without any plaintext in Veil's encrypted columns. */
+    Problem contents() throws SQLException {
+        List<Object> a = Executor.dump(veil);
+        List<Object> b = Executor.dump(twin);
+        if (!a.equals(b)) {
+            return new Problem(Category.CONTENTS_DIFFER, "read through Veil: " + a + "\n  on the twin: " + b);
+        }
+        return storedCiphertext();
+    }
+
+    private Problem storedCiphertext() throws SQLException {
+        for (String table : List.of("people", "staff")) {
+            List<FuzzSchema.Stored> cols = FuzzSchema.ENCRYPTED.stream().filter(c -> c.table().equals(table)).toList();
+            List<String> names = new ArrayList<>();
+            cols.forEach(c -> names.add(c.column()));
+            List<String> companions = table.equals("people") ? List.of("email_bidx", "ssn_bidx", "name_dob_bidx")
+                    : List.of("mail_bidx");
+            try (Statement st = raw.createStatement(); ResultSet rs = st.executeQuery("SELECT id, "
+                    + String.join(", ", names) + ", " + String.join(", ", companions) + " FROM " + table)) {
+                while (rs.next()) {
+                    for (int i = 0; i < cols.size() + companions.size(); i++) {
+                        boolean companion = i >= cols.size();
+                        boolean bytea = companion || cols.get(i).bytea();
+                        String where = table + "." + (companion ? companions.get(i - cols.size()) : names.get(i))
+                                + " of row " + rs.getInt(1);
+                        String text = bytea ? latin1(rs.getBytes(i + 2)) : rs.getString(i + 2);
+                        if (text == null) {
+                            continue;
+                        }
+                        if (!companion && !(bytea ? text.startsWith("V\u0001") : text.startsWith("veil1:"))) {
+                            return new Problem(Category.PLAINTEXT_STORED, where + " is not a Veil envelope");
+                        }
+                        for (String secret : secrets) {
+                            if (text.contains(latin1(secret.getBytes(StandardCharsets.UTF_8)))) {
+                                return new Problem(Category.PLAINTEXT_STORED, where + " contains a plaintext");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String latin1(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    private String digest() throws SQLException {
+        try (Statement st = raw.createStatement(); ResultSet rs = st.executeQuery(FuzzSchema.DIGEST)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
