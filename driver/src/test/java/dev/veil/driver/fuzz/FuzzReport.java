@@ -81,6 +81,7 @@ public final class FuzzReport {
     /** A table: per construct, statements using it, refused by Veil, failed on both sides (the server's error). */
     public String summary() {
         StringBuilder b = new StringBuilder();
+        b.append("TIMES veil/twin/reset/digest ms " + java.util.Arrays.toString(java.util.Arrays.stream(Sides.TIMES).map(x -> x / 1_000_000).toArray()) + " internal " + SentStatements.INTERNAL + "\n");
         b.append(String.format("differential fuzzer, seed %d: %d statements, %s, %d failure(s)%n", seed, statements,
                 verdicts, failures.size()));
         b.append(String.format("  %-62s %7s %8s %8s%n", "construct", "run", "refused", "errors"));

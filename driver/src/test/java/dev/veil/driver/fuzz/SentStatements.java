@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SentStatements {
 
     private final AtomicLong sent = new AtomicLong();
+    static final AtomicLong INTERNAL = new AtomicLong();
     private volatile String last;
 
     long count() {
@@ -31,6 +32,9 @@ final class SentStatements {
 
     /** Veil's catalog reads name {@code pg_catalog} explicitly; the generator never does. */
     private void executed(String sql) {
+        if (sql != null && sql.contains("pg_catalog.")) {
+            INTERNAL.incrementAndGet();
+        }
         if (sql == null || !sql.contains("pg_catalog.")) {
             sent.incrementAndGet();
             last = sql;
