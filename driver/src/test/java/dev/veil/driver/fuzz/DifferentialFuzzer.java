@@ -68,11 +68,16 @@ public final class DifferentialFuzzer {
             int index = 0;
             while (index < count && report.failures().size() < maxFailures) {
                 sides.reset();
+                int first = index;
                 List<FuzzStatement> done = new ArrayList<>();
                 boolean failed = false;
                 for (int i = 0; i < episode && index < count; i++, index++) {
                     FuzzStatement s = generator.next();
                     Sides.Verdict v = sides.check(s);
+                    if (v.problem() != null && v.problem().standing()) {
+                        index++;
+                        break; // an earlier statement left the database wrong: found below, as at an episode's end
+                    }
                     report.record(s, v);
                     if (v.problem() != null) {
                         report.add(failure(shrinker, seed, index, done, s, v.problem()));
@@ -85,10 +90,11 @@ public final class DifferentialFuzzer {
                 if (!failed) {
                     Sides.Problem p = sides.contents();
                     if (p != null) {
-                        report.add(localize(sides, shrinker, seed, index - done.size(), done, p));
+                        report.add(localize(sides, shrinker, seed, first, done, p));
                     }
                 }
             }
+            report.timings(sides.nanos, sent.catalogReads());
             return report;
         }
     }

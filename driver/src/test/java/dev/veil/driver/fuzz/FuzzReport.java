@@ -37,7 +37,11 @@ public final class FuzzReport {
     private final List<Failure> failures = new ArrayList<>();
     private final Map<String, int[]> constructs = new TreeMap<>();
     private final Map<String, Integer> verdicts = new TreeMap<>();
+    private final Map<String, Integer> refusals = new TreeMap<>();
+    private final Map<String, String> examples = new TreeMap<>();
     private int statements;
+    private long[] nanos = new long[4];
+    private long catalogReads;
 
     FuzzReport(long seed) {
         this.seed = seed;
@@ -60,6 +64,11 @@ public final class FuzzReport {
         return verdicts.getOrDefault(verdict, 0);
     }
 
+    void timings(long[] sidesNanos, long veilCatalogReads) {
+        this.nanos = sidesNanos.clone();
+        this.catalogReads = veilCatalogReads;
+    }
+
     void add(Failure f) {
         failures.add(f);
     }
@@ -67,6 +76,11 @@ public final class FuzzReport {
     void record(FuzzStatement s, Sides.Verdict v) {
         statements++;
         verdicts.merge(v.kind().name(), 1, Integer::sum);
+        if (v.kind() == Sides.Kind.REFUSED) {
+            String kind = v.state() + " " + shape(v.message());
+            refusals.merge(kind, 1, Integer::sum);
+            examples.putIfAbsent(kind, s.describe().replace('\n', ' '));
+        }
         for (String c : s.constructs()) {
             int[] n = constructs.computeIfAbsent(c, k -> new int[3]);
             n[0]++;
@@ -78,14 +92,27 @@ public final class FuzzReport {
         }
     }
 
+    /** A refusal message without its names, for counting refusals by kind. */
+    private static String shape(String message) {
+        String s = message.replaceAll("\\b(people|staff)\\.[a-z_]+", "t.c").replaceAll("near line [0-9]+, column [0-9]+",
+                "near …").replaceAll("\\([^)]*\\)", "(…)");
+        return s.substring(0, Math.min(s.length(), 150));
+    }
+
     /** A table: per construct, statements using it, refused by Veil, failed on both sides (the server's error). */
     public String summary() {
         StringBuilder b = new StringBuilder();
-        b.append("TIMES veil/twin/reset/digest ms " + java.util.Arrays.toString(java.util.Arrays.stream(Sides.TIMES).map(x -> x / 1_000_000).toArray()) + " internal " + SentStatements.INTERNAL + "\n");
         b.append(String.format("differential fuzzer, seed %d: %d statements, %s, %d failure(s)%n", seed, statements,
                 verdicts, failures.size()));
+        b.append(String.format("  time: through Veil %d ms, on the twin %d ms, resets %d ms, digests %d ms; Veil's own "
+                + "catalog reads: %d%n", nanos[0] / 1_000_000, nanos[1] / 1_000_000, nanos[2] / 1_000_000,
+                nanos[3] / 1_000_000, catalogReads));
         b.append(String.format("  %-62s %7s %8s %8s%n", "construct", "run", "refused", "errors"));
         constructs.forEach((c, n) -> b.append(String.format("  %-62s %7d %8d %8d%n", c, n[0], n[1], n[2])));
+        b.append("  refusals by kind:\n");
+        refusals.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue())
+                .forEach(e -> b.append(String.format("  %6d  %s%n          e.g. %.300s%n", e.getValue(), e.getKey(),
+                        examples.get(e.getKey()))));
         return b.toString();
     }
 }

@@ -18,11 +18,16 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SentStatements {
 
     private final AtomicLong sent = new AtomicLong();
-    static final AtomicLong INTERNAL = new AtomicLong();
+    private final AtomicLong internal = new AtomicLong();
     private volatile String last;
 
     long count() {
         return sent.get();
+    }
+
+    /** Veil's own catalog reads. */
+    long catalogReads() {
+        return internal.get();
     }
 
     /** The last text counted (for a failure report). */
@@ -33,7 +38,7 @@ final class SentStatements {
     /** Veil's catalog reads name {@code pg_catalog} explicitly; the generator never does. */
     private void executed(String sql) {
         if (sql != null && sql.contains("pg_catalog.")) {
-            INTERNAL.incrementAndGet();
+            internal.incrementAndGet();
         }
         if (sql == null || !sql.contains("pg_catalog.")) {
             sent.incrementAndGet();

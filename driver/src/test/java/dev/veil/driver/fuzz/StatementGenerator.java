@@ -68,6 +68,7 @@ final class StatementGenerator {
                 cols = List.of(FuzzValues.col("people", "note"), FuzzValues.col("people", "email"),
                         FuzzValues.col("people", "id"));
                 sql = "UPDATE people SET note = ?, email = ? WHERE id = ?";
+                d.tag(Sides.UPDATES_ENCRYPTED);
             }
             case 2 -> {
                 cols = List.of(FuzzValues.col("people", "grp"), FuzzValues.col("people", "email"));
