@@ -94,7 +94,7 @@ public final class DifferentialFuzzer {
                     }
                 }
             }
-            report.timings(sides.nanos, sent.catalogReads());
+            report.timings(sides.nanos, sent.catalogReads(), sides.slowest);
             return report;
         }
     }

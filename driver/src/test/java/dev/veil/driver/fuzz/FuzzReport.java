@@ -64,9 +64,12 @@ public final class FuzzReport {
         return verdicts.getOrDefault(verdict, 0);
     }
 
-    void timings(long[] sidesNanos, long veilCatalogReads) {
+    private final List<String> slowest = new ArrayList<>();
+
+    void timings(long[] sidesNanos, long veilCatalogReads, java.util.Collection<Sides.Slow> slow) {
         this.nanos = sidesNanos.clone();
         this.catalogReads = veilCatalogReads;
+        slow.forEach(x -> slowest.add(0, x.nanos() / 1_000_000 + " ms: " + x.statement().describe().replace('\n', ' ')));
     }
 
     void add(Failure f) {
@@ -107,6 +110,8 @@ public final class FuzzReport {
         b.append(String.format("  time: through Veil %d ms, on the twin %d ms, resets %d ms, digests %d ms; Veil's own "
                 + "catalog reads: %d%n", nanos[0] / 1_000_000, nanos[1] / 1_000_000, nanos[2] / 1_000_000,
                 nanos[3] / 1_000_000, catalogReads));
+        b.append("  slowest through Veil:\n");
+        slowest.forEach(x -> b.append(String.format("    %.400s%n", x)));
         b.append(String.format("  %-62s %7s %8s %8s%n", "construct", "run", "refused", "errors"));
         constructs.forEach((c, n) -> b.append(String.format("  %-62s %7d %8d %8d%n", c, n[0], n[1], n[2])));
         b.append("  refusals by kind:\n");

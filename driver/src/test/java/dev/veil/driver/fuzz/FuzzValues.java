@@ -108,23 +108,23 @@ final class FuzzValues {
     }
 
     private String text(String s, Set<String> constructs) {
-        switch (r.nextInt(12)) {
-            case 0, 1:
+        switch (r.nextInt(24)) {
+            case 0, 1, 2:
                 constructs.add("E'…' literal");
                 return escapeString(s);
-            case 2:
+            case 3, 4:
                 if (!s.contains("$q")) {
                     constructs.add("dollar-quoted literal");
                     return "$q$" + s + "$q$";
                 }
                 return standard(s);
-            case 3:
+            case 5, 6:
                 constructs.add("U&'…' literal");
                 return unicodeEscaped(s);
-            case 4:
+            case 8:
                 constructs.add("typed literal text '…'");
                 return "text " + standard(s);
-            case 5:
+            case 7:
                 constructs.add("literal cast ::text");
                 return standard(s) + "::text";
             default:

@@ -18,7 +18,7 @@ final class PredicateGenerator {
     }
 
     static Sql.Node where(Draw d, List<Ref> scope, int depth) {
-        if (depth > 0 && d.chance(30)) {
+        if (depth > 0 && d.chance(25)) {
             int n = d.between(2, 3);
             List<Sql.Node> parts = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -51,46 +51,46 @@ final class PredicateGenerator {
         String q = ref.q(c.name());
         String on = " [" + c.search().label + "]";
         int form = d.r.nextInt(100);
-        if (form < 34) {
+        if (form < 40) {
             d.tag("col = v" + on);
             return Sql.seq(q + " = ", d.value(c));
         }
-        if (form < 40) {
+        if (form < 46) {
             d.tag("v = col" + on);
             return Sql.seq(d.value(c), " = " + q);
         }
-        if (form < 50) {
+        if (form < 58) {
             d.tag("col IN (…)" + on);
             return Sql.seq(q + " IN (", list(d, c), ")");
         }
-        if (form < 54) {
+        if (form < 62) {
             d.tag("col NOT IN (…)" + on);
             return Sql.seq(q + " NOT IN (", list(d, c), ")");
         }
-        if (form < 60) {
+        if (form < 68) {
             d.tag("col <> v" + on);
             return Sql.seq(q + " <> ", d.value(c));
         }
-        if (form < 70) {
+        if (form < 80) {
             boolean not = d.chance(40);
             d.tag((not ? "IS NOT NULL" : "IS NULL") + on);
             return Sql.text(q + (not ? " IS NOT NULL" : " IS NULL"));
         }
-        if (form < 74) {
+        if (form < 83) {
             boolean not = d.chance(50);
             d.tag("IS " + (not ? "NOT " : "") + "DISTINCT FROM" + on);
             return Sql.seq(q + " IS " + (not ? "NOT " : "") + "DISTINCT FROM ", d.value(c));
         }
-        if (form < 78) {
+        if (form < 87) {
             return any(d, c, q, on);
         }
-        if (form < 81) {
+        if (form < 90) {
             d.tag("row value (col, x) = (v, w)" + on);
             Col grp = ref.table().equals("people") ? FuzzValues.col("people", "grp")
                     : FuzzValues.col("staff", "person_id");
             return Sql.seq("(" + q + ", " + ref.q(grp.name()) + ") = (", d.value(c), ", ", d.value(grp), ")");
         }
-        if (form < 84) {
+        if (form < 93) {
             d.tag("cast of the value ::type" + on);
             String type = switch (c.kind()) {
                 case INT -> "int";
@@ -99,16 +99,16 @@ final class PredicateGenerator {
             };
             return Sql.seq(q + " = CAST(", d.nonNull(c), " AS " + type + ")");
         }
-        if (form < 87 && c.kind() == Kind.TEXT) {
+        if (form < 95 && c.kind() == Kind.TEXT) {
             String f = d.chance(50) ? "lower" : "upper";
             d.tag(f + "(col) = v" + on);
             return Sql.seq(f + "(" + q + ") = ", d.value(c));
         }
-        if (form < 90 && c.kind() == Kind.TEXT) {
+        if (form < 97 && c.kind() == Kind.TEXT) {
             d.tag("LIKE" + on);
             return Sql.seq(q + " LIKE ", d.values.node("%a%", Kind.TEXT, d.params, d.constructs));
         }
-        if (form < 94) {
+        if (form < 100) {
             String op = d.pick(List.of("<", ">=", "BETWEEN"));
             d.tag("range " + op + on);
             return op.equals("BETWEEN") ? Sql.seq(q + " BETWEEN ", d.nonNull(c), " AND ", d.nonNull(c))

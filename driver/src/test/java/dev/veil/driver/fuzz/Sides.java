@@ -53,6 +53,14 @@ final class Sides {
 
     /** Time spent through Veil, on the twin, resetting, and taking digests (nanoseconds). */
     final long[] nanos = new long[4];
+    /** A statement and how long Veil took for it. */
+    record Slow(long nanos, FuzzStatement statement) {
+    }
+
+    /** The five statements Veil took longest for (analysis bounds are the driver's, this only reports). */
+    final java.util.TreeSet<Slow> slowest = new java.util.TreeSet<>(
+            java.util.Comparator.comparingLong(Slow::nanos).thenComparingInt(x -> System.identityHashCode(x)));
+
     private final Connection veil;
     private final Connection twin;
     private final Connection raw;
@@ -98,7 +106,12 @@ final class Sides {
         String digest = s.writes() && writes++ % 10 == 0 ? digest() : null;
         long t0 = System.nanoTime();
         Outcome v = Executor.run(veil, s);
-        nanos[0] += System.nanoTime() - t0;
+        long took = System.nanoTime() - t0;
+        nanos[0] += took;
+        slowest.add(new Slow(took, s));
+        if (slowest.size() > 5) {
+            slowest.remove(slowest.first());
+        }
         boolean reached = sent.count() != before;
         if (reached && !v.failed() && allowsRepeats) {
             scan(allowedRepeats);
