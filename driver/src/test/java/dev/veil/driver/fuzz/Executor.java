@@ -56,14 +56,20 @@ final class Executor {
                     return new Outcome(List.of(Arrays.toString(ps.executeBatch())), null, null);
                 }
             }
+            boolean keys = s.constructs().contains(GENERATED_KEYS);
             if (!s.prepared()) {
                 try (Statement st = c.createStatement()) {
-                    return new Outcome(results(st, st.execute(sql), ordered), null, null);
+                    boolean isResult = keys ? st.execute(sql, Statement.RETURN_GENERATED_KEYS) : st.execute(sql);
+                    List<Object> generated = keys(st, keys);
+                    return new Outcome(with(results(st, isResult, ordered), generated), null, null);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = keys ? c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)
+                    : c.prepareStatement(sql)) {
                 bind(ps, s.params());
-                return new Outcome(results(ps, ps.execute(), ordered), null, null);
+                boolean isResult = ps.execute();
+                List<Object> generated = keys(ps, keys);
+                return new Outcome(with(results(ps, isResult, ordered), generated), null, null);
             }
         } catch (SQLException e) {
             SQLException cause = e instanceof BatchUpdateException && e.getNextException() != null
@@ -71,6 +77,26 @@ final class Executor {
             String state = e.getSQLState() != null ? e.getSQLState() : cause.getSQLState();
             return new Outcome(null, String.valueOf(state), String.valueOf(cause.getMessage()));
         }
+    }
+
+    /** The construct of an INSERT run with {@code RETURN_GENERATED_KEYS}, whose generated keys are compared too. */
+    static final String GENERATED_KEYS = "INSERT with RETURN_GENERATED_KEYS";
+
+    /** The generated keys, read before {@code getMoreResults} closes them; null when not asked for. */
+    private static List<Object> keys(Statement st, boolean keys) throws SQLException {
+        if (!keys) {
+            return null;
+        }
+        try (ResultSet rs = st.getGeneratedKeys()) {
+            return List.of("generated keys", rows(rs, true));
+        }
+    }
+
+    private static List<Object> with(List<Object> results, List<Object> generated) {
+        if (generated != null) {
+            results.addAll(generated);
+        }
+        return results;
     }
 
     private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {

@@ -144,6 +144,12 @@ final class StatementGenerator {
                 sql = text.substring(0, at) + " " + d.pick(JUNK) + " " + text.substring(at);
             }
         }
-        return FuzzStatement.single(Sql.text(sql), false, false, true, Set.of("malformed input", kind));
+        Set<String> tags = new java.util.LinkedHashSet<>(List.of("malformed input", kind));
+        for (String allowsRepeats : List.of(Sides.COPIES_CIPHERTEXT, Sides.UPDATES_ENCRYPTED)) {
+            if (d.constructs.contains(allowsRepeats)) {
+                tags.add(allowsRepeats); // a cut UPDATE may still run, now over every row
+            }
+        }
+        return FuzzStatement.single(Sql.text(sql), false, false, true, Set.copyOf(tags));
     }
 }

@@ -95,7 +95,8 @@ final class WriteGenerator {
                 conflict = Sql.opt(Sql.seq(" ON CONFLICT (id) DO UPDATE SET ", Sql.items(", ", 1, sets)));
             }
         }
-        return Sql.seq("INSERT INTO people ", new Sql.Values(names, rows, 1), conflict, returning(d, QueryGenerator.P));
+        return Sql.seq("INSERT INTO people ", new Sql.Values(names, rows, 1), conflict, returningOrKeys(d,
+                QueryGenerator.P));
     }
 
     Sql.Node insertStaff(Draw d) {
@@ -122,7 +123,8 @@ final class WriteGenerator {
                 conflict = Sql.opt(Sql.text(" ON CONFLICT (mail) DO NOTHING"));
             }
         }
-        return Sql.seq("INSERT INTO staff ", new Sql.Values(names, rows, 1), conflict, returning(d, QueryGenerator.S));
+        return Sql.seq("INSERT INTO staff ", new Sql.Values(names, rows, 1), conflict, returningOrKeys(d,
+                QueryGenerator.S));
     }
 
     Sql.Node insertSelect(Draw d) {
@@ -251,6 +253,15 @@ final class WriteGenerator {
             pred = Sql.bool("AND", List.of(key, pred));
         }
         return Sql.seq(" WHERE ", pred);
+    }
+
+    /** An INSERT's {@code RETURNING}, or (sometimes, without one) its generated keys asked for through JDBC. */
+    private static Sql.Node returningOrKeys(Draw d, Ref ref) {
+        Sql.Node returning = returning(d, ref);
+        if (returning == Sql.EMPTY && d.chance(15)) {
+            d.tag(Executor.GENERATED_KEYS);
+        }
+        return returning;
     }
 
     private static Sql.Node returning(Draw d, Ref ref) {
