@@ -111,9 +111,10 @@ final class StatementGenerator {
                 case 1 -> writes.update(d);
                 default -> writes.insertStaff(d);
             };
-            // KNOWN: a Statement batch whose entry has RETURNING (seen with RETURNING of an encrypted column), run
-            // through Veil in autocommit, keeps the entries before a failing one (pgjdbc on the twin rolls the whole
-            // batch back). Reported to the lead; until fixed, batch entries carry no RETURNING.
+            // KNOWN: pgjdbc (without Veil too) ends a batch's implicit transaction at an entry whose RETURNING yields
+            // a variable-width column; through Veil an encrypted column returns bytea where the twin's is a date, so
+            // a failed autocommit batch keeps its first entries on one side only (docs/differential-fuzzer.md).
+            // Batch entries carry no RETURNING.
             if (!Sql.render(entry, new ArrayList<>()).contains(" RETURNING ")) {
                 batch.add(entry);
             }
