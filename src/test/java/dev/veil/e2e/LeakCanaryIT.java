@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.veil.driver.VeilDataSource;
-import dev.veil.driver.VeilRuntime;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.e2e.model.Patient;
 import dev.veil.testing.ServerLog;
 import dev.veil.testing.VeilFixture;

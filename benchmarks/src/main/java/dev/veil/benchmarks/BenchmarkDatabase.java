@@ -1,8 +1,8 @@
 package dev.veil.benchmarks;
 
-import dev.veil.driver.VeilConfig;
 import dev.veil.driver.VeilDriver;
-import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.local.LocalKeysetGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,9 @@
 package dev.veil.driver;
 
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.VeilRuntime;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.driver.sql.StatementPlan;
 import dev.veil.testing.TestDatabase;
 import dev.veil.testing.VeilFixture;

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.veil.driver.config.VeilConfig;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.RuntimeSeams;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.KeyException;
-import dev.veil.key.KeyRing;
 import dev.veil.key.KeyRingListener;
 import dev.veil.key.KeyScope;
 import dev.veil.key.local.LocalKeysetGenerator;
@@ -91,11 +93,9 @@ class ServerRestartIT {
         Properties p = new Properties();
         p.setProperty("veil.config", config.toString());
         VeilConfig veilConfig = VeilDriver.configFrom(p);
-        VeilRuntime.Listeners listeners = new VeilRuntime.Listeners();
         // keys roll every 120 encryptions, reserved 3 at a time: the restarts meet reservations and rolls
-        KeyRing ring = VeilRuntime.keyRingBuilder(veilConfig, () -> cluster.connect(database), database)
-                .maxEncryptionsPerKeyVersion(120).encryptionReservationBlock(3).listener(listeners).build();
-        runtime = new VeilRuntime(veilConfig, ring, listeners);
+        runtime = RuntimeSeams.tuned(veilConfig, () -> cluster.connect(database), database,
+                b -> b.maxEncryptionsPerKeyVersion(120).encryptionReservationBlock(3));
         runtime.addKeyRingListener(new KeyRingListener() {
             @Override
             public void encryptionsReserved(KeyScope scope, long version, long block, long reservedTotal) {

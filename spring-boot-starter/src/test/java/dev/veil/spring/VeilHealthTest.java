@@ -3,8 +3,8 @@ package dev.veil.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.KeyScope;
 import dev.veil.key.aws.FakeKmsServer;
 import dev.veil.testing.TestDatabase;

@@ -1,7 +1,7 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.Identifiers;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.Identifiers;
 import java.util.ArrayList;
 import java.util.List;
 import net.sf.jsqlparser.schema.Column;
@@ -63,6 +63,7 @@ final class MergeWrites {
         List<String> columns = new ArrayList<>();
         if (i.getColumns() != null && !i.getColumns().isEmpty()) {
             for (Column c : i.getColumns()) {
+                a.names.account(c);
                 columns.add(Identifiers.canonical(c.getColumnName()));
             }
         } else if (!target.enc.isEmpty()) {

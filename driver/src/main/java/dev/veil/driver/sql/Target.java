@@ -1,7 +1,7 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.EncryptedColumn;
 import dev.veil.driver.codec.ColumnCipher;
+import dev.veil.driver.schema.EncryptedColumn;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 

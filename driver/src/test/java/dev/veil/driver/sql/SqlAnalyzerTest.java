@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.veil.driver.TableName;
-import dev.veil.driver.VeilConfig;
 import dev.veil.driver.codec.ColumnCipher;
 import dev.veil.driver.codec.ValueType;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.schema.TableName;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
