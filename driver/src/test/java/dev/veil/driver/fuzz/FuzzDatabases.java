@@ -1,6 +1,6 @@
 package dev.veil.driver.fuzz;
 
-import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.driver.jdbc.VeilConnection;
 import dev.veil.testing.TestDatabase;
 import dev.veil.testing.VeilFixture;

@@ -2,7 +2,7 @@ package dev.veil.driver.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.driver.jdbc.VeilConnection;
 import java.util.function.UnaryOperator;
 import java.sql.Connection;
