@@ -28,6 +28,9 @@ import java.util.Properties;
  * encrypt feature ({@link ShardingPeer}; its start-up includes loading its YAML, its metadata and its SQL parser).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.veil.benchmarks.ColdStart [pairs=11]</pre>
+ *
+ * The system property {@code veil.bench.child-jvm-args} adds JVM options to every child (e.g.
+ * {@code -Xlog:class+load:file=/tmp/cold-%p.txt} or a JFR recording, to see where a start spends its time).
  */
 public final class ColdStart {
 
@@ -88,8 +91,14 @@ public final class ColdStart {
     /** Runs {@link FirstRow} in a fresh JVM; milliseconds from start to its {@code first-row} line. */
     private static double child(String url, String table, String email) throws IOException, InterruptedException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                FirstRow.class.getName(), url, table, email).redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(java));
+        String extra = System.getProperty("veil.bench.child-jvm-args", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FirstRow.class.getName(), url, table,
+                email));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         long started = System.nanoTime();
         Process p = pb.start();
         double ms = Double.NaN;
