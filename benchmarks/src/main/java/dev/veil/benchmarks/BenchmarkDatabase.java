@@ -95,6 +95,22 @@ final class BenchmarkDatabase implements AutoCloseable {
         return veilUrl;
     }
 
+    /** Writes {@code content} to {@code name} in this run's temp directory (deleted on close); returns its path. */
+    Path writeFile(String name, String content) {
+        try {
+            return Files.writeString(directory.resolve(name), content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The connection properties (user, password) of the plain and Veil connections. */
+    Properties credentialsCopy() {
+        Properties p = new Properties();
+        p.putAll(properties);
+        return p;
+    }
+
     /** A pgjdbc connection, bypassing Veil. */
     Connection plain() throws SQLException {
         return DriverManager.getConnection(url, properties);

@@ -51,6 +51,7 @@ public final class VeilDataSource implements DataSource {
             throw VeilSqlState.INVALID_CONFIGURATION.exception("this DataSource is already a Veil DataSource; "
                     + "wrapping it twice would encrypt twice");
         }
+        WarmUp.start();
         VeilRuntime runtime = VeilRuntime.create(config, target::getConnection, database);
         return new VeilDataSource(target, runtime);
     }

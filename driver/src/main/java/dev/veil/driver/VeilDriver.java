@@ -93,6 +93,7 @@ public final class VeilDriver implements Driver {
         synchronized (runtimes) {
             runtime = runtimes.get(key);
             if (runtime == null) {
+                WarmUp.start();
                 VeilConfig config = configFrom(target.veilProperties());
                 runtime = VeilRuntime.create(config,
                         () -> delegate.connect(target.delegateUrl(), target.delegateProperties()),
