@@ -15,9 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** UP, then DEGRADED while a cached key is served stale, then DOWN when a key cannot be loaded at all. */
-class VeilHealthTest {
+class VeilHealthIT {
 
-    static final TestDatabase DB = TestDatabase.create(VeilHealthTest.class);
+    static final TestDatabase DB = TestDatabase.create(VeilHealthIT.class);
     static FakeKmsServer kms;
 
     @BeforeAll
