@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.veil.key.KeyAccessDeniedException;
 import dev.veil.key.KeyUnavailableException;
 import dev.veil.key.aws.FakeKmsServer;
+import dev.veil.testing.Await;
 import dev.veil.testing.TestDatabase;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -167,17 +169,7 @@ class KeyLoadingFailureIT {
     }
 
     private static List<String> awaitNotes(Connection c) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (true) {
-            try {
-                return readNotes(c);
-            } catch (SQLException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        return Await.success(Duration.ofSeconds(20), SQLException.class, e -> { }, () -> readNotes(c));
     }
 
     private static List<String> readNotes(Connection c) throws SQLException {

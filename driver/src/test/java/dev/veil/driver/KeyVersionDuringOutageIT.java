@@ -7,6 +7,7 @@ import dev.veil.driver.jdbc.VeilConnection;
 import dev.veil.key.KeyAdministration;
 import dev.veil.key.KeyScope;
 import dev.veil.key.aws.FakeKmsServer;
+import dev.veil.testing.Await;
 import dev.veil.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,17 +128,7 @@ class KeyVersionDuringOutageIT {
 
     /** Reads until the ring's retry backoff and the column's reload interval (1 s each) have passed. */
     private static String awaitRead(VeilRuntime rt, int id) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (true) {
-            try {
-                return read(rt, id);
-            } catch (SQLException e) {
-                assertThat(e.getSQLState()).isEqualTo("VE002");
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        return Await.success(Duration.ofSeconds(20), SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo("VE002"), () -> read(rt, id));
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.key.FakeTicker;
 import dev.veil.key.KeyException;
 import dev.veil.key.KeyRing;
 import dev.veil.key.KeyRingListener;
@@ -63,6 +64,8 @@ class ServerRestartIT {
     static Path dir;
     static String database;
     static VeilRuntime runtime;
+    /** The runtime's clock: real time, which the test moves ahead past a key's TTL instead of sleeping it out. */
+    static final FakeTicker TICKER = FakeTicker.running();
     static final Map<String, LongAdder> KEY_EVENTS = new ConcurrentHashMap<>();
 
     @BeforeAll
@@ -94,8 +97,9 @@ class ServerRestartIT {
         VeilRuntime.Listeners listeners = new VeilRuntime.Listeners();
         // keys roll every 120 encryptions, reserved 3 at a time: the restarts meet reservations and rolls
         KeyRing ring = VeilRuntime.keyRingBuilder(veilConfig, () -> cluster.connect(database), database)
-                .maxEncryptionsPerKeyVersion(120).encryptionReservationBlock(3).listener(listeners).build();
-        runtime = new VeilRuntime(veilConfig, ring, listeners);
+                .maxEncryptionsPerKeyVersion(120).encryptionReservationBlock(3).listener(listeners).ticker(TICKER)
+                .build();
+        runtime = new VeilRuntime(veilConfig, ring, listeners, TICKER);
         runtime.addKeyRingListener(new KeyRingListener() {
             @Override
             public void encryptionsReserved(KeyScope scope, long version, long block, long reservedTotal) {
@@ -197,7 +201,7 @@ class ServerRestartIT {
                         ResultSet rs = select.executeQuery()) { // pgjdbc holds the rows: nothing more to fetch
                     cluster.stop(LocalCluster.Stop.FAST);
                     try {
-                        Thread.sleep(1_200); // past the key's TTL of 1 s: the next use refreshes it
+                        TICKER.advance(Duration.ofMillis(1_200)); // past the key's TTL of 1 s: the next use refreshes it
                         int read = 0;
                         while (rs.next()) { // the refresh finds no key table: the cached key is served stale
                             assertThat(rs.getString(2)).isEqualTo(SECRET + rs.getInt(1));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.Aead;
 import dev.veil.key.local.LocalKeysetGenerator;
+import dev.veil.testing.Await;
 import dev.veil.testing.TestDatabase;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -290,20 +291,15 @@ class EncryptionBudgetIT {
 
     /** Waits (generously: this is a condition, not a race) until a backend of this database waits for a lock. */
     private void awaitLockWaiter() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
-            while (System.nanoTime() - deadline < 0) {
+            Await.until("the reservation waits for the row lock", Duration.ofSeconds(60), () -> {
                 try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '"
                         + db.name() + "' AND wait_event_type = 'Lock'")) {
                     rs.next();
-                    if (rs.getInt(1) > 0) {
-                        return;
-                    }
+                    return rs.getInt(1) > 0;
                 }
-                Thread.sleep(10);
-            }
+            });
         }
-        throw new AssertionError("the reservation never waited for the row lock");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.google.crypto.tink.prf.PrfSet;
 import dev.veil.key.IndexRotation.Phase;
 import dev.veil.key.local.LocalKeysetGenerator;
+import dev.veil.testing.Await;
 import dev.veil.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -305,21 +306,14 @@ class IndexRotationIT {
 
     /** Polls in auto-commit: a transaction would see one snapshot of pg_stat_activity throughout. */
     private static void awaitLockWaiters(int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         try (Connection c = db.plainConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*)"
                 + " FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
-            while (true) {
+            Await.until(n + " advances wait for the row lock together", Duration.ofSeconds(20), () -> {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    if (rs.getInt(1) >= n) {
-                        return;
-                    }
+                    return rs.getInt(1) >= n;
                 }
-                if (System.nanoTime() - deadline > 0) {
-                    throw new AssertionError("the two advances never waited for the row lock together");
-                }
-                Thread.sleep(10);
-            }
+            });
         }
     }
 
