@@ -7,7 +7,7 @@ import dev.veil.key.KeyAccessDeniedException;
 import dev.veil.key.KeyUnavailableException;
 import dev.veil.key.aws.FakeKmsServer;
 import dev.veil.testing.Await;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.TestDatabaseExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,19 +43,19 @@ class KeyLoadingFailureIT {
 
     private static final AtomicInteger LABELS = new AtomicInteger();
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
     static FakeKmsServer kms;
     static Path dir;
     static String arn;
 
     @BeforeAll
     static void setUp() throws Exception {
-        db = TestDatabase.create(KeyLoadingFailureIT.class);
         dir = Files.createTempDirectory("veil-key-loading");
         kms = FakeKmsServer.start();
         kms.warmUp();
         arn = kms.createKey();
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE notes (id serial PRIMARY KEY, note bytea)");
         }
         try (Connection c = veil(config(arn, false))) { // the table's data key exists before any outage
@@ -68,7 +69,6 @@ class KeyLoadingFailureIT {
     @AfterAll
     static void tearDown() {
         kms.close();
-        db.drop();
     }
 
     @AfterEach
@@ -201,8 +201,8 @@ class KeyLoadingFailureIT {
     }
 
     private static Connection veil(Path config) throws SQLException {
-        String url = db.veilUrl();
+        String url = DB.veilUrl();
         return DriverManager.getConnection(url + (url.contains("?") ? "&" : "?") + "veil.config="
-                + URLEncoder.encode(config.toString(), StandardCharsets.UTF_8), db.properties());
+                + URLEncoder.encode(config.toString(), StandardCharsets.UTF_8), DB.properties());
     }
 }
