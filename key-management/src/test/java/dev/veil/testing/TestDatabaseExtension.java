@@ -1,11 +1,7 @@
 package dev.veil.testing;
 
-import dev.veil.key.local.LocalKeysetGenerator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,8 +24,6 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code @BeforeEach} or test method. Shared by every module through the key-management test-jar.
  */
 public final class TestDatabaseExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
-
-    private static final String MASTER_KEY_FILE = "master-keyset.json";
 
     private final boolean withMasterKey;
     private volatile TestDatabase database;
@@ -54,10 +48,9 @@ public final class TestDatabaseExtension implements BeforeAllCallback, AfterAllC
         if (context.getRequiredTestClass().getEnclosingClass() != null && database != null) {
             return; // a @Nested class shares its outer class's database
         }
-        directory = Files.createTempDirectory("veil-" + context.getRequiredTestClass().getSimpleName());
-        if (withMasterKey) {
-            LocalKeysetGenerator.generate(directory.resolve(MASTER_KEY_FILE));
-        }
+        String label = context.getRequiredTestClass().getSimpleName();
+        directory = withMasterKey ? TestMasterKeys.fresh(label).getParent()
+                : Files.createTempDirectory("veil-" + label);
         database = TestDatabase.create(context.getRequiredTestClass());
     }
 
@@ -71,7 +64,7 @@ public final class TestDatabaseExtension implements BeforeAllCallback, AfterAllC
         if (db != null) {
             db.drop();
         }
-        delete(directory);
+        TestMasterKeys.delete(directory);
     }
 
     @Override
@@ -122,7 +115,7 @@ public final class TestDatabaseExtension implements BeforeAllCallback, AfterAllC
         if (!withMasterKey) {
             throw new IllegalStateException("this extension was registered without a master key: use withMasterKey()");
         }
-        return directory.resolve(MASTER_KEY_FILE);
+        return directory.resolve(TestMasterKeys.FILE_NAME);
     }
 
     /** The master key as configured: {@code local-keyset:<file>}. */
@@ -133,16 +126,5 @@ public final class TestDatabaseExtension implements BeforeAllCallback, AfterAllC
     /** A temporary directory of the class's, deleted after it (the master keyset lives here). */
     public Path directory() {
         return directory;
-    }
-
-    private static void delete(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // temporary files only
-        }
     }
 }
