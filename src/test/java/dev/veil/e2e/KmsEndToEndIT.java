@@ -8,6 +8,7 @@ import dev.veil.driver.VeilDriver;
 import dev.veil.driver.VeilRuntime;
 import dev.veil.key.KeyRing;
 import dev.veil.key.aws.FakeKmsServer;
+import dev.veil.testing.Await;
 import dev.veil.testing.TestDatabaseExtension;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -529,18 +530,8 @@ class KmsEndToEndIT {
         return out;
     }
 
-    private static <T> T awaitSuccess(SqlSupplier<T> action, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        SQLException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                return action.get();
-            } catch (SQLException e) {
-                last = e;
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("did not recover within " + timeout, last);
+    private static <T> T awaitSuccess(SqlSupplier<T> action, Duration timeout) throws Exception {
+        return Await.success(timeout, SQLException.class, e -> { }, action::get);
     }
 
     private void assertKeyUnavailable(Throwable e, String column) {

@@ -72,11 +72,12 @@ public final class VeilRuntime implements AutoCloseable {
 
     /**
      * As {@link #create(VeilConfig, ConnectionFactory, String)}, with the clock of the runtime's timers — the data-key
-     * cache (TTL, refresh-ahead, staleness, retry back-off) and the catalog re-read interval. A test seam: tests pass
-     * a fake ticker and advance it instead of sleeping; everything else uses {@link Ticker#systemTicker()}.
+     * cache (TTL, refresh-ahead, staleness, retry back-off) and the catalog re-read interval. A test seam, not API:
+     * tests pass a fake ticker and advance it instead of sleeping (other modules' tests through the driver test-jar's
+     * {@code TunedRuntime}); everything else uses {@link Ticker#systemTicker()}.
      */
-    public static VeilRuntime create(VeilConfig config, ConnectionFactory keyConnections, String database,
-            Ticker ticker) throws SQLException {
+    static VeilRuntime create(VeilConfig config, ConnectionFactory keyConnections, String database, Ticker ticker)
+            throws SQLException {
         Listeners listeners = new Listeners();
         KeyRing ring;
         try {

@@ -3,6 +3,7 @@ package dev.veil.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.veil.driver.TunedRuntime;
 import dev.veil.driver.VeilConfig;
 import dev.veil.driver.VeilRuntime;
 import dev.veil.key.FakeTicker;
@@ -46,8 +47,8 @@ class VeilHealthIT {
                 .encrypt("t", "a").encrypt("t", "b");
         kms.options().forEach(builder::masterKeyOption);
         FakeTicker ticker = new FakeTicker();
-        try (VeilRuntime runtime = VeilRuntime.create(builder.build(),
-                () -> DriverManager.getConnection(DB.url(), DB.properties()), DB.name(), ticker)) {
+        try (VeilRuntime runtime = TunedRuntime.create(builder.build(),
+                () -> DriverManager.getConnection(DB.url(), DB.properties()), DB.name(), ticker, b -> b)) {
             VeilHealth health = new VeilHealth(ticker::read);
             health.customize(runtime);
             runtime.keys().aead(KeyScope.encryption("public.t", "a"));
