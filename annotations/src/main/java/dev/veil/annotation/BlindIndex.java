@@ -38,4 +38,10 @@ public @interface BlindIndex {
 
     /** A join domain shared by columns whose indexes must compare equal ({@code a.email = b.email}); empty for none. */
     String domain() default "";
+
+    /**
+     * A tuned cost for {@code slow = "argon2id"} (YAML {@code argon2id-cost}); the default is the production cost.
+     * Giving one without {@code slow = "argon2id"} is an error.
+     */
+    Argon2idCost argon2idCost() default @Argon2idCost;
 }

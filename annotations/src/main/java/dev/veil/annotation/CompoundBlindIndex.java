@@ -38,6 +38,12 @@ public @interface CompoundBlindIndex {
     /** {@code argon2id} for low-entropy combinations; empty for the fast keyed hash. */
     String slow() default "";
 
+    /** A join domain shared by indexes that must compare equal across tables (YAML {@code domain}); empty for none. */
+    String domain() default "";
+
+    /** A tuned cost for {@code slow = "argon2id"} (YAML {@code argon2id-cost}); the default is the production cost. */
+    Argon2idCost argon2idCost() default @Argon2idCost;
+
     /** Holds repeated {@link CompoundBlindIndex} declarations. */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)

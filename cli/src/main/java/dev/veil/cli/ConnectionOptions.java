@@ -3,13 +3,18 @@ package dev.veil.cli;
 import dev.veil.admin.AdminException;
 import dev.veil.admin.VeilAdmin;
 import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilDriver;
+import dev.veil.driver.VeilConfigException;
+import dev.veil.driver.VeilConfigSources;
+import dev.veil.driver.VeilProperty;
+import dev.veil.driver.VeilUrl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Option;
 
@@ -47,11 +52,12 @@ final class ConnectionOptions {
                     + "history; remove it and set VEIL_DB_PASSWORD (or PGPASSWORD, or --password-file) instead");
         }
         try {
-            Properties veil = new Properties();
+            Map<String, String> veil = new LinkedHashMap<>();
             String plain = u;
-            if (u.startsWith(VeilDriver.PREFIX)) {
-                veil = VeilDriver.veilProperties(u, new Properties());
-                plain = VeilDriver.delegateUrl(u);
+            if (VeilUrl.accepts(u)) {
+                VeilUrl parsed = VeilUrl.parse(u, new Properties());
+                veil.putAll(parsed.settings());
+                plain = parsed.delegateUrl();
             } else if (!u.startsWith("jdbc:postgresql:")) {
                 throw AdminException.usage("--url must be a jdbc:postgresql:// or jdbc:veil:postgresql:// URL");
             }
@@ -61,12 +67,15 @@ final class ConnectionOptions {
                 if (!Files.isReadable(cfg)) {
                     throw AdminException.usage("cannot read the configuration file " + cfg);
                 }
-                veil.setProperty("veil.config", cfg.toAbsolutePath().toString());
+                veil.put(VeilProperty.CONFIG.key(), cfg.toAbsolutePath().toString());
             }
-            if (veil.getProperty("veil.config") == null && veil.getProperty("veil.entity-packages") == null) {
-                throw AdminException.usage("no configuration: give --config veil.yml (the same YAML as the driver's)");
+            VeilConfig vc;
+            try {
+                vc = VeilConfigSources.of(veil, "the URL's veil.* properties")
+                        .noSourceHint("in the URL, or give --config veil.yml (the same YAML as the driver's)").build();
+            } catch (VeilConfigException e) {
+                throw AdminException.usage("invalid Veil configuration: " + e.getMessage());
             }
-            VeilConfig vc = VeilDriver.configFrom(veil);
             Properties props = new Properties();
             // pgjdbc otherwise puts a failed batch's parameters and the server's DETAIL ("Failing row contains
             // (…)") into exception messages, which the commands print: values would reach stderr and the JSON
@@ -80,7 +89,7 @@ final class ConnectionOptions {
                 props.setProperty("password", password);
             }
             String target = plain;
-            return VeilAdmin.open(vc, () -> DriverManager.getConnection(target, props), VeilDriver.databaseName(plain));
+            return VeilAdmin.open(vc, () -> DriverManager.getConnection(target, props), VeilUrl.databaseName(plain));
         } catch (SQLException e) {
             throw AdminException.usage(e.getMessage());
         }

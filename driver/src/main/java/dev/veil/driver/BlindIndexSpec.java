@@ -1,5 +1,6 @@
 package dev.veil.driver;
 
+import dev.veil.blindindex.Argon2idCost;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,12 +15,12 @@ import java.util.Objects;
  * @param bits output length; 0 for the default (256, exact)
  * @param normalize normalizer names applied to every part, in order
  * @param slow {@code argon2id} or null/empty/{@code none}
- * @param argon2idCost {@code {memoryKiB, iterations, parallelism}} for the slow mode, or null for the production cost
+ * @param argon2idCost the cost of the slow mode, or null for {@link Argon2idCost#PRODUCTION}
  * @param domain join domain, or null/empty
  * @param origin where it was declared, for messages
  */
 public record BlindIndexSpec(String table, List<String> columns, String name, int bits, List<String> normalize,
-        String slow, int[] argon2idCost, String domain, String origin) {
+        String slow, Argon2idCost argon2idCost, String domain, String origin) {
 
     public BlindIndexSpec {
         Objects.requireNonNull(columns, "columns");

@@ -1,6 +1,5 @@
 package dev.veil.driver;
 
-import dev.veil.driver.codec.CiphertextSize;
 import dev.veil.driver.codec.Padding;
 import dev.veil.driver.codec.ValueType;
 import java.time.Duration;
@@ -67,7 +66,8 @@ public final class VeilConfig {
         this.legacyPlaintextColumns = java.util.Set.copyOf(legacyPlaintextColumns);
         this.source = b.source;
         this.masterKey = b.masterKey;
-        this.masterKeyOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.masterKeyOptions));
+        this.masterKeyOptions = Collections.unmodifiableMap(VeilProperty.masterKeyOptions(b.masterKeyOptions,
+                b.source));
         this.keyTable = b.keyTable;
         this.columns = List.copyOf(columns);
         Map<String, Map<String, EncryptedColumn>> byName = new LinkedHashMap<>();
@@ -245,18 +245,19 @@ public final class VeilConfig {
         private String source = "builder";
         private String masterKey;
         private final Map<String, String> masterKeyOptions = new LinkedHashMap<>();
-        private String keyTable = DEFAULT_KEY_TABLE;
-        private final List<ColumnSpec> specs = new ArrayList<>();
-        private boolean allowLegacyPlaintext;
-        private final List<LegacySpec> legacySpecs = new ArrayList<>();
-        private Duration keyCacheTtl = Duration.ofMinutes(5);
-        private Duration keyMaxStaleness = Duration.ofHours(1);
-        private long statementCacheSize = 10_000;
-        private boolean eagerKeyLoading;
+        private String keyTable = (String) VeilProperty.KEY_TABLE.typedDefault();
+        private final List<ColumnRules.ColumnSpec> specs = new ArrayList<>();
+        private boolean allowLegacyPlaintext = (Boolean) VeilProperty.ALLOW_LEGACY_PLAINTEXT.typedDefault();
+        private final List<ColumnRules.LegacySpec> legacySpecs = new ArrayList<>();
+        // defaults are the catalogue's (VeilProperty), so docs, getPropertyInfo and Spring metadata show these
+        private Duration keyCacheTtl = (Duration) VeilProperty.KEY_CACHE_TTL.typedDefault();
+        private Duration keyMaxStaleness = (Duration) VeilProperty.KEY_MAX_STALENESS.typedDefault();
+        private long statementCacheSize = (Long) VeilProperty.STATEMENT_CACHE_SIZE.typedDefault();
+        private boolean eagerKeyLoading = (Boolean) VeilProperty.KEY_CACHE_EAGER.typedDefault();
         private Duration keyRefreshAhead;
         private final List<String> previousMasterKeys = new ArrayList<>();
         private final List<BlindIndexSpec> indexSpecs = new ArrayList<>();
-        private Encryption encryption = Encryption.AES_256_GCM;
+        private Encryption encryption = Encryption.AES_256_GCM; // VeilProperty.ENCRYPTION's default
         private String badEncryption;
         private final List<RowBindingSpecs.Declared> rowBindings = new ArrayList<>();
 
@@ -293,6 +294,11 @@ public final class VeilConfig {
             return this;
         }
 
+        /**
+         * A master-key option by its name under {@code master-key-options} ({@code region}, {@code endpoint},
+         * {@code profile}, {@code api-call-timeout}, …; {@link VeilProperty}); {@link #build()} refuses unknown names
+         * and values not of the option's kind.
+         */
         public Builder masterKeyOption(String name, String value) {
             masterKeyOptions.put(name, value);
             return this;
@@ -317,7 +323,7 @@ public final class VeilConfig {
          * @param origin where it was asked for (YAML path, property name), for messages
          */
         public Builder legacyPlaintext(String table, String column, String origin) {
-            legacySpecs.add(new LegacySpec(table, column, null, origin == null ? source : origin));
+            legacySpecs.add(new ColumnRules.LegacySpec(table, column, null, origin == null ? source : origin));
             return this;
         }
 
@@ -327,7 +333,7 @@ public final class VeilConfig {
          */
         public Builder legacyPlaintextColumns(Collection<String> names, String origin) {
             for (String n : names) {
-                legacySpecs.add(new LegacySpec(null, null, n, origin == null ? source : origin));
+                legacySpecs.add(new ColumnRules.LegacySpec(null, null, n, origin == null ? source : origin));
             }
             return this;
         }
@@ -391,7 +397,7 @@ public final class VeilConfig {
          */
         public Builder column(String table, String column, ValueType type, String renamedFrom, Padding padding,
                 String origin) {
-            specs.add(new ColumnSpec(table, column, type, renamedFrom, Objects.requireNonNull(padding, "padding"),
+            specs.add(new ColumnRules.ColumnSpec(table, column, type, renamedFrom, Objects.requireNonNull(padding, "padding"),
                     origin == null ? source : origin));
             return this;
         }
@@ -424,7 +430,7 @@ public final class VeilConfig {
         /** Adds every column of another configuration (e.g. annotations on top of YAML). */
         public Builder addAll(Collection<EncryptedColumn> columns, String origin) {
             for (EncryptedColumn c : columns) {
-                specs.add(new ColumnSpec(c.table().qualified(), c.name(), c.type(),
+                specs.add(new ColumnRules.ColumnSpec(c.table().qualified(), c.name(), c.type(),
                         c.boundName().equals(c.table().qualified() + "." + c.name()) ? null : c.boundName(),
                         c.padding(), origin));
             }
@@ -469,206 +475,9 @@ public final class VeilConfig {
                 throw new VeilConfigException(source + ": statement-cache-size must be between 16 and 10000000, was "
                         + statementCacheSize);
             }
-            List<EncryptedColumn> columns = new ArrayList<>();
-            Map<String, ColumnSpec> seen = new LinkedHashMap<>();
-            for (ColumnSpec s : specs) {
-                EncryptedColumn c = s.toColumn();
-                String key = c.qualified();
-                ColumnSpec earlier = seen.get(key);
-                if (earlier != null) {
-                    EncryptedColumn e = earlier.toColumn();
-                    boolean typesAgree = e.type() == null || c.type() == null || e.type() == c.type();
-                    boolean paddingAgrees = !e.padding().enabled() || !c.padding().enabled()
-                            || e.padding().equals(c.padding());
-                    if (!typesAgree || !paddingAgrees || !e.boundName().equals(c.boundName())) {
-                        throw new VeilConfigException("conflicting configuration for encrypted column " + key + ": "
-                                + earlier.origin + " says " + describe(e) + ", " + s.origin + " says " + describe(c)
-                                + ". Make both declarations agree or remove one");
-                    }
-                    // a declaration without type (or padding) gives way to one with it (YAML `ssn: {}` + @Encrypted String)
-                    EncryptedColumn merged = new EncryptedColumn(e.table(), e.name(), e.type() != null ? e.type()
-                            : c.type(), e.boundName(), e.padding().enabled() ? e.padding() : c.padding());
-                    columns.set(columns.indexOf(e), merged);
-                    seen.put(key, new ColumnSpec(s.table, s.column, merged.type(), s.renamedFrom, merged.padding(),
-                            c.padding().enabled() && !e.padding().enabled() ? s.origin : earlier.origin));
-                    continue;
-                }
-                seen.put(key, s);
-                columns.add(c);
-            }
-            for (EncryptedColumn c : columns) {
-                if (c.padding().enabled() && c.type() != null && CiphertextSize.fixedWidth(c.type())) {
-                    throw new VeilConfigException(seen.get(c.qualified()).origin + ": pad on " + c.qualified()
-                            + " hides nothing: every " + c.type().configName() + " value has the same length, so its "
-                            + "ciphertexts already do. Remove pad (it is for strings, bytes, decimals and columns "
-                            + "without a type)");
-                }
-            }
-            return new VeilConfig(this, columns, indexes(columns), legacyColumns(columns));
-        }
-
-        /** The {@code table.column} of every column named for legacy plaintext; unknown names fail. */
-        private java.util.Set<String> legacyColumns(List<EncryptedColumn> columns) {
-            java.util.Set<String> out = new java.util.LinkedHashSet<>();
-            List<String> unknown = new ArrayList<>();
-            String origin = null;
-            for (LegacySpec s : legacySpecs) {
-                List<EncryptedColumn> found = s.resolve(columns);
-                if (found.isEmpty()) {
-                    unknown.add(s.written());
-                    origin = origin == null ? s.origin() : origin;
-                }
-                found.forEach(c -> out.add(c.qualified()));
-            }
-            if (!unknown.isEmpty()) {
-                List<String> known = columns.stream().map(EncryptedColumn::qualified).toList();
-                throw new VeilConfigException(origin + ": legacy plaintext is asked for " + String.join(", ", unknown)
-                        + ", which " + (unknown.size() == 1 ? "is not an encrypted column"
-                                : "are not encrypted columns")
-                        + " of this configuration. Name configured columns as table.column or schema.table.column"
-                        + (known.isEmpty() ? "" : " (configured: " + String.join(", ", known) + ")"));
-            }
-            return out;
-        }
-
-        private List<ConfiguredIndex> indexes(List<EncryptedColumn> columns) {
-            List<ConfiguredIndex> out = new ArrayList<>();
-            Map<String, ConfiguredIndex> byName = new LinkedHashMap<>();
-            for (BlindIndexSpec s : indexSpecs) {
-                String origin = s.origin() == null ? source : s.origin();
-                ConfiguredIndex index = index(s, origin, columns);
-                String key = index.qualified();
-                ConfiguredIndex earlier = byName.get(key);
-                if (earlier != null) {
-                    if (!earlier.definition().equals(index.definition())) {
-                        throw new VeilConfigException("conflicting configuration for blind index " + key + ": "
-                                + earlier.origin() + " says " + earlier.definition() + ", " + origin + " says "
-                                + index.definition() + ". Make both declarations agree or remove one");
-                    }
-                    continue;
-                }
-                for (EncryptedColumn c : columns) {
-                    if (c.table().equals(index.table()) && c.name().equals(index.name())) {
-                        throw new VeilConfigException(origin + ": blind index " + key + " has the name of encrypted "
-                                + "column " + c.qualified() + "; the companion column needs a name of its own");
-                    }
-                }
-                for (ConfiguredIndex other : out) {
-                    if (other.table().equals(index.table()) && other.columns().contains(index.name())) {
-                        throw new VeilConfigException(origin + ": blind index " + key + " is named like a source "
-                                + "column of " + other.qualified() + "; choose another name");
-                    }
-                }
-                byName.put(key, index);
-                out.add(index);
-            }
-            try {
-                dev.veil.blindindex.BlindIndexDefinition.checkJoinDomains(
-                        out.stream().map(ConfiguredIndex::definition).toList());
-            } catch (IllegalArgumentException e) {
-                throw new VeilConfigException(source + ": " + e.getMessage());
-            }
-            Map<String, EncryptedColumn> domainTypes = new LinkedHashMap<>();
-            for (ConfiguredIndex i : out) {
-                if (i.definition().domain().isEmpty()) {
-                    continue;
-                }
-                for (int p = 0; p < i.columns().size(); p++) {
-                    EncryptedColumn c = encrypted(columns, i.table(), i.columns().get(p));
-                    String key = i.definition().domain().get() + "#" + p;
-                    EncryptedColumn first = domainTypes.putIfAbsent(key, c);
-                    if (first != null && c != null && first.type() != null && c.type() != null
-                            && first.type() != c.type()) {
-                        throw new VeilConfigException(i.origin() + ": join domain " + i.definition().domain().get()
-                                + " compares " + first.qualified() + " (" + first.type().configName() + ") with "
-                                + c.qualified() + " (" + c.type().configName() + "); the columns of a domain need "
-                                + "the same type");
-                    }
-                }
-            }
-            return out;
-        }
-
-        private static EncryptedColumn encrypted(List<EncryptedColumn> columns, TableName table, String column) {
-            for (EncryptedColumn c : columns) {
-                if (c.table().equals(table) && c.name().equals(column)) {
-                    return c;
-                }
-            }
-            return null;
-        }
-
-        private static ConfiguredIndex index(BlindIndexSpec s, String origin, List<EncryptedColumn> columns) {
-            if (s.table() == null || s.table().isBlank()) {
-                throw new VeilConfigException(origin + ": a blind index has no table name");
-            }
-            TableName t;
-            try {
-                t = TableName.parse(s.table());
-            } catch (RuntimeException e) {
-                throw new VeilConfigException(origin + ": '" + s.table() + "' is not a valid table name");
-            }
-            if (s.columns().isEmpty()) {
-                throw new VeilConfigException(origin + ": blind index on table " + t + " lists no columns; name the "
-                        + "source column(s), e.g. columns: [last_name, birth_date]");
-            }
-            dev.veil.blindindex.BlindIndexDefinition.Builder b = dev.veil.blindindex.BlindIndexDefinition.builder()
-                    .table(t.qualified());
-            List<String> canonical = new ArrayList<>();
-            for (String c : s.columns()) {
-                String[] parts = c == null ? new String[0] : Identifiers.split(c);
-                if (parts.length != 1 || parts[0].isEmpty()) {
-                    throw new VeilConfigException(origin + ": '" + c + "' in a blind index of table " + t
-                            + " is not a valid column name");
-                }
-                canonical.add(parts[0]);
-                b.column(parts[0]);
-            }
-            if (s.name() != null && !s.name().isBlank()) {
-                String[] parts = Identifiers.split(s.name());
-                b.name(parts.length == 1 ? parts[0] : s.name());
-            }
-            b.bits(s.bits()).normalize(s.normalize().toArray(new String[0])).domain(s.domain());
-            if (s.argon2idCost() != null) {
-                if (s.argon2idCost().length != 3) {
-                    throw new VeilConfigException(origin + ": argon2id cost needs memory-kib, iterations and "
-                            + "parallelism");
-                }
-                if (s.slow() != null && !s.slow().isBlank() && !s.slow().trim().equalsIgnoreCase("argon2id")) {
-                    throw new VeilConfigException(origin + ": an argon2id cost is given but slow is '" + s.slow()
-                            + "'; write slow: argon2id or drop the cost");
-                }
-                b.argon2id(s.argon2idCost()[0], s.argon2idCost()[1], s.argon2idCost()[2]);
-            } else {
-                b.slow(s.slow());
-            }
-            dev.veil.blindindex.BlindIndexDefinition d;
-            try {
-                d = b.build();
-            } catch (IllegalArgumentException e) {
-                throw new VeilConfigException(origin + ": " + e.getMessage());
-            }
-            int encryptedParts = 0;
-            for (String c : canonical) {
-                if (encrypted(columns, t, c) != null) {
-                    encryptedParts++;
-                }
-            }
-            if (canonical.size() == 1 && encryptedParts == 0) {
-                throw new VeilConfigException(origin + ": blind index " + t + "." + d.name() + " is on column "
-                        + canonical.get(0) + ", which is not an encrypted column of " + t + ". Declare the column as "
-                        + "encrypted, or index it in the database as usual");
-            }
-            if (encryptedParts == 0) {
-                throw new VeilConfigException(origin + ": compound blind index " + t + "." + d.name() + " covers "
-                        + canonical + ", none of which is an encrypted column of " + t + "; at least one must be");
-            }
-            return new ConfiguredIndex(t, d, origin);
-        }
-
-        private static String describe(EncryptedColumn c) {
-            return "{type: " + (c.type() == null ? "any" : c.type().configName()) + ", bound to " + c.boundName()
-                    + (c.padding().enabled() ? ", pad: " + c.padding().describe() : "") + "}";
+            List<EncryptedColumn> columns = ColumnRules.columns(specs);
+            return new VeilConfig(this, columns, IndexRules.indexes(indexSpecs, source, columns),
+                    ColumnRules.legacyColumns(legacySpecs, columns));
         }
 
         private void requirePositive(String name, Duration d) {
@@ -678,81 +487,4 @@ public final class VeilConfig {
         }
     }
 
-    /** A column named for legacy plaintext: by table and column (YAML), or by one dotted name (property). */
-    private record LegacySpec(String table, String column, String name, String origin) {
-        String written() {
-            return name != null ? "'" + name + "'" : table + "." + column;
-        }
-
-        /** Every configured column it names (an unqualified table names it in every schema); empty when none. */
-        List<EncryptedColumn> resolve(List<EncryptedColumn> columns) {
-            String schema = null;
-            String t;
-            String c;
-            try {
-                if (name != null) {
-                    String[] parts = Identifiers.split(name.trim());
-                    if (parts.length < 2 || parts.length > 3) {
-                        return List.of();
-                    }
-                    schema = parts.length == 3 ? parts[0] : null;
-                    t = parts[parts.length - 2];
-                    c = parts[parts.length - 1];
-                } else {
-                    TableName tn = TableName.parse(table);
-                    schema = tn.schema();
-                    t = tn.name();
-                    String[] parts = Identifiers.split(column);
-                    if (parts.length != 1) {
-                        return List.of();
-                    }
-                    c = parts[0];
-                }
-            } catch (RuntimeException e) {
-                return List.of();
-            }
-            List<EncryptedColumn> out = new ArrayList<>();
-            for (EncryptedColumn ec : columns) {
-                if (ec.table().name().equals(t) && ec.name().equals(c)
-                        && (schema == null || schema.equals(ec.table().schema()))) {
-                    out.add(ec);
-                }
-            }
-            return out;
-        }
-    }
-
-    private record ColumnSpec(String table, String column, ValueType type, String renamedFrom, Padding padding,
-            String origin) {
-        EncryptedColumn toColumn() {
-            if (table == null || table.isBlank()) {
-                throw new VeilConfigException(origin + ": encrypted column '" + column + "' has no table name");
-            }
-            if (column == null || column.isBlank()) {
-                throw new VeilConfigException(origin + ": table '" + table + "' has an encrypted column with no name");
-            }
-            TableName t;
-            try {
-                t = TableName.parse(table);
-            } catch (RuntimeException e) {
-                throw new VeilConfigException(origin + ": '" + table + "' is not a valid table name");
-            }
-            String[] colParts = Identifiers.split(column);
-            if (colParts.length != 1 || colParts[0].isEmpty()) {
-                throw new VeilConfigException(origin + ": '" + column + "' in table " + t
-                        + " is not a valid column name (write just the column, quoted if it has dots)");
-            }
-            String col = colParts[0];
-            String boundName = t.qualified() + "." + col;
-            if (renamedFrom != null && !renamedFrom.isBlank()) {
-                String[] parts = Identifiers.split(renamedFrom);
-                if (parts.length < 2) {
-                    throw new VeilConfigException(origin + ": renamed-from of " + t + "." + col + " is '" + renamedFrom
-                            + "'; write the former table.column, e.g. renamed-from: people.social_security_number");
-                }
-                boundName = String.join(".", parts);
-            }
-            return new EncryptedColumn(t, col, type, boundName, padding);
-        }
-    }
 }

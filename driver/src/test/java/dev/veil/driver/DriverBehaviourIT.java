@@ -102,11 +102,11 @@ class DriverBehaviourIT {
         DriverPropertyInfo[] infos = DriverManager.getDriver(fx.veilUrl()).getPropertyInfo(fx.veilUrl(), new Properties());
         assertThat(Arrays.stream(infos).map(i -> i.name)).contains("veil.config", "veil.master-key",
                 "veil.allow-legacy-plaintext");
-        VeilDriver.Target t = VeilDriver.split("jdbc:veil:postgresql://h:5/db?ssl=false&veil.config=x.yml&a=b",
+        VeilUrl t = VeilUrl.parse("jdbc:veil:postgresql://h:5/db?ssl=false&veil.config=x.yml&a=b",
                 new Properties());
-        assertThat(t.delegateUrl).isEqualTo("jdbc:postgresql://h:5/db?ssl=false&a=b");
-        assertThat(t.veilProperties.getProperty("veil.config")).isEqualTo("x.yml");
-        assertThatThrownBy(() -> VeilDriver.split("jdbc:veil:postgresql://h/db?veil.confg=x", new Properties()))
+        assertThat(t.delegateUrl()).isEqualTo("jdbc:postgresql://h:5/db?ssl=false&a=b");
+        assertThat(t.veilProperties().getProperty("veil.config")).isEqualTo("x.yml");
+        assertThatThrownBy(() -> VeilUrl.parse("jdbc:veil:postgresql://h/db?veil.confg=x", new Properties()))
                 .hasMessageContaining("veil.confg").satisfies(e ->
                         assertThat(((SQLException) e).getSQLState()).isEqualTo("VE020"));
     }

@@ -65,7 +65,7 @@ class LegacyPlaintextColumnsTest {
         Properties p = new Properties();
         p.setProperty("veil.legacy_plaintext_columns", "patients.ssn");
         SQLException e = catchThrowableOfType(SQLException.class,
-                () -> VeilDriver.split("jdbc:veil:postgresql://127.0.0.1:5432/none", p));
+                () -> VeilUrl.parse("jdbc:veil:postgresql://127.0.0.1:5432/none", p));
         assertThat(e.getMessage()).contains("did you mean veil.legacy-plaintext-columns?").doesNotContain("patients");
         assertThat(VeilDriver.instance().getPropertyInfo("jdbc:veil:postgresql://127.0.0.1:5432/none",
                 new Properties())).anySatisfy(i -> assertThat(i.name).isEqualTo("veil.legacy-plaintext-columns"));

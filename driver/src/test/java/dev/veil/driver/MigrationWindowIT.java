@@ -338,6 +338,39 @@ class MigrationWindowIT {
         }
     }
 
+    @Test
+    void arrayConstructorsRowValuesAndCastsFindPlaintextRowsTooOtherNewFormsAreRefused() throws SQLException {
+        List<String> queries = List.of("SELECT id FROM %s WHERE email = ANY(ARRAY[?, ?]) ORDER BY id",
+                "SELECT id FROM %s WHERE email <> ALL(ARRAY[?, ?]) ORDER BY id",
+                "SELECT id FROM %s WHERE (email, grp) = (?, ?) ORDER BY id",
+                "SELECT id FROM %s WHERE email = ?::varchar ORDER BY id");
+        int found = 0;
+        try (Connection veil = fx.veil(); Connection plain = fx.plain()) {
+            for (String q : queries) {
+                for (String a : Arrays.asList("ada@example.com", "b'ob@example.com", "nobody", null)) {
+                    int n = q.length() - q.replace("?", "").length();
+                    Object[] params = n == 1 ? new Object[] {a}
+                            : new Object[] {a, q.contains("grp") ? (Object) 1 : "bob@example.com"};
+                    List<Integer> twin = preparedIds(plain, String.format(q, "twin"), params);
+                    assertThat(preparedIds(veil, String.format(q, "members"), params))
+                            .as("%s %s", q, Arrays.toString(params)).isEqualTo(twin);
+                    found += twin.size();
+                }
+            }
+            assertThat(found).isGreaterThan(20);
+            for (String[] c : new String[][] {
+                {"SELECT id FROM members WHERE email = ANY(?)", "= ANY(…)"},
+                {"SELECT id FROM members WHERE email IS NOT DISTINCT FROM ?", "IS NOT DISTINCT FROM"},
+                {"SELECT id FROM members WHERE lower(nick) = ?", "lower(nick)"},
+                {"SELECT id FROM accounts a WHERE login IN (SELECT login FROM accounts)", "IN (SELECT …)"}}) {
+                SQLException e = catchThrowableOfType(SQLException.class, () -> veil.prepareStatement(c[0]));
+                assertThat((Object) e).as(c[0]).isNotNull();
+                assertThat(e.getSQLState()).as(c[0]).isEqualTo("VE010");
+                assertThat(e.getMessage()).as(c[0]).contains("migration window", c[1]);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // VE013 and leaving the window
 

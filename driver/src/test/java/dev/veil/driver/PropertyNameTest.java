@@ -22,7 +22,7 @@ class PropertyNameTest {
     void aVeilLookingPropertyThatIsNotOneIsRefusedWithTheKnownNames(String name) {
         Properties p = new Properties();
         p.setProperty(name, "somewhere");
-        SQLException e = catchThrowableOfType(SQLException.class, () -> VeilDriver.split(URL, p));
+        SQLException e = catchThrowableOfType(SQLException.class, () -> VeilUrl.parse(URL, p));
         assertThat((Throwable) e).isInstanceOf(SQLNonTransientConnectionException.class);
         assertThat(e.getSQLState()).isEqualTo(VeilSqlState.INVALID_CONFIGURATION.state());
         assertThat(e.getMessage()).contains("'" + name + "'").contains("veil.key-table").contains("veil.config")
@@ -32,7 +32,7 @@ class PropertyNameTest {
     @Test
     void aVeilLookingNameInTheUrlIsRefusedAndNeverPassedOn() {
         SQLException e = catchThrowableOfType(SQLException.class,
-                () -> VeilDriver.split(URL + "?sslmode=disable&veil_key_table=k", new Properties()));
+                () -> VeilUrl.parse(URL + "?sslmode=disable&veil_key_table=k", new Properties()));
         assertThat(e.getSQLState()).isEqualTo("VE020");
         assertThat(e.getMessage()).contains("'veil_key_table'").contains("did you mean veil.key-table?");
     }
@@ -41,7 +41,7 @@ class PropertyNameTest {
     void aCaseSlipSuggestsTheRightSpelling() {
         Properties p = new Properties();
         p.setProperty("Veil.Key-Table", "k");
-        SQLException e = catchThrowableOfType(SQLException.class, () -> VeilDriver.split(URL, p));
+        SQLException e = catchThrowableOfType(SQLException.class, () -> VeilUrl.parse(URL, p));
         assertThat(e.getMessage()).contains("did you mean veil.key-table?");
     }
 
@@ -51,10 +51,10 @@ class PropertyNameTest {
         p.setProperty("veil.key-table", "k");
         p.setProperty("veilchen", "x");
         p.setProperty("sslmode", "disable");
-        VeilDriver.Target t = VeilDriver.split(URL + "?veil.config=a.yml&ApplicationName=app", p);
-        assertThat(t.veilProperties.stringPropertyNames()).containsExactlyInAnyOrder("veil.key-table", "veil.config");
-        assertThat(t.delegateProperties.stringPropertyNames()).containsExactlyInAnyOrder("veilchen", "sslmode");
-        assertThat(t.delegateUrl).isEqualTo("jdbc:postgresql://127.0.0.1:5432/none?ApplicationName=app");
+        VeilUrl t = VeilUrl.parse(URL + "?veil.config=a.yml&ApplicationName=app", p);
+        assertThat(t.veilProperties().stringPropertyNames()).containsExactlyInAnyOrder("veil.key-table", "veil.config");
+        assertThat(t.delegateProperties().stringPropertyNames()).containsExactlyInAnyOrder("veilchen", "sslmode");
+        assertThat(t.delegateUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/none?ApplicationName=app");
     }
 
     @ParameterizedTest

@@ -1,7 +1,6 @@
 package dev.veil.spring;
 
 import dev.veil.driver.VeilConfig;
-import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -46,10 +45,9 @@ public class VeilAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        VeilConfig veilConfig(VeilProperties properties, BeanFactory beanFactory, ResourceLoader resourceLoader,
+        VeilConfig veilConfig(Environment environment, BeanFactory beanFactory, ResourceLoader resourceLoader,
                 ObjectProvider<VeilConfigCustomizer> customizers) {
-            List<String> packages = VeilConfigFactory.entityPackages(properties, beanFactory);
-            return VeilConfigFactory.create(properties, packages, resourceLoader.getClassLoader(),
+            return VeilConfigFactory.create(environment, beanFactory, resourceLoader.getClassLoader(),
                     customizers.orderedStream().toList());
         }
 

@@ -6,14 +6,14 @@ import dev.veil.driver.VeilConfigException;
 import dev.veil.driver.VeilDataSource;
 import dev.veil.driver.VeilDriver;
 import dev.veil.driver.VeilRuntime;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.veil.driver.VeilUrl;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -73,7 +73,7 @@ final class VeilDataSourcePostProcessor implements DestructionAwareBeanPostProce
                 || DATA_SOURCE_PROPERTIES.contains(bean.getClass().getSuperclass().getName())) {
             BeanWrapperImpl properties = new BeanWrapperImpl(bean);
             Object url = properties.getPropertyValue("url");
-            if (url != null && url.toString().startsWith(VeilDriver.PREFIX)
+            if (url != null && VeilUrl.accepts(url.toString())
                     && !StringUtils.hasText((String) properties.getPropertyValue("driverClassName"))) {
                 properties.setPropertyValue("driverClassName", VeilDriver.class.getName());
             }
@@ -162,29 +162,28 @@ final class VeilDataSourcePostProcessor implements DestructionAwareBeanPostProce
 
     /** The database name of a URL, by the same rule the driver uses for its key context. */
     static String databaseName(String url) {
-        return dev.veil.driver.VeilDriver.databaseName(url);
+        return VeilUrl.databaseName(url);
     }
 
     /**
-     * The database's own URL for a {@code jdbc:veil:} URL. Veil settings in the URL are refused: with the starter
-     * they are Spring properties, so there is one place to read them.
+     * The database's own URL for a {@code jdbc:veil:} URL, by the driver's parser ({@link VeilUrl}). Veil settings in
+     * the URL are refused: with the starter they are Spring properties, so there is one place to read them.
      */
     static String delegateUrl(String veilUrl, String where) {
-        String rest = veilUrl.substring(VeilDriver.PREFIX.length());
-        int q = rest.indexOf('?');
-        if (q >= 0) {
-            for (String pair : rest.substring(q + 1).split("&")) {
-                int eq = pair.indexOf('=');
-                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                if (key.startsWith("veil.")) {
-                    throw new VeilConfigException(where + " carries the Veil setting '" + key + "'. With the Spring "
-                            + "Boot starter, Veil's settings are Spring properties: remove it from the URL and set "
-                            + key + (eq < 0 ? "" : "=" + URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8))
-                            + " in application.properties (see veil.* in the starter's README)");
-                }
-            }
+        VeilUrl parsed;
+        try {
+            parsed = VeilUrl.parse(veilUrl, new Properties());
+        } catch (SQLException e) {
+            throw new VeilConfigException(where + ": " + e.getMessage(), e);
         }
-        return "jdbc:" + rest;
+        for (String key : parsed.veilProperties().stringPropertyNames()) {
+            throw new VeilConfigException(where + " carries the Veil setting '" + key + "'. With the Spring Boot "
+                    + "starter, Veil's settings are Spring properties: remove it from the URL and set " + key
+                    + (parsed.veilProperties().getProperty(key).isEmpty() ? "" : "="
+                            + parsed.veilProperties().getProperty(key))
+                    + " in application.properties (see veil.* in the starter's README)");
+        }
+        return parsed.delegateUrl();
     }
 
     /** Hikari-specific code, loaded only when HikariCP is on the class path. */
@@ -192,12 +191,12 @@ final class VeilDataSourcePostProcessor implements DestructionAwareBeanPostProce
 
         static boolean isVeil(Object bean) {
             return bean instanceof HikariDataSource h && h.getJdbcUrl() != null
-                    && h.getJdbcUrl().startsWith(VeilDriver.PREFIX);
+                    && VeilUrl.accepts(h.getJdbcUrl());
         }
 
         static void unveil(HikariDataSource hikari, String beanName) {
             for (String key : hikari.getDataSourceProperties().stringPropertyNames()) {
-                if (key.startsWith("veil.")) {
+                if (VeilUrl.looksLikeVeil(key)) {
                     throw new VeilConfigException("DataSource '" + beanName + "' has the data-source property '" + key
                             + "'. With the Spring Boot starter, Veil's settings are Spring properties: set " + key
                             + " in application.properties instead");

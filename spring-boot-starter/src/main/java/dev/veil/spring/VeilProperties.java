@@ -1,14 +1,13 @@
 package dev.veil.spring;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Veil's Spring properties ({@code veil.*}). They build one {@code VeilConfig} together with the YAML file named by
- * {@link #getConfig() veil.config} and the {@code @Encrypted} fields of the entity packages; a setting given here
- * overrides the same setting in the YAML file. Unset settings keep Veil's defaults (docs/configuration.md).
+ * The starter's own Spring properties ({@code veil.*}): whether it runs, what it wraps, its start-up checks. Veil's
+ * settings themselves ({@code veil.config}, {@code veil.master-key}, {@code veil.key-cache.ttl}, …) are not fields
+ * here: they are the driver's settings catalogue ({@code dev.veil.driver.VeilProperty}), read by the same names
+ * and the same grammar as the JDBC properties, and described to IDEs by
+ * {@code META-INF/additional-spring-configuration-metadata.json}, which a test keeps identical to the catalogue.
  */
 @ConfigurationProperties("veil")
 public class VeilProperties {
@@ -16,45 +15,11 @@ public class VeilProperties {
     /** Whether the starter configures Veil at all; false leaves data sources and Hibernate untouched. */
     private boolean enabled = true;
 
-    /** Location of the YAML configuration: a path, file: URI or classpath:veil.yml; combined with the annotations. */
-    private String config;
-
-    /** Master key URI: aws-kms://ARN (production) or local-keyset:PATH (development only); overrides the YAML. */
-    private String masterKey;
-
-    /** Options for the AWS KMS master key. */
-    private final Kms kms = new Kms();
-
-    /** Table holding the wrapped data keys, optionally schema-qualified; Veil's default is veil_data_keys. */
-    private String keyTable;
-
-    /** Data-key cache settings. */
-    private final KeyCache keyCache = new KeyCache();
-
-    /** Insecure, for migrations only: read values that are not Veil ciphertext as plaintext instead of failing. */
-    private Boolean allowLegacyPlaintext;
-
-    /**
-     * Insecure, for one column's migration window: encrypted columns (table.column or schema.table.column) whose
-     * plaintext values are read, and whose blind-index searches also compare the stored plaintext, sending the
-     * searched value in the clear. Other columns stay strict.
-     */
-    private List<String> legacyPlaintextColumns = new ArrayList<>();
-
-    /** How many distinct SQL texts keep their analysis cached (16 to 10000000); Veil's default is 10000. */
-    private Long statementCacheSize;
-
     /** Start-up checks of the database schema. */
     private final Schema schema = new Schema();
 
     /** Whether to wrap the application's DataSource beans whose URL is a plain jdbc: URL (never wraps twice). */
     private boolean wrapDataSource;
-
-    /**
-     * Packages (and sub-packages) scanned for {@code @Encrypted} fields; default: the packages Spring Boot scans
-     * for entities ({@code @EntityScan}, else the {@code @SpringBootApplication} package).
-     */
-    private List<String> entityPackages = new ArrayList<>();
 
     public boolean isEnabled() {
         return enabled;
@@ -62,62 +27,6 @@ public class VeilProperties {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
-    }
-
-    public String getConfig() {
-        return config;
-    }
-
-    public void setConfig(String config) {
-        this.config = config;
-    }
-
-    public String getMasterKey() {
-        return masterKey;
-    }
-
-    public void setMasterKey(String masterKey) {
-        this.masterKey = masterKey;
-    }
-
-    public Kms getKms() {
-        return kms;
-    }
-
-    public String getKeyTable() {
-        return keyTable;
-    }
-
-    public void setKeyTable(String keyTable) {
-        this.keyTable = keyTable;
-    }
-
-    public KeyCache getKeyCache() {
-        return keyCache;
-    }
-
-    public Boolean getAllowLegacyPlaintext() {
-        return allowLegacyPlaintext;
-    }
-
-    public void setAllowLegacyPlaintext(Boolean allowLegacyPlaintext) {
-        this.allowLegacyPlaintext = allowLegacyPlaintext;
-    }
-
-    public List<String> getLegacyPlaintextColumns() {
-        return legacyPlaintextColumns;
-    }
-
-    public void setLegacyPlaintextColumns(List<String> legacyPlaintextColumns) {
-        this.legacyPlaintextColumns = legacyPlaintextColumns;
-    }
-
-    public Long getStatementCacheSize() {
-        return statementCacheSize;
-    }
-
-    public void setStatementCacheSize(Long statementCacheSize) {
-        this.statementCacheSize = statementCacheSize;
     }
 
     public Schema getSchema() {
@@ -130,99 +39,6 @@ public class VeilProperties {
 
     public void setWrapDataSource(boolean wrapDataSource) {
         this.wrapDataSource = wrapDataSource;
-    }
-
-    public List<String> getEntityPackages() {
-        return entityPackages;
-    }
-
-    public void setEntityPackages(List<String> entityPackages) {
-        this.entityPackages = entityPackages;
-    }
-
-    /** AWS KMS options ({@code master-key-options} in the YAML). */
-    public static class Kms {
-
-        /** AWS region of the KMS key; default: the region in the key's ARN. */
-        private String region;
-
-        /** KMS endpoint override, e.g. http://127.0.0.1:4566 for LocalStack or a VPC endpoint. */
-        private String endpoint;
-
-        /** AWS credentials profile; default: the SDK's default credential chain. */
-        private String profile;
-
-        /** Longest time one KMS call may take, retries included; the provider's default is 5 seconds. */
-        private Duration apiCallTimeout;
-
-        public String getRegion() {
-            return region;
-        }
-
-        public void setRegion(String region) {
-            this.region = region;
-        }
-
-        public String getEndpoint() {
-            return endpoint;
-        }
-
-        public void setEndpoint(String endpoint) {
-            this.endpoint = endpoint;
-        }
-
-        public String getProfile() {
-            return profile;
-        }
-
-        public void setProfile(String profile) {
-            this.profile = profile;
-        }
-
-        public Duration getApiCallTimeout() {
-            return apiCallTimeout;
-        }
-
-        public void setApiCallTimeout(Duration apiCallTimeout) {
-            this.apiCallTimeout = apiCallTimeout;
-        }
-    }
-
-    /** Data-key cache ({@code key-cache} in the YAML). */
-    public static class KeyCache {
-
-        /** How long an unwrapped data key is used before it is refreshed from the KMS; Veil's default is 5 minutes. */
-        private Duration ttl;
-
-        /** How long past its time-to-live a cached key may be served while the KMS fails; default 1 hour. */
-        private Duration maxStaleness;
-
-        /** Whether every configured column's data key is loaded at start-up instead of on first use. */
-        private Boolean eager;
-
-        public Duration getTtl() {
-            return ttl;
-        }
-
-        public void setTtl(Duration ttl) {
-            this.ttl = ttl;
-        }
-
-        public Duration getMaxStaleness() {
-            return maxStaleness;
-        }
-
-        public void setMaxStaleness(Duration maxStaleness) {
-            this.maxStaleness = maxStaleness;
-        }
-
-        public Boolean getEager() {
-            return eager;
-        }
-
-        public void setEager(Boolean eager) {
-            this.eager = eager;
-        }
     }
 
     /** Start-up schema validation. */

@@ -8,16 +8,14 @@ import dev.veil.key.KeyReservationException;
 import dev.veil.key.KeyRing;
 import dev.veil.key.KeyScope;
 import dev.veil.key.KeyUnavailableException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
-import java.util.Base64;
 
 /**
- * Encrypts and decrypts the values of one column. Binary storage ({@code bytea}) holds
- * {@code 'V' 0x01 || tink-ciphertext}; text storage holds {@code "veil1:" || base64(tink-ciphertext)} without
- * padding. The data key is the bound table's ({@link KeyScope#tableEncryption}, one per table, shared by its
+ * Encrypts and decrypts the values of one column. What the column stores is an {@link Envelope} around the Tink
+ * ciphertext, in the form its SQL type holds ({@link StoredCiphertext}: bytes for {@code bytea}, text otherwise).
+ * The data key is the bound table's ({@link KeyScope#tableEncryption}, one per table, shared by its
  * columns); the associated data is {@code "veil/1:" || bound table.column}, so a ciphertext moved to another
  * column fails to decrypt. Under row binding it is {@code "veil/2:" || bound table.column || 0x00 || row key}
  * ({@link RowKey}), so a ciphertext moved to another row of the column fails as well. New values are padded as the
@@ -26,19 +24,19 @@ import java.util.Base64;
  */
 public final class ColumnCipher {
 
-    /** How the column stores ciphertext, from its SQL type. */
+    /**
+     * The start of a text envelope: {@link Envelope#TEXT_PREFIX}, kept here for the callers outside the codec that
+     * name it (the layout itself lives in {@link Envelope}).
+     */
+    public static final String TEXT_PREFIX = Envelope.TEXT_PREFIX;
+
+    /** How the column stores ciphertext, from its SQL type; {@link StoredCiphertext} reads and binds either form. */
     public enum Storage {
         /** {@code bytea}: raw envelope bytes. */
         BINARY,
         /** {@code text}/{@code varchar}: the text envelope. */
         TEXT
     }
-
-    static final byte MAGIC = Envelope.MAGIC;
-    static final byte VERSION = Envelope.VERSION;
-    public static final String TEXT_PREFIX = Envelope.TEXT_PREFIX;
-    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final String column;
     private final KeyScope scope;
@@ -131,14 +129,7 @@ public final class ColumnCipher {
      */
     public Object encrypt(Object value, Storage storage, byte[] rowKey) throws SQLException {
         byte[] ct = encryptRaw(value, rowKey == null ? associatedData : boundData(rowKey));
-        if (storage == Storage.BINARY) {
-            byte[] out = new byte[ct.length + 2];
-            out[0] = MAGIC;
-            out[1] = VERSION;
-            System.arraycopy(ct, 0, out, 2, ct.length);
-            return out;
-        }
-        return TEXT_PREFIX + B64.encodeToString(ct);
+        return StoredCiphertext.seal(ct, storage);
     }
 
     /** The associated data of a value bound to the row whose key encodes to {@code rowKey}. */
@@ -241,37 +232,9 @@ public final class ColumnCipher {
         if (stored == null) {
             return null;
         }
-        byte[] ct;
-        if (stored instanceof byte[]) {
-            byte[] b = (byte[]) stored;
-            if (b.length < 3 || b[0] != MAGIC) {
-                return legacy(stored);
-            }
-            if (b[1] != VERSION) {
-                throw VeilSqlState.UNRECOGNIZED_CIPHERTEXT.exception("value in " + column
-                        + " has unknown Veil format version " + (b[1] & 0xff) + "; upgrade Veil to read it");
-            }
-            ct = java.util.Arrays.copyOfRange(b, 2, b.length);
-        } else {
-            String s = stored.toString();
-            if (!s.startsWith(TEXT_PREFIX)) {
-                if (s.startsWith("veil") && s.length() > 6 && s.charAt(5) == ':' && Character.isDigit(s.charAt(4))) {
-                    throw VeilSqlState.UNRECOGNIZED_CIPHERTEXT.exception("value in " + column
-                            + " has an unknown Veil format version; upgrade Veil to read it");
-                }
-                return legacy(stored);
-            }
-            try {
-                // decode straight from the ASCII bytes past the prefix: no substring copy
-                byte[] ascii = s.getBytes(StandardCharsets.ISO_8859_1);
-                ByteBuffer decoded = B64D.decode(ByteBuffer.wrap(ascii, TEXT_PREFIX.length(),
-                        ascii.length - TEXT_PREFIX.length()));
-                ct = decoded.remaining() == decoded.array().length ? decoded.array()
-                        : java.util.Arrays.copyOf(decoded.array(), decoded.remaining());
-            } catch (IllegalArgumentException e) {
-                throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
-                        + ": the stored text is not valid base64 (truncated or altered)");
-            }
+        byte[] ct = Envelope.open(stored, column);
+        if (ct == null) {
+            return legacy(stored);
         }
         byte[] aad = rowKey == null ? associatedData : boundData(rowKey);
         byte[] fallback = rowKey != null && acceptUnbound ? associatedData : null;

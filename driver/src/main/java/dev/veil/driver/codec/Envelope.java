@@ -1,10 +1,19 @@
 package dev.veil.driver.codec;
 
+import dev.veil.driver.VeilSqlState;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Base64;
+
 /**
- * The layout of what an encrypted column stores, and the recogniser of it. {@link ColumnCipher} writes and reads
- * this layout; the read-side backstop ({@code dev.veil.driver.jdbc.GuardedResultSet}) asks {@link #isBinary} and
- * {@link #isText} of every value it hands out from a column Veil does not decrypt, so ciphertext reaching the
- * application through a relation Veil has not seen yet is refused instead of returned.
+ * The layout of what an encrypted column stores: its writer ({@link #binary}, {@link #text}), its reader
+ * ({@link #open}) and its recogniser. {@link ColumnCipher} seals and opens Tink ciphertexts through it (which of the
+ * two forms a column holds is {@link StoredCiphertext}'s choice); the read-side backstop
+ * ({@code dev.veil.driver.jdbc.CiphertextGuard}) asks {@link #isBinary} and {@link #isText} of every value it hands
+ * out from a column Veil does not decrypt, so ciphertext reaching the application through a relation Veil has not
+ * seen yet is refused instead of returned. A future format version goes here, and only here.
  *
  * <p>Binary: {@code 'V' 0x01 || tink-ciphertext}; text: {@code "veil1:" || base64(tink-ciphertext)} without
  * padding. A Tink ciphertext of Veil's AES-256-GCM keysets starts with Tink's output prefix byte {@code 0x01} and
@@ -38,7 +47,66 @@ public final class Envelope {
      */
     public static final int MIN_STRING = 1 + 4 + 4 + MIN_BINARY - 3;
 
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+
     private Envelope() {
+    }
+
+    /** The binary envelope of a Tink ciphertext: {@code 'V' 0x01 || ciphertext}. */
+    public static byte[] binary(byte[] tinkCiphertext) {
+        byte[] out = new byte[tinkCiphertext.length + 2];
+        out[0] = MAGIC;
+        out[1] = VERSION;
+        System.arraycopy(tinkCiphertext, 0, out, 2, tinkCiphertext.length);
+        return out;
+    }
+
+    /** The text envelope of a Tink ciphertext: {@code "veil1:" || base64(ciphertext)}, unpadded. */
+    public static String text(byte[] tinkCiphertext) {
+        return TEXT_PREFIX + B64.encodeToString(tinkCiphertext);
+    }
+
+    /**
+     * The Tink ciphertext inside a stored value ({@code byte[]} or text), or null when the value is no envelope at
+     * all (plaintext written before encryption was enabled, or around Veil). Only the header is checked here; the
+     * AEAD authenticates the rest.
+     *
+     * @param column {@code table.column}, for messages
+     * @throws SQLException VE004 for an envelope of a format version this Veil does not know; VE001 for a text
+     *     envelope whose base64 is damaged (truncated or altered)
+     */
+    public static byte[] open(Object stored, String column) throws SQLException {
+        if (stored instanceof byte[]) {
+            byte[] b = (byte[]) stored;
+            if (b.length < 3 || b[0] != MAGIC) {
+                return null;
+            }
+            if (b[1] != VERSION) {
+                throw VeilSqlState.UNRECOGNIZED_CIPHERTEXT.exception("value in " + column
+                        + " has unknown Veil format version " + (b[1] & 0xff) + "; upgrade Veil to read it");
+            }
+            return Arrays.copyOfRange(b, 2, b.length);
+        }
+        String s = stored.toString();
+        if (!s.startsWith(TEXT_PREFIX)) {
+            if (s.startsWith("veil") && s.length() > 6 && s.charAt(5) == ':' && Character.isDigit(s.charAt(4))) {
+                throw VeilSqlState.UNRECOGNIZED_CIPHERTEXT.exception("value in " + column
+                        + " has an unknown Veil format version; upgrade Veil to read it");
+            }
+            return null;
+        }
+        try {
+            // decode straight from the ASCII bytes past the prefix: no substring copy
+            byte[] ascii = s.getBytes(StandardCharsets.ISO_8859_1);
+            ByteBuffer decoded = B64D.decode(ByteBuffer.wrap(ascii, TEXT_PREFIX.length(),
+                    ascii.length - TEXT_PREFIX.length()));
+            return decoded.remaining() == decoded.array().length ? decoded.array()
+                    : Arrays.copyOf(decoded.array(), decoded.remaining());
+        } catch (IllegalArgumentException e) {
+            throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
+                    + ": the stored text is not valid base64 (truncated or altered)");
+        }
     }
 
     /** Whether bytes have the shape of a binary envelope (header, Tink prefix, minimum length). */

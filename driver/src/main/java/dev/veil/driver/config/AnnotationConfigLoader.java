@@ -38,12 +38,35 @@ public final class AnnotationConfigLoader {
 
     private final ClassLoader loader;
     private final VeilConfig.Builder into;
+    /** What listed the classes, for messages: {@code veil.entity-packages} or a framework's entity list. */
+    private final String listedBy;
     private final Set<Class<?>> mapped = new HashSet<>();
     private int columns;
 
-    private AnnotationConfigLoader(ClassLoader loader, VeilConfig.Builder into) {
+    private AnnotationConfigLoader(ClassLoader loader, VeilConfig.Builder into, String listedBy) {
         this.loader = loader;
         this.into = into;
+        this.listedBy = listedBy;
+    }
+
+    /**
+     * Adds every {@code @Encrypted} field and getter of the named classes (and of what they extend and embed) to
+     * {@code into}: the entity list a framework already holds (JPA's managed types under Spring), so that Veil and
+     * the framework read the same classes. No class path is scanned.
+     *
+     * @param listedBy what listed them, for messages
+     * @param loader the class loader to load them with; null for the thread's context class loader
+     * @throws VeilConfigException when a class cannot be loaded or an {@code @Encrypted} member is invalid
+     */
+    public static void classes(Collection<String> classNames, String listedBy, ClassLoader loader,
+            VeilConfig.Builder into) {
+        ClassLoader cl = loader != null ? loader : YamlDocument.defaultLoader();
+        AnnotationConfigLoader reader = new AnnotationConfigLoader(cl, into, listedBy);
+        for (String name : new java.util.TreeSet<>(classNames)) {
+            reader.consider(name);
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> listedBy + ": " + classNames.size() + " classes, " + reader.columns
+                + " @Encrypted columns");
     }
 
     /**
@@ -56,7 +79,7 @@ public final class AnnotationConfigLoader {
      */
     public static void scan(Collection<String> packageNames, ClassLoader loader, VeilConfig.Builder into) {
         ClassLoader cl = loader != null ? loader : YamlDocument.defaultLoader();
-        AnnotationConfigLoader scanner = new AnnotationConfigLoader(cl, into);
+        AnnotationConfigLoader scanner = new AnnotationConfigLoader(cl, into, "veil.entity-packages");
         Set<String> classNames = new LinkedHashSet<>();
         for (String raw : packageNames) {
             String pkg = raw == null ? "" : raw.trim();
@@ -87,7 +110,7 @@ public final class AnnotationConfigLoader {
         try {
             c = Class.forName(className, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new VeilConfigException("veil.entity-packages: cannot load " + className + " (" + e + "). Add its "
+            throw new VeilConfigException(listedBy + ": cannot load " + className + " (" + e + "). Add its "
                     + "missing dependencies to the class path, or move the class out of the scanned packages; an "
                     + "unreadable class could hide @Encrypted fields", e);
         }
@@ -99,7 +122,7 @@ public final class AnnotationConfigLoader {
             }
             map(c);
         } catch (LinkageError e) {
-            throw new VeilConfigException("veil.entity-packages: cannot read the fields of " + className + " (" + e
+            throw new VeilConfigException(listedBy + ": cannot read the fields of " + className + " (" + e
                     + "). Add its missing dependencies to the class path; an unreadable class could hide @Encrypted "
                     + "fields", e);
         }
@@ -222,10 +245,29 @@ public final class AnnotationConfigLoader {
         columns++;
         dev.veil.annotation.BlindIndex index = element.getAnnotation(dev.veil.annotation.BlindIndex.class);
         if (index != null) {
+            String where = "@BlindIndex on " + display + (context == null ? "" : " (" + context + ")");
             into.blindIndex(new dev.veil.driver.BlindIndexSpec(table, java.util.List.of(column),
                     index.name().isBlank() ? null : index.name().trim(), index.bits(), java.util.List.of(index.normalize()),
-                    index.slow(), null, index.domain(), "@BlindIndex on " + display
-                            + (context == null ? "" : " (" + context + ")")));
+                    index.slow(), cost(index.argon2idCost(), where), index.domain(), where));
+        }
+    }
+
+    /**
+     * An {@code @Argon2idCost}: null when every part is 0 (the production cost, as YAML without {@code argon2id-cost}),
+     * else the cost with each 0 part taken from production.
+     */
+    private static dev.veil.blindindex.Argon2idCost cost(dev.veil.annotation.Argon2idCost a, String where) {
+        if (a.memoryKib() == 0 && a.iterations() == 0 && a.parallelism() == 0) {
+            return null;
+        }
+        dev.veil.blindindex.Argon2idCost p = dev.veil.blindindex.Argon2idCost.PRODUCTION;
+        try {
+            return new dev.veil.blindindex.Argon2idCost(a.memoryKib() == 0 ? p.memoryKiB() : a.memoryKib(),
+                    a.iterations() == 0 ? p.iterations() : a.iterations(),
+                    a.parallelism() == 0 ? p.parallelism() : a.parallelism());
+        } catch (IllegalArgumentException e) {
+            throw new VeilConfigException(where + ": " + e.getMessage() + ". Write @Argon2idCost(memoryKib = 19456, "
+                    + "iterations = 2, parallelism = 1) (the production cost) or leave argon2idCost out");
         }
     }
 
@@ -233,9 +275,10 @@ public final class AnnotationConfigLoader {
     private void compoundIndexes(Class<?> c, String table) {
         for (dev.veil.annotation.CompoundBlindIndex index
                 : c.getAnnotationsByType(dev.veil.annotation.CompoundBlindIndex.class)) {
+            String where = "@CompoundBlindIndex on " + c.getName();
             into.blindIndex(new dev.veil.driver.BlindIndexSpec(table, java.util.List.of(index.columns()),
-                    index.name(), index.bits(), java.util.List.of(index.normalize()), index.slow(), null, null,
-                    "@CompoundBlindIndex on " + c.getName()));
+                    index.name(), index.bits(), java.util.List.of(index.normalize()), index.slow(),
+                    cost(index.argon2idCost(), where), index.domain(), where));
         }
         dev.veil.annotation.RowBinding binding = c.getAnnotation(dev.veil.annotation.RowBinding.class);
         if (binding != null) {

@@ -1,10 +1,15 @@
 package dev.veil.driver.config;
 
+import dev.veil.blindindex.Argon2idCost;
 import dev.veil.driver.VeilConfig;
+import dev.veil.driver.VeilProperty;
 import dev.veil.driver.codec.Padding;
 import dev.veil.driver.codec.ValueType;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -117,7 +122,7 @@ public final class YamlConfigLoader {
         int bits;
         List<String> normalize = List.of();
         String slow;
-        int[] cost;
+        Argon2idCost cost;
         String domain;
     }
 
@@ -129,15 +134,25 @@ public final class YamlConfigLoader {
             .key("iterations", (v, c) -> c[1] = (int) v.longValue())
             .key("parallelism", (v, c) -> c[2] = (int) v.longValue());
 
+    /** {@code argon2id-cost:}; each part left out keeps {@link Argon2idCost#PRODUCTION}'s. */
+    private static Argon2idCost cost(YamlValue v) {
+        Argon2idCost p = Argon2idCost.PRODUCTION;
+        int[] c = {p.memoryKiB(), p.iterations(), p.parallelism()};
+        ARGON2ID_COST.apply(v, c);
+        try {
+            return new Argon2idCost(c[0], c[1], c[2]);
+        } catch (IllegalArgumentException e) {
+            throw v.fail(e.getMessage(), "Write argon2id-cost: { memory-kib: 19456, iterations: 2, parallelism: 1 } "
+                    + "(the production cost) or omit it");
+        }
+    }
+
     private static YamlKeys<IndexEntry> indexKeys(String what, String example) {
         return new YamlKeys<IndexEntry>(what, example)
                 .key("bits", (v, i) -> i.bits = (int) v.longValue())
                 .key("normalize", (v, i) -> i.normalize = v.strings(NORMALIZE_EXAMPLE))
                 .key("slow", (v, i) -> i.slow = v.string())
-                .key("argon2id-cost", (v, i) -> {
-                    i.cost = new int[] {19_456, 2, 1};
-                    ARGON2ID_COST.apply(v, i.cost);
-                })
+                .key("argon2id-cost", (v, i) -> i.cost = cost(v))
                 .key("domain", (v, i) -> i.domain = v.string());
     }
 
@@ -225,37 +240,59 @@ public final class YamlConfigLoader {
         }
     }
 
-    private static final YamlKeys<VeilConfig.Builder> MASTER_KEY_OPTIONS = new YamlKeys<VeilConfig.Builder>(
+    /** Examples of the settings' groups, for messages. */
+    private static final Map<String, String> GROUP_EXAMPLES = Map.of(
             "master-key-options", "{ region: eu-west-1, endpoint: http://127.0.0.1:4566, profile: prod, "
-            + "api-call-timeout: PT2S }")
-            .key("region", (v, b) -> b.masterKeyOption("region", v.scalar()))
-            .key("endpoint", (v, b) -> b.masterKeyOption("endpoint", v.scalar()))
-            .key("profile", (v, b) -> b.masterKeyOption("profile", v.scalar()))
-            .key("api-call-timeout", (v, b) -> b.masterKeyOption("api-call-timeout", v.duration().toString()))
-            .key("api-call-attempt-timeout", (v, b) -> b.masterKeyOption("api-call-attempt-timeout",
-                    v.duration().toString()))
-            .key("connect-timeout", (v, b) -> b.masterKeyOption("connect-timeout", v.duration().toString()))
-            .key("max-attempts", (v, b) -> b.masterKeyOption("max-attempts", Long.toString(v.longValue())));
+                    + "api-call-timeout: PT2S }",
+            "key-cache", "{ ttl: PT5M, max-staleness: PT1H, eager: false }");
 
-    private static final YamlKeys<VeilConfig.Builder> KEY_CACHE = new YamlKeys<VeilConfig.Builder>(
-            "key-cache", "{ ttl: PT5M, max-staleness: PT1H, eager: false }")
-            .key("ttl", (v, b) -> b.keyCacheTtl(v.duration()))
-            .key("eager", (v, b) -> b.eagerKeyLoading(v.bool()))
-            .key("refresh-ahead", (v, b) -> b.keyRefreshAhead(v.duration()))
-            .key("max-staleness", (v, b) -> b.keyMaxStaleness(v.duration()));
+    /**
+     * The top level: every setting of the catalogue ({@link VeilProperty} with {@link VeilProperty.Yaml#KEY}) at its
+     * path, grouped by its first segment ({@code key-cache: { ttl: … }}), then {@code tables}.
+     */
+    private static final YamlKeys<VeilConfig.Builder> ROOT = root();
 
-    private static final YamlKeys<VeilConfig.Builder> ROOT = new YamlKeys<VeilConfig.Builder>(
-            "the Veil configuration", "a mapping with master-key and tables at the top level")
-            .key("master-key", (v, b) -> b.masterKey(v.string()))
-            .key("previous-master-keys", (v, b) -> v.strings("[aws-kms://arn:aws:kms:…:key/old-key-id]")
-                    .forEach(b::previousMasterKey))
-            .key("master-key-options", MASTER_KEY_OPTIONS::apply)
-            .key("key-table", (v, b) -> b.keyTable(v.string()))
-            .key("encryption", (v, b) -> b.encryption(v.string()))
-            .key("allow-legacy-plaintext", (v, b) -> b.allowLegacyPlaintext(v.bool()))
-            .key("key-cache", KEY_CACHE::apply)
-            .key("statement-cache-size", (v, b) -> b.statementCacheSize(v.longValue()))
-            .key("tables", YamlConfigLoader::tables);
+    private static YamlKeys<VeilConfig.Builder> root() {
+        YamlKeys<VeilConfig.Builder> root = new YamlKeys<>("the Veil configuration",
+                "a mapping with master-key and tables at the top level");
+        Map<String, YamlKeys<VeilConfig.Builder>> groups = new LinkedHashMap<>();
+        for (VeilProperty p : VeilProperty.values()) {
+            if (p.yaml() != VeilProperty.Yaml.KEY) {
+                continue;
+            }
+            BiConsumer<YamlValue, VeilConfig.Builder> handler = (v, b) -> p.apply(b, value(p, v));
+            int dot = p.path().indexOf('.');
+            if (dot < 0) {
+                root.key(p.path(), handler);
+                continue;
+            }
+            String group = p.path().substring(0, dot);
+            groups.computeIfAbsent(group, g -> {
+                YamlKeys<VeilConfig.Builder> keys = new YamlKeys<>(g, GROUP_EXAMPLES.getOrDefault(g, "a mapping"));
+                root.key(g, keys::apply);
+                return keys;
+            }).key(p.path().substring(dot + 1), handler);
+        }
+        return root.key("tables", YamlConfigLoader::tables);
+    }
+
+    /** A setting's value as its kind reads it from YAML; the same grammar as the text the JDBC properties hold. */
+    private static Object value(VeilProperty p, YamlValue v) {
+        switch (p.kind()) {
+            case BOOLEAN:
+                return v.bool();
+            case COUNT:
+                return v.longValue();
+            case DURATION:
+                return v.duration();
+            case LIST:
+                return v.strings("[aws-kms://arn:aws:kms:…:key/old-key-id]");
+            case CHOICE:
+                return v.string();
+            default:
+                return p == VeilProperty.MASTER_KEY || p == VeilProperty.KEY_TABLE ? v.string() : v.scalar();
+        }
+    }
 
     private YamlConfigLoader() {
     }

@@ -1,15 +1,14 @@
 package dev.veil.driver.config;
 
+import dev.veil.driver.Durations;
 import dev.veil.driver.VeilConfigException;
 import dev.veil.driver.codec.ValueType;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
 
@@ -19,10 +18,8 @@ import org.yaml.snakeyaml.error.Mark;
  */
 final class YamlValue {
 
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    static final String DURATION_FORMS = "an ISO-8601 duration (PT5M, PT1H, PT0.25S) or a whole number with a unit "
-            + "(250ms, 30s, 5m, 1h, 1d)";
+    static final String DURATION_FORMS = Durations.FORMS;
 
     private final YamlDocument doc;
     private final String path;
@@ -178,20 +175,9 @@ final class YamlValue {
             throw fail("expected a duration but found " + describe(value), "Write " + DURATION_FORMS);
         }
         String s = interpolate((String) value).trim();
-        Matcher m = SHORT_DURATION.matcher(s);
         try {
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                switch (m.group(2)) {
-                    case "ms": return Duration.ofMillis(n);
-                    case "s": return Duration.ofSeconds(n);
-                    case "m": return Duration.ofMinutes(n);
-                    case "h": return Duration.ofHours(n);
-                    default: return Duration.ofDays(n);
-                }
-            }
-            return Duration.parse(s);
-        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+            return Durations.parse(s);
+        } catch (IllegalArgumentException e) {
             throw fail("'" + s + "' is not a duration", "Write " + DURATION_FORMS);
         }
     }

@@ -10,8 +10,9 @@ import java.sql.SQLException;
 import java.util.Map;
 
 /**
- * Chooses the wrapper for a result: a plain forwarding one when nothing in it is encrypted, else a
- * {@link VeilResultSet} with the encrypted positions resolved once, here.
+ * Chooses the wrapper for a result: a guarded forwarding one when nothing in it is encrypted, else a
+ * {@link VeilResultSet} (a {@link FilteredResultSet} when Veil appended hidden columns) with the encrypted positions
+ * resolved once, here.
  */
 final class ResultSets {
 
@@ -37,10 +38,10 @@ final class ResultSets {
             if (shape.hidden() == 0) {
                 return new VeilResultSet(statement, raw, targets, null);
             }
-            int visible = raw.getMetaData().getColumnCount() - shape.hidden();
+            int visible = targets.length - shape.hidden();
+            java.util.Arrays.fill(targets, visible, targets.length, EncryptedValues.HIDDEN);
             // hidden columns without row filters hold row keys (row binding): the result stays scrollable
-            return new VeilResultSet(statement, raw, java.util.Arrays.copyOf(targets, visible), null,
-                    visible, shape.filters().length == 0 ? null : shape.filters(), parameters);
+            return new FilteredResultSet(statement, raw, targets, visible, shape.filters(), parameters);
         } catch (SQLException e) {
             if (statement.connection instanceof VeilConnection) {
                 ((VeilConnection) statement.connection).runtime().invalidateSchema();

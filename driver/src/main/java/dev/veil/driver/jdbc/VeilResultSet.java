@@ -1,15 +1,9 @@
 package dev.veil.driver.jdbc;
 
-import dev.veil.driver.VeilSqlState;
-import dev.veil.driver.codec.Conversions;
-import dev.veil.driver.sql.RowFilter;
 import dev.veil.driver.sql.Target;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.Reader;
-import java.io.StringReader;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -26,831 +20,475 @@ import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.Calendar;
 import java.util.Map;
-import javax.sql.rowset.serial.SerialBlob;
-import javax.sql.rowset.serial.SerialClob;
 
 /**
- * A result with encrypted columns. Each value getter takes the fast path for a plain column
- * ({@code targets[i] == null}: forward), and for an encrypted one reads the stored ciphertext, decrypts it and
- * converts the written value to what the getter asks for, as pgjdbc would. Label getters resolve the label once
- * through the driver and take the index path.
+ * A result with encrypted columns: dispatch only. Each value getter takes the fast path for a plain column
+ * ({@link EncryptedValues#plain}: forward, through {@link GuardedResultSet} where a whole envelope could come back)
+ * and hands an encrypted one to {@link EncryptedValues}, which decrypts it once per row and converts it as pgjdbc
+ * would. Label getters resolve the label once per result ({@link ColumnLabels}) and take the index path.
  *
  * <p>Updatable results are refused: {@code updateXxx} would write plaintext into an encrypted column. Write
- * with UPDATE instead. The check runs before the first row is reached.
- *
- * <p>A plain column's value goes through {@link GuardedResultSet} (never Veil ciphertext from a relation Veil does
- * not know). Generated from a table of getters; each override is one line of dispatch.
+ * with UPDATE instead. The check runs before the first row is reached. A result with hidden columns (row filters,
+ * row keys) is a {@link FilteredResultSet}.
  */
 public class VeilResultSet extends GuardedResultSet {
 
-    private final Target[] targets;
-    /** Per encrypted column, the key kept for this result (created on first read). */
-    private final dev.veil.driver.codec.ColumnCipher.Reader[] readers;
-    private final SQLException broken;
-    private boolean gated;
-    /** Columns the application sees; trailing ones beyond hold Veil's row-filter values. -1: all. */
+    /** The encrypted columns and the current row's decrypted values. */
+    private final EncryptedValues values;
+    /** How many leading columns are the application's ({@link Integer#MAX_VALUE}: all). */
     private final int visible;
-    private final RowFilter[] filters;
-    private final Object[] parameters;
-    /** The current row's decrypted values: each is decrypted at most once per row. */
-    private final DecryptedRow row;
-    /** The last getter was answered from {@link #row}, without reading the driver's row: a non-null value. */
-    private boolean answeredFromRow;
-    /** Row binding: the key last encoded, for which key source and row (0: unknown). */
-    private Object keySource;
-    private int keyRow;
-    private byte[] keyOfRow;
+    /** Created on the first label lookup: a result read by index never pays for it. */
+    private ColumnLabels labels;
 
     /**
      * @param targets index i holds the target of column i+1, or null for a plain column
      * @param broken when not null, the reason this result must not be read; thrown on the first move
      */
     VeilResultSet(DelegatingStatement statement, ResultSet delegate, Target[] targets, SQLException broken) {
-        this(statement, delegate, targets, broken, -1, null, null);
+        this(statement, delegate, targets, broken, Integer.MAX_VALUE);
     }
 
     /**
-     * A result whose rows are filtered after decryption (a truncated blind index): {@code visible} columns are
-     * the application's, the ones after them hold the compared columns' ciphertexts for {@code filters}.
+     * A result whose columns after 1-based {@code visible} are Veil's own ({@link EncryptedValues#HIDDEN} in
+     * {@code targets}); their row keys are read there.
      */
     VeilResultSet(DelegatingStatement statement, ResultSet delegate, Target[] targets, SQLException broken,
-            int visible, RowFilter[] filters, Object[] parameters) {
+            int visible) {
         super(statement, delegate);
-        this.targets = targets;
-        this.readers = new dev.veil.driver.codec.ColumnCipher.Reader[targets.length];
-        this.broken = broken;
+        this.values = new EncryptedValues(delegate, targets, visible == Integer.MAX_VALUE ? 0 : visible, broken);
         this.visible = visible;
-        this.filters = filters;
-        this.parameters = parameters;
-        this.row = new DecryptedRow(targets.length);
-    }
-
-    /** Whether the current row passes every row filter. */
-    private boolean accepted() throws SQLException {
-        for (RowFilter f : filters) {
-            Target t = f.target();
-            int column = visible + 1 + f.hiddenIndex();
-            Object stored = t.storage() == dev.veil.driver.codec.ColumnCipher.Storage.BINARY
-                    ? delegate.getBytes(column) : delegate.getString(column);
-            if (!f.accepts(stored == null ? null : t.decrypt(t.reader(), stored, delegate, visible), parameters)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void forwardOnly(String move) throws SQLException {
-        if (filters != null) {
-            throw VeilSqlState.UNSUPPORTED_CONSTRUCT.exception("Veil filters the rows of this result after "
-                    + "decryption (a truncated blind index), so it can only be read forward with next(), not with "
-                    + move);
-        }
     }
 
     @Override
-    protected java.sql.ResultSetMetaData wrapMetaData(java.sql.ResultSetMetaData raw) {
-        if (visible < 0) {
-            return super.wrapMetaData(raw);
+    public int findColumn(String label) throws SQLException {
+        ColumnLabels l = labels;
+        if (l == null) {
+            l = new ColumnLabels(delegate, visible);
+            labels = l;
         }
-        return new DelegatingResultSetMetaData(raw) {
-            @Override
-            public int getColumnCount() {
-                return visible;
-            }
-        };
+        return l.index(label);
     }
 
     @Override
-    public int findColumn(String columnLabel) throws SQLException {
-        int i = delegate.findColumn(columnLabel);
-        if (visible >= 0 && i > visible) {
-            throw VeilSqlState.UNDEFINED_COLUMN.exception("The column name " + columnLabel
-                    + " was not found in this ResultSet.");
-        }
-        return i;
-    }
-
-    private Target target(int column) {
-        answeredFromRow = false;
-        return column <= targets.length && column > 0 ? targets[column - 1] : null;
-    }
-
-    private void gate() throws SQLException {
-        if (gated) {
-            return;
-        }
-        if (broken != null) {
-            throw VeilSqlState.SCHEMA_MISMATCH.exception(broken.getMessage());
-        }
-        if (delegate.getConcurrency() == ResultSet.CONCUR_UPDATABLE) {
-            throw VeilSqlState.UNSUPPORTED_CONSTRUCT.exception("Veil refuses updatable result sets over encrypted "
-                    + "columns: updateXxx would store plaintext. Use a read-only result set and write with UPDATE");
-        }
-        gated = true;
-    }
-
-    /** The decrypted value of an encrypted column, or null for SQL NULL; decrypted once per row. */
-    private Object value(int column, Target t) throws SQLException {
-        gate();
-        Object kept = row.get(column);
-        if (kept != null) {
-            answeredFromRow = true;
-            return kept;
-        }
-        Object stored = t.storage() == dev.veil.driver.codec.ColumnCipher.Storage.BINARY
-                ? delegate.getBytes(column) : delegate.getString(column);
-        if (stored == null) {
-            return null;
-        }
-        // one key lookup per column per result, not per value
-        dev.veil.driver.codec.ColumnCipher.Reader r = readers[column - 1];
-        if (r == null) {
-            r = t.reader();
-            readers[column - 1] = r;
-        }
-        Object v = t.rowBinding() == null ? r.decrypt(stored) : t.decrypt(r, stored, rowKey(t));
-        return v == null ? null : row.put(column, v);
-    }
-
-    /** Row binding: the current row's key, encoded once per row for the values of one table reference. */
-    private byte[] rowKey(Target t) throws SQLException {
-        int at = delegate.getRow();
-        if (t.rowKey() != keySource || at != keyRow || at == 0) {
-            keyOfRow = t.rowKeyOf(delegate, visible < 0 ? 0 : visible);
-            keySource = t.rowKey();
-            keyRow = at;
-        }
-        return keyOfRow;
-    }
-
-    private <T> T as(int column, Object v, Class<T> type) throws SQLException {
-        try {
-            return Conversions.to(v, type);
-        } catch (Conversions.ConversionException e) {
-            throw VeilSqlState.CONVERSION.exception("cannot read encrypted column " + target(column).column().qualified()
-                    + " as " + type.getSimpleName() + ": " + e.getMessage());
-        }
-    }
-
-    private Timestamp timestampIn(int column, Object v, Calendar cal) throws SQLException {
-        if (v instanceof java.time.OffsetDateTime || v instanceof java.time.Instant) {
-            return Timestamp.from(as(column, v, java.time.Instant.class));
-        }
-        return Temporals.timestamp(as(column, v, java.time.LocalDateTime.class), cal);
-    }
-
-    private <T> T unsupported(int column, String kind) throws SQLException {
-        throw VeilSqlState.CONVERSION.exception("encrypted column " + target(column).column().qualified()
-                + " cannot be read as " + kind + "; read it with getObject or getString");
+    public boolean wasNull() throws SQLException {
+        return values.wasNull();
     }
 
     @Override
-    public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getObject(columnIndex, type);
-        }
-        Object v = value(columnIndex, t);
-        return v == null ? null : as(columnIndex, v, type);
+    public String getString(int i) throws SQLException {
+        return values.plain(i) ? super.getString(i) : values.string(i);
     }
 
     @Override
-    public <T> T getObject(String columnLabel, Class<T> type) throws SQLException {
-        return getObject(findColumn(columnLabel), type);
+    public String getString(String label) throws SQLException {
+        return getString(findColumn(label));
     }
 
     @Override
-    public String getString(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getString(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : Conversions.asString(v);
+    public String getNString(int i) throws SQLException {
+        return values.plain(i) ? super.getNString(i) : values.string(i);
     }
 
     @Override
-    public String getString(String columnLabel) throws SQLException {
-        return getString(findColumn(columnLabel));
+    public String getNString(String label) throws SQLException {
+        return getNString(findColumn(label));
     }
 
     @Override
-    public boolean getBoolean(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getBoolean(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? false : as(i, v, Boolean.class);
+    public boolean getBoolean(int i) throws SQLException {
+        return values.plain(i) ? delegate.getBoolean(i) : values.asBoolean(i);
     }
 
     @Override
-    public boolean getBoolean(String columnLabel) throws SQLException {
-        return getBoolean(findColumn(columnLabel));
+    public boolean getBoolean(String label) throws SQLException {
+        return getBoolean(findColumn(label));
     }
 
     @Override
-    public byte getByte(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getByte(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? 0 : as(i, v, Byte.class);
+    public byte getByte(int i) throws SQLException {
+        return values.plain(i) ? delegate.getByte(i) : values.asByte(i);
     }
 
     @Override
-    public byte getByte(String columnLabel) throws SQLException {
-        return getByte(findColumn(columnLabel));
+    public byte getByte(String label) throws SQLException {
+        return getByte(findColumn(label));
     }
 
     @Override
-    public short getShort(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getShort(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? 0 : as(i, v, Short.class);
+    public short getShort(int i) throws SQLException {
+        return values.plain(i) ? delegate.getShort(i) : values.asShort(i);
     }
 
     @Override
-    public short getShort(String columnLabel) throws SQLException {
-        return getShort(findColumn(columnLabel));
+    public short getShort(String label) throws SQLException {
+        return getShort(findColumn(label));
     }
 
     @Override
-    public int getInt(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getInt(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? 0 : as(i, v, Integer.class);
+    public int getInt(int i) throws SQLException {
+        return values.plain(i) ? delegate.getInt(i) : values.asInt(i);
     }
 
     @Override
-    public int getInt(String columnLabel) throws SQLException {
-        return getInt(findColumn(columnLabel));
+    public int getInt(String label) throws SQLException {
+        return getInt(findColumn(label));
     }
 
     @Override
-    public long getLong(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getLong(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? 0 : as(i, v, Long.class);
+    public long getLong(int i) throws SQLException {
+        return values.plain(i) ? delegate.getLong(i) : values.asLong(i);
     }
 
     @Override
-    public long getLong(String columnLabel) throws SQLException {
-        return getLong(findColumn(columnLabel));
+    public long getLong(String label) throws SQLException {
+        return getLong(findColumn(label));
     }
 
     @Override
-    public float getFloat(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getFloat(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? 0 : as(i, v, Float.class);
+    public float getFloat(int i) throws SQLException {
+        return values.plain(i) ? delegate.getFloat(i) : values.asFloat(i);
     }
 
     @Override
-    public float getFloat(String columnLabel) throws SQLException {
-        return getFloat(findColumn(columnLabel));
+    public float getFloat(String label) throws SQLException {
+        return getFloat(findColumn(label));
     }
 
     @Override
-    public double getDouble(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getDouble(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? 0 : as(i, v, Double.class);
+    public double getDouble(int i) throws SQLException {
+        return values.plain(i) ? delegate.getDouble(i) : values.asDouble(i);
     }
 
     @Override
-    public double getDouble(String columnLabel) throws SQLException {
-        return getDouble(findColumn(columnLabel));
+    public double getDouble(String label) throws SQLException {
+        return getDouble(findColumn(label));
+    }
+
+    @Override
+    public BigDecimal getBigDecimal(int i) throws SQLException {
+        return values.plain(i) ? delegate.getBigDecimal(i) : values.as(i, BigDecimal.class);
+    }
+
+    @Override
+    public BigDecimal getBigDecimal(String label) throws SQLException {
+        return getBigDecimal(findColumn(label));
     }
 
     @Deprecated
     @Override
-    public BigDecimal getBigDecimal(int columnIndex, int scale) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getBigDecimal(columnIndex, scale);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : as(i, v, BigDecimal.class).setScale(scale, RoundingMode.HALF_EVEN);
+    public BigDecimal getBigDecimal(int i, int scale) throws SQLException {
+        return values.plain(i) ? delegate.getBigDecimal(i, scale) : values.decimal(i, scale);
     }
 
     @Deprecated
     @SuppressWarnings("deprecation")
     @Override
-    public BigDecimal getBigDecimal(String columnLabel, int scale) throws SQLException {
-        return getBigDecimal(findColumn(columnLabel), scale);
+    public BigDecimal getBigDecimal(String label, int scale) throws SQLException {
+        return getBigDecimal(findColumn(label), scale);
     }
 
     @Override
-    public byte[] getBytes(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getBytes(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : as(i, v, byte[].class);
+    public byte[] getBytes(int i) throws SQLException {
+        return values.plain(i) ? super.getBytes(i) : values.as(i, byte[].class);
     }
 
     @Override
-    public byte[] getBytes(String columnLabel) throws SQLException {
-        return getBytes(findColumn(columnLabel));
+    public byte[] getBytes(String label) throws SQLException {
+        return getBytes(findColumn(label));
     }
 
     @Override
-    public Date getDate(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getDate(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : as(i, v, Date.class);
+    public Date getDate(int i) throws SQLException {
+        return values.plain(i) ? delegate.getDate(i) : values.as(i, Date.class);
     }
 
     @Override
-    public Date getDate(String columnLabel) throws SQLException {
-        return getDate(findColumn(columnLabel));
+    public Date getDate(String label) throws SQLException {
+        return getDate(findColumn(label));
     }
 
     @Override
-    public Time getTime(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getTime(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : as(i, v, Time.class);
+    public Time getTime(int i) throws SQLException {
+        return values.plain(i) ? delegate.getTime(i) : values.as(i, Time.class);
     }
 
     @Override
-    public Time getTime(String columnLabel) throws SQLException {
-        return getTime(findColumn(columnLabel));
+    public Time getTime(String label) throws SQLException {
+        return getTime(findColumn(label));
     }
 
     @Override
-    public Timestamp getTimestamp(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getTimestamp(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : as(i, v, Timestamp.class);
+    public Timestamp getTimestamp(int i) throws SQLException {
+        return values.plain(i) ? delegate.getTimestamp(i) : values.as(i, Timestamp.class);
     }
 
     @Override
-    public Timestamp getTimestamp(String columnLabel) throws SQLException {
-        return getTimestamp(findColumn(columnLabel));
+    public Timestamp getTimestamp(String label) throws SQLException {
+        return getTimestamp(findColumn(label));
     }
 
     @Override
-    public InputStream getAsciiStream(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getAsciiStream(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : new ByteArrayInputStream(Conversions.asString(v).getBytes(StandardCharsets.US_ASCII));
+    public Date getDate(int i, Calendar cal) throws SQLException {
+        return values.plain(i) ? delegate.getDate(i, cal) : values.date(i, cal);
     }
 
     @Override
-    public InputStream getAsciiStream(String columnLabel) throws SQLException {
-        return getAsciiStream(findColumn(columnLabel));
+    public Date getDate(String label, Calendar cal) throws SQLException {
+        return getDate(findColumn(label), cal);
+    }
+
+    @Override
+    public Time getTime(int i, Calendar cal) throws SQLException {
+        return values.plain(i) ? delegate.getTime(i, cal) : values.time(i, cal);
+    }
+
+    @Override
+    public Time getTime(String label, Calendar cal) throws SQLException {
+        return getTime(findColumn(label), cal);
+    }
+
+    @Override
+    public Timestamp getTimestamp(int i, Calendar cal) throws SQLException {
+        return values.plain(i) ? delegate.getTimestamp(i, cal) : values.timestamp(i, cal);
+    }
+
+    @Override
+    public Timestamp getTimestamp(String label, Calendar cal) throws SQLException {
+        return getTimestamp(findColumn(label), cal);
+    }
+
+    @Override
+    public Object getObject(int i) throws SQLException {
+        return values.plain(i) ? super.getObject(i) : values.value(i);
+    }
+
+    @Override
+    public Object getObject(String label) throws SQLException {
+        return getObject(findColumn(label));
+    }
+
+    @Override
+    public Object getObject(int i, Map<String, Class<?>> map) throws SQLException {
+        return values.plain(i) ? super.getObject(i, map) : values.value(i);
+    }
+
+    @Override
+    public Object getObject(String label, Map<String, Class<?>> map) throws SQLException {
+        return getObject(findColumn(label), map);
+    }
+
+    @Override
+    public <T> T getObject(int i, Class<T> type) throws SQLException {
+        return values.plain(i) ? super.getObject(i, type) : values.as(i, type);
+    }
+
+    @Override
+    public <T> T getObject(String label, Class<T> type) throws SQLException {
+        return getObject(findColumn(label), type);
+    }
+
+    @Override
+    public InputStream getAsciiStream(int i) throws SQLException {
+        return values.plain(i) ? super.getAsciiStream(i) : values.textStream(i, StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public InputStream getAsciiStream(String label) throws SQLException {
+        return getAsciiStream(findColumn(label));
     }
 
     @Deprecated
     @Override
-    public InputStream getUnicodeStream(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getUnicodeStream(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : new ByteArrayInputStream(Conversions.asString(v).getBytes(StandardCharsets.UTF_8));
+    public InputStream getUnicodeStream(int i) throws SQLException {
+        return values.plain(i) ? super.getUnicodeStream(i) : values.textStream(i, StandardCharsets.UTF_8);
     }
 
     @Deprecated
     @SuppressWarnings("deprecation")
     @Override
-    public InputStream getUnicodeStream(String columnLabel) throws SQLException {
-        return getUnicodeStream(findColumn(columnLabel));
+    public InputStream getUnicodeStream(String label) throws SQLException {
+        return getUnicodeStream(findColumn(label));
     }
 
     @Override
-    public InputStream getBinaryStream(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getBinaryStream(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : new ByteArrayInputStream(as(i, v, byte[].class));
+    public InputStream getBinaryStream(int i) throws SQLException {
+        return values.plain(i) ? super.getBinaryStream(i) : values.binaryStream(i);
     }
 
     @Override
-    public InputStream getBinaryStream(String columnLabel) throws SQLException {
-        return getBinaryStream(findColumn(columnLabel));
+    public InputStream getBinaryStream(String label) throws SQLException {
+        return getBinaryStream(findColumn(label));
     }
 
     @Override
-    public Object getObject(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getObject(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : v;
+    public Reader getCharacterStream(int i) throws SQLException {
+        return values.plain(i) ? super.getCharacterStream(i) : values.reader(i);
     }
 
     @Override
-    public Object getObject(String columnLabel) throws SQLException {
-        return getObject(findColumn(columnLabel));
+    public Reader getCharacterStream(String label) throws SQLException {
+        return getCharacterStream(findColumn(label));
     }
 
     @Override
-    public Reader getCharacterStream(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getCharacterStream(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : new StringReader(Conversions.asString(v));
+    public Reader getNCharacterStream(int i) throws SQLException {
+        return values.plain(i) ? super.getNCharacterStream(i) : values.reader(i);
     }
 
     @Override
-    public Reader getCharacterStream(String columnLabel) throws SQLException {
-        return getCharacterStream(findColumn(columnLabel));
+    public Reader getNCharacterStream(String label) throws SQLException {
+        return getNCharacterStream(findColumn(label));
     }
 
     @Override
-    public BigDecimal getBigDecimal(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getBigDecimal(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : as(i, v, BigDecimal.class);
+    public Blob getBlob(int i) throws SQLException {
+        return values.plain(i) ? super.getBlob(i) : values.blob(i);
     }
 
     @Override
-    public BigDecimal getBigDecimal(String columnLabel) throws SQLException {
-        return getBigDecimal(findColumn(columnLabel));
+    public Blob getBlob(String label) throws SQLException {
+        return getBlob(findColumn(label));
     }
 
     @Override
-    public Object getObject(int columnIndex, Map<String, Class<?>> map) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getObject(columnIndex, map);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : v;
+    public Clob getClob(int i) throws SQLException {
+        return values.plain(i) ? super.getClob(i) : values.clob(i);
     }
 
     @Override
-    public Object getObject(String columnLabel, Map<String, Class<?>> map) throws SQLException {
-        return getObject(findColumn(columnLabel), map);
+    public Clob getClob(String label) throws SQLException {
+        return getClob(findColumn(label));
     }
 
     @Override
-    public Ref getRef(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getRef(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : unsupported(i, "Ref");
+    public NClob getNClob(int i) throws SQLException {
+        return values.plain(i) ? super.getNClob(i) : values.unsupported(i, "NClob");
     }
 
     @Override
-    public Ref getRef(String columnLabel) throws SQLException {
-        return getRef(findColumn(columnLabel));
+    public NClob getNClob(String label) throws SQLException {
+        return getNClob(findColumn(label));
     }
 
     @Override
-    public Blob getBlob(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getBlob(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : new SerialBlob(as(i, v, byte[].class));
+    public Ref getRef(int i) throws SQLException {
+        return values.plain(i) ? delegate.getRef(i) : values.unsupported(i, "Ref");
     }
 
     @Override
-    public Blob getBlob(String columnLabel) throws SQLException {
-        return getBlob(findColumn(columnLabel));
+    public Ref getRef(String label) throws SQLException {
+        return getRef(findColumn(label));
     }
 
     @Override
-    public Clob getClob(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getClob(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : new SerialClob(Conversions.asString(v).toCharArray());
+    public Array getArray(int i) throws SQLException {
+        return values.plain(i) ? delegate.getArray(i) : values.unsupported(i, "Array");
     }
 
     @Override
-    public Clob getClob(String columnLabel) throws SQLException {
-        return getClob(findColumn(columnLabel));
+    public Array getArray(String label) throws SQLException {
+        return getArray(findColumn(label));
     }
 
     @Override
-    public Array getArray(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getArray(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : unsupported(i, "Array");
+    public URL getURL(int i) throws SQLException {
+        return values.plain(i) ? delegate.getURL(i) : values.unsupported(i, "URL");
     }
 
     @Override
-    public Array getArray(String columnLabel) throws SQLException {
-        return getArray(findColumn(columnLabel));
+    public URL getURL(String label) throws SQLException {
+        return getURL(findColumn(label));
     }
 
     @Override
-    public Date getDate(int columnIndex, Calendar cal) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getDate(columnIndex, cal);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : Temporals.date(as(i, v, java.time.LocalDate.class), cal);
+    public RowId getRowId(int i) throws SQLException {
+        return values.plain(i) ? delegate.getRowId(i) : values.unsupported(i, "RowId");
     }
 
     @Override
-    public Date getDate(String columnLabel, Calendar cal) throws SQLException {
-        return getDate(findColumn(columnLabel), cal);
+    public RowId getRowId(String label) throws SQLException {
+        return getRowId(findColumn(label));
     }
 
     @Override
-    public Time getTime(int columnIndex, Calendar cal) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getTime(columnIndex, cal);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : Temporals.time(as(i, v, java.time.LocalTime.class), cal);
+    public SQLXML getSQLXML(int i) throws SQLException {
+        return values.plain(i) ? delegate.getSQLXML(i) : values.unsupported(i, "SQLXML");
     }
 
     @Override
-    public Time getTime(String columnLabel, Calendar cal) throws SQLException {
-        return getTime(findColumn(columnLabel), cal);
-    }
-
-    @Override
-    public Timestamp getTimestamp(int columnIndex, Calendar cal) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getTimestamp(columnIndex, cal);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : timestampIn(i, v, cal);
-    }
-
-    @Override
-    public Timestamp getTimestamp(String columnLabel, Calendar cal) throws SQLException {
-        return getTimestamp(findColumn(columnLabel), cal);
-    }
-
-    @Override
-    public URL getURL(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getURL(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : unsupported(i, "URL");
-    }
-
-    @Override
-    public URL getURL(String columnLabel) throws SQLException {
-        return getURL(findColumn(columnLabel));
-    }
-
-    @Override
-    public RowId getRowId(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getRowId(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : unsupported(i, "RowId");
-    }
-
-    @Override
-    public RowId getRowId(String columnLabel) throws SQLException {
-        return getRowId(findColumn(columnLabel));
-    }
-
-    @Override
-    public NClob getNClob(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getNClob(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : unsupported(i, "NClob");
-    }
-
-    @Override
-    public NClob getNClob(String columnLabel) throws SQLException {
-        return getNClob(findColumn(columnLabel));
-    }
-
-    @Override
-    public SQLXML getSQLXML(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return delegate.getSQLXML(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : unsupported(i, "SQLXML");
-    }
-
-    @Override
-    public SQLXML getSQLXML(String columnLabel) throws SQLException {
-        return getSQLXML(findColumn(columnLabel));
-    }
-
-    @Override
-    public String getNString(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getNString(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : Conversions.asString(v);
-    }
-
-    @Override
-    public String getNString(String columnLabel) throws SQLException {
-        return getNString(findColumn(columnLabel));
-    }
-
-    @Override
-    public Reader getNCharacterStream(int columnIndex) throws SQLException {
-        Target t = target(columnIndex);
-        if (t == null) {
-            return super.getNCharacterStream(columnIndex);
-        }
-        Object v = value(columnIndex, t);
-        int i = columnIndex;
-        return v == null ? null : new StringReader(Conversions.asString(v));
-    }
-
-    @Override
-    public Reader getNCharacterStream(String columnLabel) throws SQLException {
-        return getNCharacterStream(findColumn(columnLabel));
+    public SQLXML getSQLXML(String label) throws SQLException {
+        return getSQLXML(findColumn(label));
     }
 
     @Override
     public boolean next() throws SQLException {
-        gate();
-        row.clear();
-        if (filters == null) {
-            return delegate.next();
-        }
-        while (delegate.next()) {
-            if (accepted()) {
-                return true;
-            }
-        }
-        return false;
+        values.moving();
+        return delegate.next();
     }
 
     @Override
     public boolean previous() throws SQLException {
-        gate();
-        row.clear();
-        forwardOnly("previous()");
+        values.moving();
         return delegate.previous();
     }
 
     @Override
     public boolean first() throws SQLException {
-        gate();
-        row.clear();
-        forwardOnly("first()");
+        values.moving();
         return delegate.first();
     }
 
     @Override
     public boolean last() throws SQLException {
-        gate();
-        row.clear();
-        forwardOnly("last()");
+        values.moving();
         return delegate.last();
     }
 
     @Override
     public boolean absolute(int row) throws SQLException {
-        gate();
-        this.row.clear();
-        forwardOnly("absolute()");
+        values.moving();
         return delegate.absolute(row);
     }
 
     @Override
     public boolean relative(int rows) throws SQLException {
-        gate();
-        row.clear();
-        forwardOnly("relative()");
+        values.moving();
         return delegate.relative(rows);
     }
 
     @Override
     public void beforeFirst() throws SQLException {
-        gate();
-        row.clear();
-        forwardOnly("beforeFirst()");
+        values.moving();
         delegate.beforeFirst();
     }
 
     @Override
     public void afterLast() throws SQLException {
-        gate();
-        row.clear();
-        forwardOnly("afterLast()");
+        values.moving();
         delegate.afterLast();
     }
 
     @Override
     public void moveToInsertRow() throws SQLException {
-        gate();
-        row.clear();
+        values.moving();
         delegate.moveToInsertRow();
     }
 
     @Override
-    public boolean wasNull() throws SQLException {
-        return !answeredFromRow && delegate.wasNull();
-    }
-
-    @Override
     public void moveToCurrentRow() throws SQLException {
-        row.clear();
+        values.forget();
         delegate.moveToCurrentRow();
     }
 
     @Override
     public void refreshRow() throws SQLException {
-        row.clear();
+        values.forget();
         delegate.refreshRow();
     }
 
     @Override
     public void close() throws SQLException {
-        row.clear();
+        values.forget();
         super.close();
     }
 }

@@ -16,10 +16,6 @@ import net.sf.jsqlparser.expression.StringValue;
  */
 final class Bindings {
 
-    /** Renumbering marks: an original parameter n is deparsed as ?(ORIGINAL_MARK + n), a derived one k as ?(DERIVED_MARK + k). */
-    static final int ORIGINAL_MARK = 100_000;
-    static final int DERIVED_MARK = 500_000;
-
     /** Not a value Veil can index (an expression, a column, DEFAULT). */
     static final Object NOT_A_VALUE = new Object();
 
@@ -33,8 +29,10 @@ final class Bindings {
     /** Parameters a blind index value is computed from, and those of them never sent. */
     final TreeSet<Integer> buffered = new TreeSet<>();
     final TreeSet<Integer> dropped = new TreeSet<>();
-    /** Derived parameters (index values, plaintext comparisons), by marker number - DERIVED_MARK. */
+    /** Derived parameters (index values, plaintext comparisons), by their {@link DerivedParameter#number}. */
     final List<DerivedRef> derived = new ArrayList<>();
+    /** The literal slots' marker nodes, by identity, with their numbers. */
+    private final java.util.Map<Expression, Integer> slotMarkers = new java.util.IdentityHashMap<>();
 
     Bindings(Analysis a) {
         this.a = a;
@@ -56,13 +54,21 @@ final class Bindings {
         params.set(index - 1, t);
     }
 
-    /** A literal for encrypted column {@code t}: replaced by a slot marker, encrypted into the text before sending. */
+    /**
+     * A literal for encrypted column {@code t}: replaced by a marker node (a string literal to every other stage,
+     * known by identity), whose place the renderer records and where a fresh ciphertext is written before each
+     * sending.
+     */
     void slot(Target t, Object value, Consumer<Expression> replace) {
-        if (a.sql.indexOf('\u0001') >= 0) {
-            throw a.refuse(Refusals.controlCharacterWithLiteral(t));
-        }
-        replace.accept(new StringValue("\u0001" + slots.size() + "\u0001"));
+        StringValue marker = new StringValue("slot " + slots.size());
+        slotMarkers.put(marker, slots.size());
+        replace.accept(marker);
         slots.add(new LiteralTemplate.Slot(t, value));
+    }
+
+    /** The number of the literal slot {@code e} marks, or null when it marks none. */
+    Integer slotNumber(Expression e) {
+        return slotMarkers.get(e);
     }
 
     /**
@@ -106,9 +112,7 @@ final class Bindings {
     /** A {@code ?} Veil adds, carrying one slot of {@code values} (computed before each execution). */
     Expression derivedParameter(IndexValues values, int slot) {
         a.rewrites.mark();
-        JdbcParameter p = new JdbcParameter();
-        p.setUseFixedIndex(true);
-        p.setIndex(DERIVED_MARK + derived.size());
+        DerivedParameter p = new DerivedParameter(derived.size());
         derived.add(new DerivedRef(values, slot));
         return p;
     }

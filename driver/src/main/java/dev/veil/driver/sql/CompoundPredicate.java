@@ -55,11 +55,15 @@ final class CompoundPredicate implements PredicateKind {
                 BinaryExpression b = (BinaryExpression) conjunct;
                 for (int side = 0; side < 2; side++) {
                     Expression ce = side == 0 ? b.getLeftExpression() : b.getRightExpression();
-                    Expression ve = side == 0 ? b.getRightExpression() : b.getLeftExpression();
-                    if (!(ce instanceof Column) || !(ve instanceof JdbcParameter || Literals.isLiteral(ve))) {
+                    if (!(ce instanceof Column)) {
                         continue;
                     }
                     Hit h = a.names.hit((Column) ce, c.scope());
+                    Expression ve = side == 0 ? b.getRightExpression() : b.getLeftExpression();
+                    ve = h == null ? ve : CastValues.unwrap(ve, h.target());
+                    if (!(ve instanceof JdbcParameter || Literals.isLiteral(ve))) {
+                        continue;
+                    }
                     if (h != null && h.source() == ts && h.column().equals(ci.columns().get(k))) {
                         at[k] = j;
                         cols[k] = (Column) ce;

@@ -26,7 +26,14 @@ interface Dialect {
      * @throws ParseTimeout when the parser ran out of time
      * @throws Exception when the text does not parse
      */
-    Statements parse(String sql, AnalysisBounds bounds) throws Exception;
+    Parsed parse(String sql, AnalysisBounds bounds) throws Exception;
+
+    /**
+     * A parsed text: its statements, and how many {@code ?} parameters the parser read (its own count, kept as
+     * it parses: no walk over the AST).
+     */
+    record Parsed(Statements statements, int placeholders) {
+    }
 
     /** The parser ran longer than its bound and was stopped. */
     final class ParseTimeout extends Exception {

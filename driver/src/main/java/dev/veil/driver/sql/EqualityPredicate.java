@@ -11,7 +11,8 @@ import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
 import net.sf.jsqlparser.schema.Column;
 
 /**
- * {@code col = v}, {@code v = col}, {@code col <> v} with a parameter, literal or NULL: the column's blind index
+ * {@code col = v}, {@code v = col}, {@code col <> v} with a parameter, literal or NULL (possibly cast to the column's
+ * own type, {@link CastValues}): the column's blind index
  * compared with the value's index value (never sent itself); through a truncated index only where the rows can be
  * post-filtered, and never negated.
  */
@@ -40,7 +41,7 @@ final class EqualityPredicate implements PredicateKind {
         }
         Hit h = l != null ? l : r;
         Column col = (Column) (l != null ? b.getLeftExpression() : b.getRightExpression());
-        Expression value = l != null ? b.getRightExpression() : b.getLeftExpression();
+        Expression value = CastValues.unwrap(l != null ? b.getRightExpression() : b.getLeftExpression(), h.target());
         if (!isValue(value)) {
             return null; // the checker refuses it with the construct's name
         }

@@ -117,6 +117,9 @@ final class ExpressionChecker extends ExpressionVisitorAdapter<Void> {
         if (name.equals("count") && !f.isDistinct() && (f.isAllColumns() || f.getParameters() == null
                 || f.getParameters().size() == 1 && (f.getParameters().get(0) instanceof Column
                         || f.getParameters().get(0) instanceof AllColumns))) {
+            if (f.getParameters() != null && f.getParameters().get(0) instanceof Column) {
+                a.names.account((Column) f.getParameters().get(0)); // whatever it is, counting it is exact
+            }
             return null; // counting rows or non-NULL values is exact on ciphertext
         }
         return super.visit(f, "function " + f.getName() + "()" + (f.isDistinct() ? " with DISTINCT" : ""));

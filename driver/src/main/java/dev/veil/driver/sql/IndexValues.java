@@ -27,17 +27,24 @@ final class IndexValues {
     private final boolean search;
     /** Per part, how its plaintext is compared in the migration window; null when no part is in one. */
     private final LegacyComparison[] plaintext;
+    /** The one source is a parameter holding an array of searched values ({@link SearchedArrays}). */
+    private final boolean array;
+    /** {@code lower(col) = v} / {@code upper(col) = v}: the searched value must be case-folded already. */
+    private final CaseFold fold;
 
-    private IndexValues(IndexTarget index, Object[] sources, boolean search, LegacyComparison[] plaintext) {
+    private IndexValues(IndexTarget index, Object[] sources, boolean search, LegacyComparison[] plaintext,
+            boolean array, CaseFold fold) {
         this.index = index;
         this.sources = sources;
         this.search = search;
         this.plaintext = plaintext;
+        this.array = array;
+        this.fold = fold;
     }
 
     /** The companion value a write stores. */
     static IndexValues write(IndexTarget index, Object[] sources) {
-        return new IndexValues(index, sources, false, null);
+        return new IndexValues(index, sources, false, null, false, null);
     }
 
     /**
@@ -45,7 +52,26 @@ final class IndexValues {
      * {@code plaintext} (may be null) says per part how a stored plaintext is compared in the migration window.
      */
     static IndexValues search(IndexTarget index, Object[] sources, LegacyComparison[] plaintext) {
-        return new IndexValues(index, sources, true, plaintext);
+        return new IndexValues(index, sources, true, plaintext, false, null);
+    }
+
+    /**
+     * The searched values of one array parameter ({@code col = ANY(?)}): slot {@link #PRIMARY} carries a
+     * {@code byte[][]} with every element's index value under each enabled key version (SQL NULL for a NULL
+     * element), or null for a NULL array.
+     */
+    static IndexValues searchArray(IndexTarget index, Object source) {
+        return new IndexValues(index, new Object[] {source}, true, null, true, null);
+    }
+
+    /** A searched value of {@code lower(col) = v} or {@code upper(col) = v} ({@link CaseFold}). */
+    static IndexValues searchFolded(IndexTarget index, Object source, CaseFold fold) {
+        return new IndexValues(index, new Object[] {source}, true, null, false, fold);
+    }
+
+    /** Whether slot {@link #PRIMARY} carries an array of index values (SQL type {@code bytea[]}). */
+    boolean array() {
+        return array;
     }
 
     IndexTarget index() {
@@ -75,6 +101,12 @@ final class IndexValues {
         if (!search) {
             return new Object[] {index.compute(parts)};
         }
+        if (array) {
+            return new Object[] {SearchedArrays.indexValues(index, parts[0]), null};
+        }
+        if (fold != null && !fold.searchable(index, parts[0])) {
+            return new Object[] {CaseFold.NO_MATCH, CaseFold.NO_MATCH};
+        }
         byte[][] versions = index.computeVersions(parts);
         Object[] out = new Object[2 + (plaintext == null ? 0 : plaintext.length)];
         out[PRIMARY] = versions[0];
@@ -93,7 +125,7 @@ final class IndexValues {
     public String toString() {
         // sources may be constants from the statement text: never shown
         return "IndexValues[" + index.index().qualified() + (search ? ", search" : ", write") + ", "
-                + sources.length + " part(s)" + (plaintext == null ? "" : ", window "
+                + sources.length + " part(s)" + (array ? ", array" : "") + (fold == null ? "" : ", " + fold) + (plaintext == null ? "" : ", window "
                 + Arrays.stream(plaintext).filter(java.util.Objects::nonNull).count()) + "]";
     }
 }

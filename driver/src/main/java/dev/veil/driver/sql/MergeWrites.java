@@ -63,6 +63,7 @@ final class MergeWrites {
         List<String> columns = new ArrayList<>();
         if (i.getColumns() != null && !i.getColumns().isEmpty()) {
             for (Column c : i.getColumns()) {
+                a.names.account(c);
                 columns.add(Identifiers.canonical(c.getColumnName()));
             }
         } else if (!target.enc.isEmpty()) {

@@ -33,6 +33,12 @@ import net.sf.jsqlparser.statement.update.ParenthesedUpdate;
 final class NameResolution {
 
     private final Analysis a;
+    /**
+     * Every column reference this stage resolved or a write stage took as an assignment target (by identity): the
+     * renderer refuses a reference named like an encrypted column that is not among them (see {@link Renderer}).
+     */
+    private final java.util.Set<Column> accounted = java.util.Collections.newSetFromMap(
+            new java.util.IdentityHashMap<>());
 
     NameResolution(Analysis a) {
         this.a = a;
@@ -283,8 +289,19 @@ final class NameResolution {
         return null;
     }
 
+    /** Records that the analysis decided what {@code c} is (see {@link #accounted}). */
+    void account(Column c) {
+        accounted.add(c);
+    }
+
+    /** Whether the analysis decided what {@code c} is. */
+    boolean accounted(Column c) {
+        return accounted.contains(c);
+    }
+
     /** The encrypted column a reference resolves to, or null. */
     Target resolve(Column c, Scope scope) {
+        accounted.add(c);
         String col = Identifiers.canonical(c.getColumnName());
         Table q = c.getTable();
         if (q != null && q.getName() != null) {
@@ -304,6 +321,7 @@ final class NameResolution {
 
     /** A reference resolved to its relation (an encrypted one first, else the only table that has the column). */
     Hit hit(Column c, Scope scope) {
+        accounted.add(c);
         String col = Identifiers.canonical(c.getColumnName());
         Table q = c.getTable();
         if (q != null && q.getName() != null) {

@@ -32,6 +32,8 @@ public final class ParameterMap {
     private final boolean anyBuffered;
     /** Per derived parameter, the first derived parameter filled from the same {@link IndexValues} (often itself). */
     private final int[] firstOfValues;
+    /** Original parameters holding an array of searched values ({@code = ANY(?)}); null when none do. */
+    private final boolean[] arrays;
 
     ParameterMap(int[] positions, boolean[] buffered, Derived[] derived) {
         this.positions = positions;
@@ -48,6 +50,17 @@ public final class ParameterMap {
             }
             firstOfValues[k] = first;
         }
+        boolean[] arrayParameters = null;
+        for (Derived d : derived) {
+            if (d.values().array() && d.values().sources()[0] instanceof ParamRef) {
+                arrayParameters = arrayParameters != null ? arrayParameters : new boolean[positions.length];
+                int i = ((ParamRef) d.values().sources()[0]).index();
+                if (i <= arrayParameters.length) {
+                    arrayParameters[i - 1] = true;
+                }
+            }
+        }
+        this.arrays = arrayParameters;
         boolean any = false;
         for (boolean b : buffered) {
             any |= b;
@@ -63,6 +76,14 @@ public final class ParameterMap {
     /** Whether the value of original parameter {@code original} must be kept for a derived index value. */
     public boolean buffered(int original) {
         return original >= 1 && original <= buffered.length && buffered[original - 1];
+    }
+
+    /**
+     * Whether original parameter {@code original} holds an array of searched values ({@code col = ANY(?)}): the
+     * prepared statement keeps it as its elements ({@link SearchedArrays#elements}).
+     */
+    public boolean arrayParameter(int original) {
+        return arrays != null && original >= 1 && original <= arrays.length && arrays[original - 1];
     }
 
     /** A fresh buffer for the original parameters' values, all unset; null when nothing is buffered. */
@@ -92,6 +113,7 @@ public final class ParameterMap {
 
     /**
      * Every derived parameter's value for one execution, from the buffered values: {@code byte[]} (an index value),
+     * {@code byte[][]} (an array parameter's index values),
      * {@code String} (a plaintext comparison's text) or null (SQL NULL). The values of one searched value are
      * computed once, whatever the number of parameters they fill.
      */
@@ -112,6 +134,9 @@ public final class ParameterMap {
 
     /** The JDBC type of derived parameter {@code k}'s SQL NULL: {@code BINARY} for index values, else text. */
     public int derivedSqlType(int k) {
+        if (derived[k].values().array()) {
+            return java.sql.Types.ARRAY;
+        }
         return IndexValues.isText(derived[k].slot()) ? java.sql.Types.VARCHAR : java.sql.Types.BINARY;
     }
 

@@ -31,10 +31,31 @@ final class PgLexer {
      * @param depth the deepest nesting of parentheses and brackets
      * @param tokens the number of tokens outside comments (a string, a word, a number's first character, an
      *     operator character each count one)
+     * @param escapedMarks the offsets in {@code canonical} of each {@code ??} (pgjdbc's escape for a {@code ?}
+     *     operator character, as in {@code ??|}), in order
      */
-    record Lexed(String canonical, int placeholders, int statements, String firstWord, int depth, int tokens) {
+    record Lexed(String canonical, int placeholders, int statements, String firstWord, int depth, int tokens,
+            int[] escapedMarks) {
         boolean changed(String original) {
             return canonical != original;
+        }
+
+        /**
+         * The text for the SQL parser: the canonical text with each of pgjdbc's {@code ??} escapes read as the
+         * single {@code ?} the server receives (JSqlParser reads {@code ?}, {@code ?|} and {@code ?&} as JSON
+         * operators); the renderer writes them escaped again.
+         */
+        String parserText() {
+            if (escapedMarks.length == 0) {
+                return canonical;
+            }
+            StringBuilder sb = new StringBuilder(canonical.length());
+            int at = 0;
+            for (int mark : escapedMarks) {
+                sb.append(canonical, at, mark + 1);
+                at = mark + 2;
+            }
+            return sb.append(canonical, at, canonical.length()).toString();
         }
     }
 
@@ -59,6 +80,8 @@ final class PgLexer {
     private int depth;
     private int tokens;
     private String firstWord = "";
+    private int[] escapedMarks = new int[0];
+    private int escaped;
 
     private PgLexer(String sql) {
         this.sql = sql;
@@ -70,7 +93,8 @@ final class PgLexer {
         PgLexer l = new PgLexer(sql);
         l.run();
         return new Lexed(l.changed ? l.out.toString() : sql, l.placeholders, l.statements, l.firstWord, l.depth,
-                l.tokens);
+                l.tokens, l.escapedMarks.length == l.escaped ? l.escapedMarks
+                        : java.util.Arrays.copyOf(l.escapedMarks, l.escaped));
     }
 
     private void run() throws LexException {
@@ -165,6 +189,10 @@ final class PgLexer {
         }
         if (c == '?') {
             if (i + 1 < n && sql.charAt(i + 1) == '?') {
+                if (escaped == escapedMarks.length) {
+                    escapedMarks = java.util.Arrays.copyOf(escapedMarks, Math.max(4, escaped * 2));
+                }
+                escapedMarks[escaped++] = out.length();
                 out.append("??");
                 return i + 2;
             }
@@ -184,7 +212,7 @@ final class PgLexer {
             out.append(c);
             return i + 1;
         } else if (c == '\u0001') {
-            // the analysis marks literal slots with U+0001: a text holding one cannot be rewritten safely
+            // outside a string the server rejects it too; refused here so no reading of it is ever guessed
             throw new LexException("control character U+0001", i);
         }
         out.append(c);

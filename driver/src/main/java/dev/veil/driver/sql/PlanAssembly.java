@@ -3,39 +3,39 @@ package dev.veil.driver.sql;
 import dev.veil.driver.ConfiguredIndex;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.statement.Statement;
 
 /**
  * Assembles the {@link StatementPlan} of an analysed statement: the result shape (which output columns decrypt,
- * hidden post-filter columns), the parameter targets, the text to send when the AST was rewritten (every {@code ?}
- * numbered, derived ones placed) and the literal template.
+ * hidden post-filter columns), the parameter targets, and — from the {@link Renderer}'s one pass, which accounts for
+ * every parameter — the text to send when the AST was rewritten, where each parameter is sent, and the literal
+ * template.
  */
 final class PlanAssembly {
 
-    private static final Pattern SLOT = Pattern.compile("'\u0001(\\d+)\u0001'");
-
     private final Analysis a;
-    private ParameterMap parameterMap;
-    /** Where each derived parameter's {@code ?} is in the renumbered text. */
-    private int[] derivedOffsets = new int[0];
 
     PlanAssembly(Analysis a) {
         this.a = a;
     }
 
-    StatementPlan plan(Statement st, List<Out> outs) {
+    /**
+     * @param originals the number of the application's {@code ?} parameters (the lexer's count, matched by the
+     *     parser)
+     */
+    StatementPlan plan(Statement st, List<Out> outs, int originals) {
         ResultShape shape = shape(outs);
         int[] rowKeyParameters = rowKeyParameters(a.bindings.params);
+        // always rendered, to account for every parameter and encrypted reference; sent only when it differs
+        Rendered rendered = Renderer.render(st, a, originals);
         String rewrittenText = null;
         ParameterMap map = null;
         if (a.rewrites.rewritten()) {
-            rewrittenText = renumber(st);
-            map = parameterMap;
+            map = parameterMap(rendered, originals);
+            rewrittenText = rendered.text();
+        } else if (!a.bindings.slots.isEmpty() && !rendered.inSourceOrder(originals)) {
+            // sent as rendered (the literal template), where the deparser moved parameters (OFFSET ? LIMIT ?)
+            map = parameterMap(rendered, originals);
         }
         LiteralTemplate template = null;
         boolean constantDerived = false;
@@ -43,7 +43,7 @@ final class PlanAssembly {
             constantDerived |= map.derivedFromConstantsOnly(k);
         }
         if (!a.bindings.slots.isEmpty() || constantDerived) {
-            template = template(rewrittenText != null ? rewrittenText : st.toString(), rewrittenText != null);
+            template = rendered.template(a.bindings.slots, rewrittenText != null);
         }
         StatementPlan plan = new StatementPlan(null, a.bindings.params.toArray(new Target[0]), template, shape,
                 a.write.modified(), template == null ? rewrittenText : null, a.catalog.cacheable())
@@ -138,98 +138,14 @@ final class PlanAssembly {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /**
-     * The text with holes: the literal slots' markers and, when {@code derivedHoles}, each derived parameter's
-     * {@code ?} (a plain statement gets them as literals).
-     */
-    private LiteralTemplate template(String text, boolean derivedHoles) {
-        List<LiteralTemplate.Slot> slots = a.bindings.slots;
-        TreeMap<Integer, Object[]> holes = new TreeMap<>(); // start → {end, hole}
-        Matcher m = SLOT.matcher(text);
-        int found = 0;
-        while (m.find()) {
-            holes.put(m.start(), new Object[] {m.end(), slots.get(Integer.parseInt(m.group(1)))});
-            found++;
-        }
-        if (found != slots.size()) {
-            throw a.refuse(Refusals.literalsLost());
-        }
-        if (derivedHoles) {
-            for (int k = 0; k < derivedOffsets.length; k++) {
-                holes.put(derivedOffsets[k], new Object[] {derivedOffsets[k] + 1, new LiteralTemplate.DerivedHole(k)});
-            }
-        }
-        List<String> parts = new ArrayList<>();
-        List<Object> ordered = new ArrayList<>();
-        int at = 0;
-        for (Map.Entry<Integer, Object[]> h : holes.entrySet()) {
-            parts.add(text.substring(at, h.getKey()));
-            ordered.add(h.getValue()[1]);
-            at = (Integer) h.getValue()[0];
-        }
-        parts.add(text.substring(at));
-        return new LiteralTemplate(parts.toArray(new String[0]), ordered);
-    }
-
-    /**
-     * Deparses the rewritten statement with every {@code ?} numbered (originals by their index, derived ones by
-     * their marker), then numbers them plainly again, learning where each parameter went.
-     */
-    private String renumber(Statement st) {
+    /** Where each original and derived parameter of the rendered text is sent, and which originals are kept. */
+    private ParameterMap parameterMap(Rendered rendered, int originals) {
         Bindings b = a.bindings;
-        int originalCount = b.dropped.isEmpty() ? 0 : b.dropped.last();
-        for (JdbcParameter p : AstParameters.of(st)) {
-            if (p.isUseFixedIndex() && p.getIndex() != null && p.getIndex() >= Bindings.DERIVED_MARK) {
-                continue;
-            }
-            if (p.getIndex() == null || p.isUseFixedIndex()) {
-                throw a.refuse(Refusals.parametersUnnumbered());
-            }
-            originalCount = Math.max(originalCount, p.getIndex());
-            p.setUseFixedIndex(true);
-            p.setIndex(Bindings.ORIGINAL_MARK + p.getIndex());
-        }
-        String text = st.toString();
-        StringBuilder out = new StringBuilder(text.length());
-        int[] positions = new int[originalCount];
-        int[] derivedPositions = new int[b.derived.size()];
-        derivedOffsets = new int[b.derived.size()];
-        int position = 0;
-        char quote = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                }
-                out.append(c);
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-                out.append(c);
-            } else if (c == '?' && i + 1 < text.length() && Character.isDigit(text.charAt(i + 1))) {
-                int j = i + 1;
-                while (j < text.length() && Character.isDigit(text.charAt(j))) {
-                    j++;
-                }
-                int n = Integer.parseInt(text.substring(i + 1, j));
-                position++;
-                if (n >= Bindings.DERIVED_MARK) {
-                    derivedPositions[n - Bindings.DERIVED_MARK] = position;
-                    derivedOffsets[n - Bindings.DERIVED_MARK] = out.length();
-                } else if (n > Bindings.ORIGINAL_MARK && n - Bindings.ORIGINAL_MARK <= originalCount) {
-                    positions[n - Bindings.ORIGINAL_MARK - 1] = position;
-                } else {
-                    throw a.refuse(Refusals.parametersMisplaced());
-                }
-                out.append('?');
-                i = j - 1;
-            } else {
-                out.append(c);
-            }
-        }
-        boolean[] keep = new boolean[originalCount];
+        int[] positions = rendered.originalPositions(originals);
+        int[] derivedPositions = rendered.derivedPositions(b.derived.size());
+        boolean[] keep = new boolean[originals];
         for (int k : b.buffered) {
-            if (k <= originalCount) {
+            if (k <= originals) {
                 keep[k - 1] = true;
             }
             while (b.params.size() < k) {
@@ -241,12 +157,8 @@ final class PlanAssembly {
         }
         ParameterMap.Derived[] ds = new ParameterMap.Derived[b.derived.size()];
         for (int k = 0; k < ds.length; k++) {
-            if (derivedPositions[k] == 0) {
-                throw a.refuse(Refusals.indexValueLost());
-            }
             ds[k] = new ParameterMap.Derived(derivedPositions[k], b.derived.get(k).values(), b.derived.get(k).slot());
         }
-        parameterMap = new ParameterMap(positions, keep, ds);
-        return out.toString();
+        return new ParameterMap(positions, keep, ds);
     }
 }

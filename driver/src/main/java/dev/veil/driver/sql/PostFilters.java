@@ -47,7 +47,7 @@ final class PostFilters {
 
     /** Registers a post-filter for a truncated index: the column is appended as a hidden result column. */
     void add(Column c, Target t, IndexTarget ix, int part, Object[] sources) {
-        hidden.add(new Column(c.getTable(), c.getColumnName()));
+        hidden.add(rewrites.own(new Column(c.getTable(), c.getColumnName())));
         filters.add(new RowFilter(hidden.size() - 1, t, ix, part, sources));
         rewrites.mark();
     }

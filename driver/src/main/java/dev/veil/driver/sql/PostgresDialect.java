@@ -47,7 +47,7 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public Statements parse(String sql, AnalysisBounds bounds) throws Exception {
+    public Parsed parse(String sql, AnalysisBounds bounds) throws Exception {
         long deadline = System.nanoTime() + bounds.parseTime().toNanos();
         try {
             return parse(sql, false, deadline);
@@ -58,13 +58,13 @@ final class PostgresDialect implements Dialect {
         }
     }
 
-    private static Statements parse(String sql, boolean complex, long deadline) throws Exception {
+    private static Parsed parse(String sql, boolean complex, long deadline) throws Exception {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new Dialect.ParseTimeout();
         }
-        CCJSqlParser parser = new CCJSqlParser(new StringProvider(sql)).withSquareBracketQuotation(false)
-                .withAllowComplexParsing(complex).withBackslashEscapeCharacter(false);
+        CountingParser parser = new CountingParser(sql);
+        parser.withSquareBracketQuotation(false).withAllowComplexParsing(complex).withBackslashEscapeCharacter(false);
         ScheduledFuture<?> alarm = Timer.ALARMS.schedule(() -> {
             parser.interrupted = true;
         }, left, TimeUnit.NANOSECONDS);
@@ -82,6 +82,17 @@ final class PostgresDialect implements Dialect {
         if (parser.interrupted) {
             throw new Dialect.ParseTimeout();
         }
-        return statements;
+        return new Parsed(statements, parser.placeholders());
+    }
+
+    /** JSqlParser's parser, telling how many {@code ?} it read (it numbers each as it reads it). */
+    private static final class CountingParser extends CCJSqlParser {
+        CountingParser(String sql) {
+            super(new StringProvider(sql));
+        }
+
+        int placeholders() {
+            return jdbcParameterIndex;
+        }
     }
 }

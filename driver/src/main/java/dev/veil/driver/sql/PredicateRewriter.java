@@ -24,7 +24,8 @@ final class PredicateRewriter {
 
     /** The predicate kinds, asked in this order. */
     static final List<PredicateKind> KINDS = List.of(new JoinPredicate(), new EqualityPredicate(),
-            new InListPredicate(), new CompoundPredicate());
+            new InListPredicate(), new CompoundPredicate(), new ArrayPredicate(), new DistinctPredicate(),
+            new CaseFoldPredicate(), new SubqueryPredicate());
 
     private final Analysis a;
     /** How many NOTs enclose the condition being rewritten (in the dynamic extent, subqueries included). */
@@ -48,9 +49,13 @@ final class PredicateRewriter {
         if (e == null || a.rewrites.ownsPredicate(e)) {
             return e;
         }
+        Expression rows = RowValues.expand(a, e, scope);
+        if (rows != null) {
+            return cond(rows, scope, clause, block);
+        }
         if (e instanceof AndExpression) {
             List<Expression> conjuncts = new ArrayList<>();
-            flattenAnd(e, conjuncts);
+            flattenAnd(e, conjuncts, scope);
             PredicateKind.Condition c = new PredicateKind.Condition(scope, clause, block);
             for (PredicateKind kind : KINDS) {
                 kind.conjuncts(a, conjuncts, c);
@@ -96,10 +101,17 @@ final class PredicateRewriter {
         return e;
     }
 
-    private static void flattenAnd(Expression e, List<Expression> out) {
+    /** The conjuncts of an AND group; a row equality's members among them ({@link RowValues}). */
+    private void flattenAnd(Expression e, List<Expression> out, Scope scope) {
         if (e instanceof AndExpression) {
-            flattenAnd(((AndExpression) e).getLeftExpression(), out);
-            flattenAnd(((AndExpression) e).getRightExpression(), out);
+            flattenAnd(((AndExpression) e).getLeftExpression(), out, scope);
+            flattenAnd(((AndExpression) e).getRightExpression(), out, scope);
+            return;
+        }
+        Expression rows = e instanceof net.sf.jsqlparser.expression.operators.relational.EqualsTo
+                ? RowValues.expand(a, e, scope) : null;
+        if (rows != null) {
+            flattenAnd(((ParenthesedExpressionList<?>) rows).get(0), out, scope);
         } else {
             out.add(e);
         }
@@ -139,7 +151,7 @@ final class PredicateRewriter {
             for (int p = 0; p < window.length; p++) {
                 if (window[p] != null) {
                     Column c = columns[p];
-                    parts.add(new SearchPredicates.WindowPart(p, () -> new Column(c.getTable(), c.getColumnName()),
+                    parts.add(new SearchPredicates.WindowPart(p, () -> a.rewrites.own(new Column(c.getTable(), c.getColumnName())),
                             window[p]));
                 }
             }

@@ -238,8 +238,8 @@ final class ReadPath {
                     if (a.names.hasCompanions(s)) {
                         changed = true;
                         for (String c : ((TableSource) s).visible()) {
-                            expanded.add(new SelectItem<>(new Column(((AllTableColumns) e).getTable(),
-                                    Identifiers.quoteIfNeeded(c))));
+                            expanded.add(new SelectItem<>(a.rewrites.own(new Column(
+                                    ((AllTableColumns) e).getTable(), Identifiers.quoteIfNeeded(c)))));
                         }
                         continue;
                     }
@@ -256,7 +256,8 @@ final class ReadPath {
                         Table q = a.names.qualifier(s);
                         if (a.names.hasCompanions(s)) {
                             for (String c : ((TableSource) s).visible()) {
-                                expanded.add(new SelectItem<>(new Column(q, Identifiers.quoteIfNeeded(c))));
+                                expanded.add(new SelectItem<>(a.rewrites.own(new Column(q,
+                                        Identifiers.quoteIfNeeded(c)))));
                             }
                         } else {
                             expanded.add(new SelectItem<>(new AllTableColumns(q)));
@@ -270,7 +271,11 @@ final class ReadPath {
                 Expression one;
                 try {
                     one = CCJSqlParserUtil.parseExpression("(array_agg(" + c + "))[1]");
-                } catch (JSQLParserException x) {
+                    // the parsed copy of the column is Veil's own (the renderer accounts for it)
+                    Expression agg = ((net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList<?>)
+                            ((net.sf.jsqlparser.expression.ArrayExpression) one).getObjExpression()).get(0);
+                    a.rewrites.own((Column) ((net.sf.jsqlparser.expression.Function) agg).getParameters().get(0));
+                } catch (JSQLParserException | ClassCastException x) {
                     throw new IllegalStateException(x);
                 }
                 expanded.add(new SelectItem<>(one, new Alias(

@@ -233,34 +233,21 @@ final class Refusals {
                 + t.column().qualified() + " has no position; use plain ? parameters");
     }
 
-    static Refusal controlCharacterWithLiteral(Target t) {
-        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "the statement contains a U+0001 character and a "
-                + "literal for encrypted column " + t.column().qualified() + "; use a ? parameter");
-    }
-
     static Refusal literalNotIso(String type, Target t) {
         return new Refusal(VeilSqlState.CONVERSION, "a " + type + " literal for encrypted column "
                 + t.column().qualified() + " is not in ISO form; use a ? parameter");
     }
 
-    static Refusal literalsLost() {
-        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil could not rewrite the literals bound for "
-                + "encrypted columns in this statement; use ? parameters");
-    }
-
-    static Refusal parametersUnnumbered() {
-        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil must rewrite this statement for a blind index "
-                + "but cannot number its parameters; use plain ? parameters");
-    }
-
-    static Refusal parametersMisplaced() {
-        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil could not place the parameters of the statement "
-                + "it rewrote for a blind index; use plain ? parameters");
-    }
-
-    static Refusal indexValueLost() {
-        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil lost a blind index value while rewriting this "
-                + "statement; use plain ? parameters");
+    /**
+     * The renderer could not account for a parameter, a literal slot or a reference to an encrypted column.
+     *
+     * @param column the first encrypted column the statement reaches (table.column), or the tables it names
+     * @param what what was not accounted for (names and counts only, never values)
+     */
+    static Refusal unaccounted(String column, String what) {
+        return new Refusal(VeilSqlState.UNANALYSABLE_STATEMENT, "Veil refused a statement on encrypted column "
+                + column + " because its renderer could not account for " + what + " (rendering); nothing was "
+                + "sent. Write the statement in plain SQL with ? parameters, or report the statement's shape");
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -403,6 +390,33 @@ final class Refusals {
                 + t.column().qualified() + " is in its migration window (legacy-plaintext), where " + construct
                 + " through blind index " + ix.index().qualified() + " must also find the rows still in plaintext, and "
                 + why + ". " + fix);
+    }
+
+    static Refusal arrayQuantifier(Target t, String construct) {
+        return use(t, construct, "Search with = ANY(?) (or SOME) or <> ALL(?): a value is looked up under each "
+                + "enabled key version of the blind index, so <> ANY and = ALL would compare a row with an index "
+                + "value it does not have");
+    }
+
+    static Refusal nullSafeSearch(Target t, IndexTarget ix, String construct, String why) {
+        return new Refusal(VeilSqlState.UNSUPPORTED_CONSTRUCT, "Veil refused the statement: encrypted column "
+                + t.column().qualified() + " is compared with " + construct + " through blind index "
+                + ix.index().qualified() + ", which " + why + ", so a NULL-safe comparison cannot be exact. Compare "
+                + "with = ? and IS NULL instead (col = ? OR (? IS NULL AND col IS NULL) written out by the "
+                + "application)");
+    }
+
+    static Refusal caseFoldWithoutLowercase(Target t, String construct, ConfiguredIndex ci) {
+        return use(t, construct, ci == null ? "Declare a blind index that normalizes case (blind-index: { normalize: "
+                + "[lowercase] }) to search the column by lower(col) = ? / upper(col) = ?"
+                : "Add normalize: [lowercase] to blind index " + ci.qualified() + " (then rebuild it: veil "
+                + "backfill), or search with col = ?");
+    }
+
+    static Refusal subqueryOfOtherKey(Target t, String construct, String why) {
+        return use(t, construct, "Compare an encrypted column with a subquery's only through exact blind indexes "
+                + "(" + exactBits() + ") that share a key (the same join domain), the subquery selecting the column "
+                + "itself; here " + why);
     }
 
     static Refusal missingCompanion(ConfiguredIndex ci, TableName table, String use, boolean unique) {

@@ -44,8 +44,11 @@ public final class RowFilter {
             return false;
         }
         for (Object s : sources) {
-            if (index.sameValue(part, decrypted, ParameterMap.resolve(s, parameters))) {
-                return true;
+            Object queried = ParameterMap.resolve(s, parameters);
+            for (Object q : queried instanceof Object[] ? (Object[]) queried : new Object[] {queried}) {
+                if (index.sameValue(part, decrypted, q)) {
+                    return true; // an array parameter (= ANY(?)) is kept as its elements
+                }
             }
         }
         return false;

@@ -29,8 +29,9 @@ import net.sf.jsqlparser.statement.Statements;
  *
  * <p>This class is the entry of the pipeline: the text pre-check, the {@link AnalysisBounds}, lexing and the
  * lexical gate through the {@link Dialect}, parsing, and the parameter-count cross-check. Each parsed statement
- * is then walked by one {@link Analysis} (name resolution, read path, write path, predicate rewriting) and its
- * plan put together by {@link PlanAssembly}; docs/what-veil-sees.md §8 maps the stages.
+ * is then walked by one {@link Analysis} (name resolution, read path, write path, predicate rewriting), rendered
+ * and accounted for by the {@link Renderer} and its plan put together by {@link PlanAssembly};
+ * docs/what-veil-sees.md §8 maps the stages and docs/design.md describes rendering.
  */
 public final class SqlAnalyzer {
 
@@ -138,23 +139,21 @@ public final class SqlAnalyzer {
     }
 
     private StatementPlan analyzeCanonical(String sql, PgLexer.Lexed lexed, Catalog catalog) throws SQLException {
-        Statements statements;
+        Dialect.Parsed parsed;
         try {
-            statements = dialect.parse(sql, bounds);
+            parsed = dialect.parse(lexed.parserText(), bounds);
         } catch (Dialect.ParseTimeout e) {
             return StatementPlan.refused(Refusals.parseTimeout(mentionedTables(sql), bounds.parseTime()), false);
         } catch (Exception | StackOverflowError e) {
             return StatementPlan.refused(Refusals.unparsable(mentionedTables(sql),
                     e instanceof Exception ? position(e) : null), true);
         }
-        int parsedParameters = 0;
-        for (Statement st : statements) {
-            parsedParameters += AstParameters.of(st).size();
-        }
-        if (parsedParameters != lexed.placeholders()) {
-            return StatementPlan.refused(Refusals.parameterCount(mentionedTables(sql), parsedParameters,
+        // the parser's own count of the ? it read; the renderer later accounts for each of them in the AST
+        if (parsed.placeholders() != lexed.placeholders()) {
+            return StatementPlan.refused(Refusals.parameterCount(mentionedTables(sql), parsed.placeholders(),
                     lexed.placeholders()), true);
         }
+        Statements statements = parsed.statements();
         Analysis run = new Analysis(sql, schema, catalog);
         try {
             if (statements.size() != 1) {
@@ -183,7 +182,7 @@ public final class SqlAnalyzer {
             if (!run.reach.touched()) {
                 return StatementPlan.PASS_THROUGH;
             }
-            return new PlanAssembly(run).plan(st, outs);
+            return new PlanAssembly(run).plan(st, outs, lexed.placeholders());
         } catch (Refusal.Signal s) {
             return StatementPlan.refused(s.refusal, s.cacheable);
         } catch (CatalogFailure f) {

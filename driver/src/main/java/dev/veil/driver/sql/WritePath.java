@@ -139,6 +139,7 @@ final class WritePath {
         List<String> columns = new ArrayList<>();
         if (insert.getColumns() != null && !insert.getColumns().isEmpty()) {
             for (Column c : insert.getColumns()) {
+                a.names.account(c);
                 columns.add(Identifiers.canonical(c.getColumnName()));
             }
         } else if (!target.enc.isEmpty()) {
@@ -150,7 +151,7 @@ final class WritePath {
             if (!target.indexes().isEmpty()) {
                 ExpressionList<Column> cols = new ExpressionList<>();
                 for (String c : columns) {
-                    cols.add(new Column(Identifiers.quoteIfNeeded(c)));
+                    cols.add(a.rewrites.own(new Column(Identifiers.quoteIfNeeded(c))));
                 }
                 insert.setColumns(cols);
                 a.rewrites.mark();
@@ -308,6 +309,7 @@ final class WritePath {
     private void updateValues(List<UpdateSet> sets, TableSource target, Scope scope) {
         for (UpdateSet set : sets) {
             ExpressionList<Column> cols = set.getColumns();
+            cols.forEach(a.names::account); // assignment targets: decided by this stage
             @SuppressWarnings("unchecked")
             ExpressionList<Expression> vals = (ExpressionList<Expression>) set.getValues();
             if (cols.size() > 1 && vals.size() == 1 && vals.get(0) instanceof ExpressionList) {

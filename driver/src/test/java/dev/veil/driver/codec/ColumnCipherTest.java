@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Known-answer and format tests of the column envelope with a fixed keyset (no database). */
-class ColumnCipherTest {
+public class ColumnCipherTest {
 
     /** A fixed AES-256-GCM keyset (Tink prefix), test-only. */
     static final String KEYSET = "{\"primaryKeyId\":2528245010,\"key\":[{\"keyData\":{\"typeUrl\":"
@@ -45,13 +45,14 @@ class ColumnCipherTest {
     static Aead aead;
 
     @BeforeAll
-    static void keys() throws Exception {
+    public static void keys() throws Exception {
         AeadConfig.register();
         KeysetHandle h = TinkJsonProtoKeysetFormat.parseKeyset(KEYSET, InsecureSecretKeyAccess.get());
         aead = h.getPrimitive(RegistryConfiguration.get(), Aead.class);
     }
 
-    static KeyRing ring() {
+    /** A ring answering every scope with the fixed test keyset ({@link #keys()} first). */
+    public static KeyRing ring() {
         return new KeyRing() {
             @Override
             public Aead aead(KeyScope scope) {
