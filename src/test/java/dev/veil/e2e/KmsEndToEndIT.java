@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.veil.driver.VeilDriver;
-import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.KeyRing;
 import dev.veil.key.aws.FakeKmsServer;
 import dev.veil.testing.Await;

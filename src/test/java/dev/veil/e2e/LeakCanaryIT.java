@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.veil.driver.VeilDataSource;
-import dev.veil.driver.VeilRuntime;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.e2e.model.Patient;
 import dev.veil.testing.Await;
 import dev.veil.testing.ServerLog;
@@ -522,9 +522,11 @@ class LeakCanaryIT {
                 "SELECT id FROM people WHERE email < '" + c() + "'",
                 "SELECT id FROM people WHERE email BETWEEN '" + c() + "' AND '" + c() + "'",
                 "SELECT id FROM people WHERE email = ANY (ARRAY['" + c() + "'])",
-                "SELECT coalesce(ssn, '" + c() + "') FROM people",
+                "SELECT coalesce(ssn, name || '" + c() + "') FROM people",
+                "SELECT x FROM (SELECT coalesce(ssn, '" + c() + "') AS x FROM people) s",
                 "UPDATE people SET ssn = lower('" + c() + "') WHERE id = 1",
-                "INSERT INTO people (id, name, ssn) VALUES (99999, 'x', '" + c() + "' || 'y')",
+                "INSERT INTO people (id, name, ssn) VALUES (99999, 'x', '" + c() + "' || upper('y'))",
+                "INSERT INTO people (id, name, ssn) SELECT 99999, 'x', '" + c() + "' FROM generate_series(1, 2)",
                 "UPDATE people SET name = 'x' WHERE phone = '" + c() + "'",
                 "DELETE FROM people WHERE phone <> '" + c() + "'",
                 "INSERT INTO people (id, name, email) SELECT 99998, 'x', email FROM people WHERE email = '" + c() + "'",

@@ -2,11 +2,11 @@ package dev.veil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.veil.driver.TunedRuntime;
-import dev.veil.driver.VeilConfig;
 import dev.veil.driver.VeilDriver;
-import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.config.VeilConfig;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.TunedRuntime;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.KeyRingListener;
 import dev.veil.key.KeyScope;
 import dev.veil.key.aws.FakeKmsServer;

@@ -1,9 +1,9 @@
 package dev.veil.benchmarks;
 
-import dev.veil.driver.BlindIndexSpec;
-import dev.veil.driver.TableName;
-import dev.veil.driver.VeilConfig;
 import dev.veil.driver.codec.ValueType;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.schema.BlindIndexSpec;
+import dev.veil.driver.schema.TableName;
 import dev.veil.driver.sql.Catalog;
 import dev.veil.driver.sql.SqlAnalyzer;
 import dev.veil.driver.sql.StatementPlan;

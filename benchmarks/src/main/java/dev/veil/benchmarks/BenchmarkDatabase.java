@@ -1,8 +1,8 @@
 package dev.veil.benchmarks;
 
-import dev.veil.driver.VeilConfig;
 import dev.veil.driver.VeilDriver;
-import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.local.LocalKeysetGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,6 +93,22 @@ final class BenchmarkDatabase implements AutoCloseable {
     /** The Veil URL, {@code jdbc:veil:postgresql://…?veil.config=<this run's YAML>}. */
     String veilUrl() {
         return veilUrl;
+    }
+
+    /** Writes {@code content} to {@code name} in this run's temp directory (deleted on close); returns its path. */
+    Path writeFile(String name, String content) {
+        try {
+            return Files.writeString(directory.resolve(name), content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The connection properties (user, password) of the plain and Veil connections. */
+    Properties credentialsCopy() {
+        Properties p = new Properties();
+        p.putAll(properties);
+        return p;
     }
 
     /** A pgjdbc connection, bypassing Veil. */

@@ -24,7 +24,13 @@ import java.util.Properties;
  * keys loaded and unwrapped), reads row 42 and prints {@code first-row}; the time is the parent's, from
  * {@code ProcessBuilder.start()} to that line. The tables are {@link OrmSchema}'s with 1,000 rows, written once.
  *
+ * With the {@code peers} profile's jar, each round also starts a JVM reading the same row through ShardingSphere-JDBC's
+ * encrypt feature ({@link ShardingPeer}; its start-up includes loading its YAML, its metadata and its SQL parser).
+ *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.veil.benchmarks.ColdStart [pairs=11]</pre>
+ *
+ * The system property {@code veil.bench.child-jvm-args} adds JVM options to every child (e.g.
+ * {@code -Xlog:class+load:file=/tmp/cold-%p.txt} or a JFR recording, to see where a start spends its time).
  */
 public final class ColdStart {
 
@@ -38,34 +44,61 @@ public final class ColdStart {
         List<Double> plain = new ArrayList<>();
         List<Double> veil = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> peer = new ArrayList<>();
+        List<Double> peerRatios = new ArrayList<>();
+        boolean sharding = ShardingPeer.available();
         try (BenchmarkDatabase db = BenchmarkDatabase.open(OrmSchema.TABLES_YAML)) {
             OrmSchema.create(db);
             try (Connection p = db.plain(); Connection v = db.veil()) {
                 OrmSchema.seed(db, p, v, ROWS);
             }
+            String peerUrl = null;
+            if (sharding) {
+                ShardingPeer.create(db);
+                peerUrl = ShardingPeer.url(db);
+                try (Connection s = ShardingPeer.connect(peerUrl)) {
+                    PatientsSchema.seed(db, s, ShardingPeer.TABLE, ROWS);
+                }
+            }
             String email = Patient.pool(ROWS)[41].email();
             for (int i = 0; i < pairs; i++) {
                 double a = child(db.plainUrl(), OrmSchema.PLAIN, email);
                 double b = child(db.veilUrl(), OrmSchema.VEIL, email);
-                System.out.printf(Locale.ROOT, "pair %2d: plain %.0f ms, veil %.0f ms, veil / plain %.2f%s%n", i, a, b,
-                        b / a, i == 0 ? " (warm-up: page cache, class data)" : "");
+                double c = sharding ? child(peerUrl, ShardingPeer.TABLE, email) : Double.NaN;
+                System.out.printf(Locale.ROOT, "pair %2d: plain %.0f ms, veil %.0f ms, veil / plain %.2f%s%s%n", i, a,
+                        b, b / a, sharding ? String.format(Locale.ROOT, ", ShardingSphere %.0f ms (%.2f)", c, c / a)
+                                : "", i == 0 ? " (warm-up: page cache, class data)" : "");
                 if (i > 0) {
                     plain.add(a);
                     veil.add(b);
                     ratios.add(b / a);
+                    if (sharding) {
+                        peer.add(c);
+                        peerRatios.add(c / a);
+                    }
                 }
             }
         }
         System.out.printf(Locale.ROOT, "JVM start to first row, median of %d fresh JVMs each [interquartile range]: "
                 + "plain %s ms, veil %s ms, veil / plain %s%n", plain.size(), OrmAlternation.spread(plain, "%.0f"),
                 OrmAlternation.spread(veil, "%.0f"), OrmAlternation.spread(ratios, "%.2f"));
+        if (sharding) {
+            System.out.printf(Locale.ROOT, "ShardingSphere %s ms, ShardingSphere / plain %s%n",
+                    OrmAlternation.spread(peer, "%.0f"), OrmAlternation.spread(peerRatios, "%.2f"));
+        }
     }
 
     /** Runs {@link FirstRow} in a fresh JVM; milliseconds from start to its {@code first-row} line. */
     private static double child(String url, String table, String email) throws IOException, InterruptedException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                FirstRow.class.getName(), url, table, email).redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(java));
+        String extra = System.getProperty("veil.bench.child-jvm-args", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FirstRow.class.getName(), url, table,
+                email));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         long started = System.nanoTime();
         Process p = pb.start();
         double ms = Double.NaN;

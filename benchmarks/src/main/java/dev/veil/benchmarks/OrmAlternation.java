@@ -27,9 +27,13 @@ import org.openjdk.jmh.infra.Blackhole;
  * median of the per-round ratios veil ÷ plain, twin ÷ plain (physical layout) and veil ÷ twin (Veil's client side).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.veil.benchmarks.OrmAlternation [rounds=12] [warmup=2]
- * [scale=1.0] [workloads=W1,W2,W3,W4] [shapes=orm,reuse] [rows=100000]</pre>
+ * [scale=1.0] [workloads=W1,W2,W3,W4] [shapes=orm,reuse] [rows=100000] [peers=auto] [w3=10000]</pre>
  *
  * {@code scale} multiplies the operations per side and round (W1 1,000, W2 2,000, W3 15, W4 10 at 1.0).
+ * {@code peers}: {@code auto} (the default) adds ShardingSphere-JDBC's encrypt feature ({@link ShardingPeer}) as a
+ * fourth side when the jar was built with the {@code peers} profile, {@code sharding} requires it, {@code none}
+ * leaves it out. {@code w3}: the rows W3 reads (at most {@code rows}; its operations per round scale inversely, so a
+ * round takes about as long).
  */
 public final class OrmAlternation {
 
@@ -56,16 +60,24 @@ public final class OrmAlternation {
             shapes.add(Shape.valueOf(s.trim().toUpperCase(Locale.ROOT)));
         }
         int rows = Integer.parseInt(o.getOrDefault("rows", String.valueOf(OrmSchema.DEFAULT_ROWS)));
+        boolean sharding = switch (o.getOrDefault("peers", "auto")) {
+            case "auto" -> ShardingPeer.available();
+            case "sharding" -> true;
+            case "none" -> false;
+            default -> throw new IllegalArgumentException("peers: auto, sharding or none");
+        };
         Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly "
                 + "is dangerous.");
         // workload/shape -> side -> samples of the measured rounds
         Map<String, Map<Kind, List<Sample>>> results = new LinkedHashMap<>();
         System.out.printf("load average at start: %s%n", loadAverage());
         long started = System.nanoTime();
-        try (OrmFixture f = OrmFixture.open(rows)) {
+        int w3 = Integer.parseInt(o.getOrDefault("w3", String.valueOf(Math.min(rows, OrmSchema.W3_ROWS))));
+        try (OrmFixture f = OrmFixture.open(rows, sharding)) {
+            f.w3Rows(w3);
             System.out.printf("seeded %,d rows per table in %.1f s; load average %s%n", rows,
                     (System.nanoTime() - started) / 1e9, loadAverage());
-            measure(f, rounds, warmup, scale, workloads, shapes, bh, results);
+            measure(f, rounds, warmup, scale, workloads, shapes, bh, results, (double) OrmSchema.W3_ROWS / w3);
         } finally {
             System.out.printf("load average at end: %s; %d measured rounds after %d warm-up, %.0f s in all%n",
                     loadAverage(), results.isEmpty() ? 0 : results.values().iterator().next().get(Kind.PLAIN).size(),
@@ -75,20 +87,21 @@ public final class OrmAlternation {
     }
 
     private static void measure(OrmFixture f, int rounds, int warmup, double scale, List<String> workloads,
-            List<Shape> shapes, Blackhole bh, Map<String, Map<Kind, List<Sample>>> results) throws SQLException {
+            List<Shape> shapes, Blackhole bh, Map<String, Map<Kind, List<Sample>>> results, double w3Scale)
+            throws SQLException {
         System.out.print(OrmSchema.sizes(f.database()));
+        Kind[] kinds = f.kinds();
         Map<Kind, Integer> pids = new EnumMap<>(Kind.class);
-        for (Kind k : Kind.values()) {
-            pids.put(k, f.side(k).backendPid());
+        for (Kind k : kinds) {
+            pids.put(k, k == Kind.SHARDING ? -1 : f.side(k).backendPid());
         }
-        Kind[] kinds = Kind.values();
         for (int r = 0; r < rounds; r++) {
             f.removeWrites();
             StringBuilder line = new StringBuilder(String.format("round %2d%s:", r, r < warmup ? " (warm-up)" : ""));
             for (String w : workloads) {
                 for (int si = 0; si < shapes.size(); si++) {
                     Shape shape = shapes.get((si + r) % shapes.size());
-                    int n = Math.max(1, (int) Math.round(OPERATIONS.get(w) * scale));
+                    int n = Math.max(1, (int) Math.round(OPERATIONS.get(w) * scale * (w.equals("W3") ? w3Scale : 1)));
                     Map<Kind, Sample> round = new EnumMap<>(Kind.class);
                     for (int k = 0; k < kinds.length; k++) {
                         Kind kind = kinds[(k + r) % kinds.length];
@@ -144,7 +157,7 @@ public final class OrmAlternation {
         }
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return f[0] + " " + f[1] + " " + f[2];
@@ -183,9 +196,40 @@ public final class OrmAlternation {
                     one(plain, Sample::serverCpu), one(twin, Sample::serverCpu), one(veil, Sample::serverCpu),
                     bytes(plain), bytes(twin), bytes(veil));
         }
+        printPeers(results);
         System.out.println();
         System.out.println("Cells: median over the measured rounds [interquartile range]; a ratio is the median of the "
                 + "per-round ratios.");
+    }
+
+    /** Veil beside the peer, when it ran: wall time, ratio to plain, client CPU and allocation per operation. */
+    private static void printPeers(Map<String, Map<Kind, List<Sample>>> results) {
+        if (results.isEmpty() || !results.values().iterator().next().containsKey(Kind.SHARDING)) {
+            return;
+        }
+        System.out.println();
+        System.out.println("| workload | shape | plain µs/op | Veil µs/op | ShardingSphere µs/op | **Veil ÷ plain** "
+                + "| **ShardingSphere ÷ plain** | client CPU µs/op plain / Veil / ShardingSphere "
+                + "| allocated B/op plain / Veil / ShardingSphere |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (Map.Entry<String, Map<Kind, List<Sample>>> e : results.entrySet()) {
+            Map<Kind, List<Sample>> m = e.getValue();
+            List<Sample> plain = m.get(Kind.PLAIN);
+            List<Sample> veil = m.get(Kind.VEIL);
+            List<Sample> peer = m.get(Kind.SHARDING);
+            List<Double> vp = new ArrayList<>();
+            List<Double> sp = new ArrayList<>();
+            for (int i = 0; i < plain.size(); i++) {
+                vp.add(veil.get(i).wall() / plain.get(i).wall());
+                sp.add(peer.get(i).wall() / plain.get(i).wall());
+            }
+            String[] ws = e.getKey().split(" ");
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | **%s** | **%s** | %s / %s / %s "
+                    + "| %s / %s / %s |%n", ws[0], ws[1], spread(walls(plain), "%.1f"), spread(walls(veil), "%.1f"),
+                    spread(walls(peer), "%.1f"), spread(vp, "%.3f"), spread(sp, "%.3f"),
+                    one(plain, Sample::clientCpu), one(veil, Sample::clientCpu), one(peer, Sample::clientCpu),
+                    bytes(plain), bytes(veil), bytes(peer));
+        }
     }
 
     private static String bytes(List<Sample> samples) {
@@ -233,7 +277,7 @@ public final class OrmAlternation {
     }
 
     private static Map<String, String> options(String[] args) {
-        String[] names = {"rounds", "warmup", "scale", "workloads", "shapes", "rows"};
+        String[] names = {"rounds", "warmup", "scale", "workloads", "shapes", "rows", "peers", "w3"};
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             int eq = args[i].indexOf('=');

@@ -18,16 +18,26 @@ final class OrmFixture implements AutoCloseable {
     private final BenchmarkDatabase db;
     private final int rows;
     private final Map<OrmSide.Kind, OrmSide> sides = new EnumMap<>(OrmSide.Kind.class);
+    private final boolean sharding;
 
-    private OrmFixture(BenchmarkDatabase db, int rows) {
+    private OrmFixture(BenchmarkDatabase db, int rows, boolean sharding) {
         this.db = db;
         this.rows = rows;
+        this.sharding = sharding;
     }
 
     /** Creates and seeds the schema with {@code rows} patients and connects the three sides. */
     static OrmFixture open(int rows) throws SQLException {
+        return open(rows, false);
+    }
+
+    /**
+     * Like {@link #open(int)}; with {@code sharding}, also the peer ({@link ShardingPeer}) on its own table, seeded
+     * with the same patients through it.
+     */
+    static OrmFixture open(int rows, boolean sharding) throws SQLException {
         BenchmarkDatabase db = BenchmarkDatabase.open(OrmSchema.TABLES_YAML);
-        OrmFixture f = new OrmFixture(db, rows);
+        OrmFixture f = new OrmFixture(db, rows, sharding);
         try {
             f.start();
             return f;
@@ -81,6 +91,30 @@ final class OrmFixture implements AutoCloseable {
                 lookupIndexes));
         sides.put(OrmSide.Kind.VEIL, new OrmSide(OrmSide.Kind.VEIL, veil, inserts, null, lookupIds, lookupEmails,
                 null));
+        if (sharding) {
+            ShardingPeer.create(db);
+            Connection peer = ShardingPeer.connect(ShardingPeer.url(db));
+            PatientsSchema.seed(db, peer, ShardingPeer.TABLE, rows);
+            db.execute("VACUUM ANALYZE " + ShardingPeer.TABLE);
+            ShardingPeer.verify(db, peer, all[(int) lookupIds[7] - 1]);
+            sides.put(OrmSide.Kind.SHARDING, new OrmSide(OrmSide.Kind.SHARDING, peer, inserts, null, lookupIds,
+                    lookupEmails, null));
+        }
+    }
+
+    /** The sides of this run, in {@link OrmSide.Kind} order. */
+    OrmSide.Kind[] kinds() {
+        return sides.keySet().toArray(new OrmSide.Kind[0]);
+    }
+
+    /** Makes every side's W3 read the first {@code w3Rows} rows (at most the seeded rows). */
+    void w3Rows(int w3Rows) {
+        if (w3Rows < 1 || w3Rows > rows) {
+            throw new IllegalArgumentException("w3 must be between 1 and rows (" + rows + ")");
+        }
+        for (OrmSide s : sides.values()) {
+            s.w3Rows(w3Rows);
+        }
     }
 
     OrmSide side(OrmSide.Kind kind) {
@@ -91,9 +125,12 @@ final class OrmFixture implements AutoCloseable {
         return rows;
     }
 
-    /** Deletes the rows W1/W4 wrote and vacuums the three tables (untimed, between rounds or iterations). */
+    /** Deletes the rows W1/W4 wrote and vacuums the tables (untimed, between rounds or iterations). */
     void removeWrites() throws SQLException {
         OrmSchema.removeWrites(db, rows);
+        if (sharding) {
+            db.execute("DELETE FROM " + ShardingPeer.TABLE + " WHERE id > " + rows, "VACUUM " + ShardingPeer.TABLE);
+        }
     }
 
     BenchmarkDatabase database() {

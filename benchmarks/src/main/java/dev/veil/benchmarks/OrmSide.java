@@ -24,16 +24,17 @@ import org.openjdk.jmh.infra.Blackhole;
  * runs plain pgjdbc on the physical twin, binding and reading the stored bytes ({@code setBytes}/{@code getBytes})
  * and searching by the stored index value as Veil does ({@code email_bidx IN (?, ?)}: the value under the primary
  * and the other enabled key version of the index, the same value twice while it has one): the statements Veil
- * sends, without Veil.
+ * sends, without Veil. {@link Kind#SHARDING} runs the plain side's texts and getters through the peer,
+ * {@link ShardingPeer} (only with the {@code peers} profile).
  */
 final class OrmSide {
 
     /** Which driver and table. */
     enum Kind {
-        PLAIN, TWIN, VEIL;
+        PLAIN, TWIN, VEIL, SHARDING;
 
         String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return this == SHARDING ? "ShardingSphere" : name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -64,6 +65,7 @@ final class OrmSide {
     private final PreparedStatement byId;
     private final PreparedStatement upToId;
     private int counter;
+    private int w3Rows = OrmSchema.W3_ROWS;
 
     /**
      * @param inserts the patients W1/W4 write (plain, Veil); {@code storedInserts} their stored form (twin)
@@ -77,6 +79,7 @@ final class OrmSide {
             case PLAIN -> OrmSchema.PLAIN;
             case VEIL -> OrmSchema.VEIL;
             case TWIN -> OrmSchema.TWIN;
+            case SHARDING -> ShardingPeer.TABLE;
         };
         this.insertSql = kind == Kind.TWIN
                 ? "INSERT INTO " + table + " (name, ssn, email, heart_rate, " + OrmSchema.INDEX_COLUMN
@@ -180,7 +183,12 @@ final class OrmSide {
         }
     }
 
-    /** W3: {@value OrmSchema#W3_ROWS} rows, every column read once. */
+    /** Sets how many rows W3 reads (the first {@code rows} of the seed; {@value OrmSchema#W3_ROWS} by default). */
+    void w3Rows(int rows) {
+        this.w3Rows = rows;
+    }
+
+    /** W3: {@value OrmSchema#W3_ROWS} rows (or {@link #w3Rows(int)}), every column read once. */
     int w3(Shape shape, Blackhole bh) throws SQLException {
         if (shape == Shape.REUSE) {
             return readAll(upToId, bh);
@@ -191,7 +199,7 @@ final class OrmSide {
     }
 
     private int readAll(PreparedStatement ps, Blackhole bh) throws SQLException {
-        ps.setLong(1, OrmSchema.W3_ROWS);
+        ps.setLong(1, w3Rows);
         int rows = 0;
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -199,7 +207,7 @@ final class OrmSide {
                 rows++;
             }
         }
-        if (rows != OrmSchema.W3_ROWS) {
+        if (rows != w3Rows) {
             throw new IllegalStateException(kind.label() + ": W3 read " + rows + " rows");
         }
         return rows;

@@ -4,7 +4,7 @@ import dev.veil.admin.job.JobOptions;
 import dev.veil.admin.job.JobResult;
 import dev.veil.admin.job.JobSpec;
 import dev.veil.admin.job.TableShape;
-import dev.veil.driver.ConfiguredIndex;
+import dev.veil.driver.schema.ConfiguredIndex;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.veil.admin;
 
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.Identifiers;
-import dev.veil.driver.TableName;
-import dev.veil.driver.VeilConfig;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.Identifiers;
+import dev.veil.driver.schema.TableName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

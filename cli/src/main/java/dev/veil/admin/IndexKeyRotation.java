@@ -4,7 +4,7 @@ import dev.veil.admin.job.JobOptions;
 import dev.veil.admin.job.JobResult;
 import dev.veil.admin.job.JobSpec;
 import dev.veil.admin.job.TableShape;
-import dev.veil.driver.ConfiguredIndex;
+import dev.veil.driver.schema.ConfiguredIndex;
 import dev.veil.key.IndexRotation;
 import dev.veil.key.KeyException;
 import dev.veil.key.KeyScope;

@@ -5,8 +5,8 @@ import dev.veil.admin.job.JobResult;
 import dev.veil.admin.job.Envelopes;
 import dev.veil.admin.job.JobSpec;
 import dev.veil.admin.job.TableShape;
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.EncryptedColumn;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
 import dev.veil.key.KeyException;
 import dev.veil.key.KeyScope;
 import dev.veil.key.KeyVersion;
@@ -138,7 +138,7 @@ final class KeyCommands {
         for (ConfiguredSchema.Table t : tables) {
             Map<KeyScope, List<EncryptedColumn>> byScope = new LinkedHashMap<>();
             for (EncryptedColumn c : t.columns()) {
-                if (column == null || c.name().equals(dev.veil.driver.Identifiers.canonical(column))) {
+                if (column == null || c.name().equals(dev.veil.driver.schema.Identifiers.canonical(column))) {
                     byScope.computeIfAbsent(AdminContext.scopeOf(c), k -> new ArrayList<>()).add(c);
                 }
             }

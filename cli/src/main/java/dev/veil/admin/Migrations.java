@@ -5,7 +5,7 @@ import dev.veil.admin.job.JobResult;
 import dev.veil.admin.job.Envelopes;
 import dev.veil.admin.job.JobSpec;
 import dev.veil.admin.job.TableShape;
-import dev.veil.driver.EncryptedColumn;
+import dev.veil.driver.schema.EncryptedColumn;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

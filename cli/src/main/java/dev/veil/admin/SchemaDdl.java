@@ -2,8 +2,8 @@ package dev.veil.admin;
 
 import dev.veil.admin.job.Envelopes;
 import dev.veil.admin.job.TableShape;
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.EncryptedColumn;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -2,7 +2,7 @@ package dev.veil.admin;
 
 import dev.veil.admin.job.JobOptions;
 import dev.veil.admin.job.JobResult;
-import dev.veil.driver.VeilConfig;
+import dev.veil.driver.config.VeilConfig;
 import dev.veil.key.ConnectionFactory;
 import dev.veil.key.KeyException;
 import java.sql.Connection;

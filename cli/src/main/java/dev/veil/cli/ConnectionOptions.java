@@ -2,10 +2,10 @@ package dev.veil.cli;
 
 import dev.veil.admin.AdminException;
 import dev.veil.admin.VeilAdmin;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilConfigException;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.config.VeilConfigException;
 import dev.veil.driver.VeilConfigSources;
-import dev.veil.driver.VeilProperty;
+import dev.veil.driver.config.VeilProperty;
 import dev.veil.driver.VeilUrl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

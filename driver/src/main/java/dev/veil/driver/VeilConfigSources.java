@@ -1,6 +1,9 @@
 package dev.veil.driver;
 
 import dev.veil.driver.config.AnnotationConfigLoader;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.config.VeilConfigException;
+import dev.veil.driver.config.VeilProperty;
 import dev.veil.driver.config.YamlConfigLoader;
 import java.util.Collection;
 import java.util.List;

@@ -1,6 +1,9 @@
 package dev.veil.driver;
 
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.VeilRuntime;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -48,6 +51,7 @@ public final class VeilDataSource implements DataSource {
             throw VeilSqlState.INVALID_CONFIGURATION.exception("this DataSource is already a Veil DataSource; "
                     + "wrapping it twice would encrypt twice");
         }
+        WarmUp.start();
         VeilRuntime runtime = VeilRuntime.create(config, target::getConnection, database);
         return new VeilDataSource(target, runtime);
     }

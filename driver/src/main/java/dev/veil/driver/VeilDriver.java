@@ -1,6 +1,11 @@
 package dev.veil.driver;
 
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.config.VeilConfigException;
+import dev.veil.driver.config.VeilProperty;
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.VeilRuntime;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -88,6 +93,7 @@ public final class VeilDriver implements Driver {
         synchronized (runtimes) {
             runtime = runtimes.get(key);
             if (runtime == null) {
+                WarmUp.start();
                 VeilConfig config = configFrom(target.veilProperties());
                 runtime = VeilRuntime.create(config,
                         () -> delegate.connect(target.delegateUrl(), target.delegateProperties()),

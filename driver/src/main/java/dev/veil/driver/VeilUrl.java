@@ -1,5 +1,7 @@
 package dev.veil.driver;
 
+import dev.veil.driver.config.VeilProperty;
+import dev.veil.driver.error.VeilSqlState;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;

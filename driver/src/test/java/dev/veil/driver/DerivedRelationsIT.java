@@ -3,6 +3,7 @@ package dev.veil.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.veil.driver.runtime.RuntimeSeams;
 import dev.veil.testing.VeilFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -180,21 +181,21 @@ class DerivedRelationsIT {
 
     @Test
     void aViewCreatedAroundVeilAfterConnectingIsSeenOnceTheCatalogIsReadAgain() throws SQLException {
-        VeilDataSourceAccess.runtime(veil).schemaRefreshInterval(java.time.Duration.ZERO);
+        RuntimeSeams.schemaRefreshInterval(VeilDataSourceAccess.runtime(veil), java.time.Duration.ZERO);
         try {
             fx.plainExecute("CREATE VIEW late AS SELECT id, ssn FROM patients");
             assertThat(rows("SELECT ssn FROM late")).containsExactly(SSN);
             fx.plainExecute("CREATE OR REPLACE VIEW late AS SELECT id, lower(ssn) AS ssn FROM patients");
             refusedWithoutSending("SELECT ssn FROM late");
         } finally {
-            VeilDataSourceAccess.runtime(veil).schemaRefreshInterval(java.time.Duration.ofMinutes(1));
+            RuntimeSeams.schemaRefreshInterval(VeilDataSourceAccess.runtime(veil), java.time.Duration.ofMinutes(1));
             fx.plainExecute("DROP VIEW late");
         }
     }
 
     @Test
     void readingTheCatalogInsideAnOpenTransactionLeavesTheTransactionUsable() throws SQLException {
-        VeilDataSourceAccess.runtime(veil).schemaRefreshInterval(java.time.Duration.ZERO);
+        RuntimeSeams.schemaRefreshInterval(VeilDataSourceAccess.runtime(veil), java.time.Duration.ZERO);
         veil.setAutoCommit(false);
         try {
             try (Statement st = veil.createStatement()) {
@@ -206,7 +207,7 @@ class DerivedRelationsIT {
             veil.rollback();
         } finally {
             veil.setAutoCommit(true);
-            VeilDataSourceAccess.runtime(veil).schemaRefreshInterval(java.time.Duration.ofMinutes(1));
+            RuntimeSeams.schemaRefreshInterval(VeilDataSourceAccess.runtime(veil), java.time.Duration.ofMinutes(1));
             fx.plainExecute("DROP VIEW in_tx");
         }
         assertThat(rows("SELECT note FROM visits WHERE id = 10")).containsExactly("checkup");

@@ -3,7 +3,10 @@ package dev.veil.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.veil.driver.config.VeilConfig;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.VeilListener;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.testing.VeilFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -39,7 +39,8 @@ class FailClosedIT {
         "UPDATE patients SET name = 'Mallory' WHERE ssn = '123-45-6789'",
         "DELETE FROM patients WHERE ssn <> '123-45-6789'",
         "INSERT INTO patients (name, ssn) VALUES ('Mallory', upper('123-45-6789'))",
-        "UPDATE patients SET ssn = '123-45-6789' || '-x' WHERE id = 1",
+        "UPDATE patients SET ssn = ssn || '-x' || '123-45-6789' WHERE id = 1",
+        "INSERT INTO patients (name, ssn) SELECT 'Mallory', '123-45-6789' FROM generate_series(1, 3)",
         "UPDATE patients SET ssn = COALESCE(ssn, '123-45-6789')",
         "INSERT INTO patients (name, ssn) SELECT 'Mallory', ssn FROM patients WHERE ssn = '123-45-6789'",
         "UPDATE clinics SET name = 'x' WHERE id IN (SELECT clinic_id FROM patients WHERE ssn = '123-45-6789')",
@@ -152,7 +153,7 @@ class FailClosedIT {
     static final String TABLE_QUERY = "SELECT n.nspname FROM pg_catalog.pg_class c";
 
     @ParameterizedTest(name = "Statement: {0}")
-    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17})
     void refusedStatementSendsNothingAndChangesNothing(int index) throws SQLException {
         String sql = REFUSED[index];
         List<String> before = state();
@@ -166,7 +167,7 @@ class FailClosedIT {
     }
 
     @ParameterizedTest(name = "PreparedStatement: {0}")
-    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17})
     void refusedPreparedStatementSendsNothingAndChangesNothing(int index) throws SQLException {
         String sql = REFUSED[index];
         List<String> before = state();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.IndexKeyVersions;
 import dev.veil.key.KeyAdministration;
 import dev.veil.key.KeyRing;

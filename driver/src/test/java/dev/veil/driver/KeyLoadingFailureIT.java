@@ -3,6 +3,7 @@ package dev.veil.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.key.KeyAccessDeniedException;
 import dev.veil.key.KeyUnavailableException;
 import dev.veil.key.aws.FakeKmsServer;

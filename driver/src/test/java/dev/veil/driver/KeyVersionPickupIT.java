@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.KeyAdministration;
 import dev.veil.key.KeyRing;
 import dev.veil.key.KeyRingListener;

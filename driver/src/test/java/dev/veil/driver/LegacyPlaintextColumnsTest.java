@@ -3,6 +3,9 @@ package dev.veil.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.config.VeilProperty;
+import dev.veil.driver.error.VeilSqlState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

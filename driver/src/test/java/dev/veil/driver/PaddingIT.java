@@ -178,6 +178,27 @@ class PaddingIT {
     }
 
     @Test
+    void aComputedValueIsPaddedLikeTheValueItStandsFor() throws SQLException {
+        Set<Integer> lengths = new LinkedHashSet<>();
+        List<Integer> ids = new ArrayList<>();
+        for (String sql : List.of("INSERT INTO padded (id, body) VALUES (?, ? || '-x')",
+                "INSERT INTO padded (id, body) VALUES (?, CAST(? AS text))",
+                "INSERT INTO padded (id, body) SELECT ?, ?::varchar")) {
+            int id = IDS.incrementAndGet();
+            try (PreparedStatement ps = padded.prepareStatement(sql)) {
+                ps.setInt(1, id);
+                ps.setString(2, "abc");
+                ps.executeUpdate();
+            }
+            lengths.add(rawLength("body", id));
+            ids.add(id);
+        }
+        assertThat(lengths).containsExactly(16 + 35);
+        assertThat(read(padded, "body", ids.get(0))).isEqualTo("abc-x");
+        assertThat(read(padded, "body", ids.get(2))).isEqualTo("abc");
+    }
+
+    @Test
     void oldUnpaddedValuesStillDecryptAfterPaddingIsSwitchedOnAndBack() throws SQLException {
         int old = insert(unpadded, "body", "written before pad");
         int oldBytes = IDS.incrementAndGet();

@@ -2,6 +2,7 @@ package dev.veil.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.veil.driver.config.VeilProperty;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

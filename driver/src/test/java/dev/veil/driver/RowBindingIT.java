@@ -257,6 +257,40 @@ class RowBindingIT {
         assertThat(readAll("SELECT email FROM members WHERE id = '" + ada + "'")).containsExactly("ada@example.org");
     }
 
+    @Test
+    void computedValuesAndProjectionsAreBoundToTheirRow() throws SQLException {
+        try (PreparedStatement ps = veil.prepareStatement("INSERT INTO patients (id, diagnosis) VALUES (?, ? || "
+                + "' (confirmed)')")) {
+            ps.setString(2, "gout"); // the value before its row's key: encrypted at execution
+            ps.setLong(1, 501);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = veil.prepareStatement("UPDATE patients SET diagnosis = CAST(? AS text) WHERE id = "
+                + "?")) {
+            ps.setInt(1, 7);
+            ps.setLong(2, 501);
+            ps.executeUpdate();
+        }
+        insertPatient(502, "gout (confirmed)");
+        assertThat(diagnoses(501, 502)).containsExactly("7", "gout (confirmed)");
+        try (PreparedStatement ps = veil.prepareStatement("SELECT id, COALESCE(diagnosis, ?), diagnosis::text FROM "
+                + "patients WHERE id BETWEEN ? AND ? ORDER BY id")) {
+            ps.setString(1, "none");
+            ps.setLong(2, 501);
+            ps.setLong(3, 502);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.getMetaData().getColumnCount()).isEqualTo(3); // the hidden key column stays hidden
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(2)).isEqualTo("7");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(3)).isEqualTo("gout (confirmed)");
+            }
+        }
+        swap("patients", "diagnosis", "id = 501", "id = 502");
+        SQLException e = catchThrowableOfType(() -> diagnoses(501, 501), SQLException.class);
+        assertThat(e.getSQLState()).isEqualTo("VE001");
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // swaps and copies around Veil
 

@@ -3,6 +3,8 @@ package dev.veil.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.veil.driver.error.VeilSqlState;
+import dev.veil.driver.runtime.RuntimeSeams;
 import dev.veil.testing.VeilFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -193,7 +195,7 @@ class SchemaDriftIT {
         try (Connection veil = fx.veil()) {
             insert(veil, "patients", "ssn");
             // the catalog check that runs once a minute, here before every statement
-            VeilDataSourceAccess.runtime(veil).schemaRefreshInterval(java.time.Duration.ZERO);
+            RuntimeSeams.schemaRefreshInterval(VeilDataSourceAccess.runtime(veil), java.time.Duration.ZERO);
             fx.plainExecute("ALTER TABLE patients RENAME COLUMN ssn TO social"); // around Veil
             assertThat(refused(() -> insert(veil, "patients", "social")).getMessage())
                     .contains("patients.ssn is configured but does not exist");

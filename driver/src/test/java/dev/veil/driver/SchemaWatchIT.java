@@ -3,7 +3,10 @@ package dev.veil.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.RuntimeSeams;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.FakeTicker;
 import dev.veil.testing.VeilFixture;
 import java.sql.Connection;
@@ -37,7 +40,7 @@ class SchemaWatchIT {
         Properties p = new Properties();
         p.setProperty("veil.config", fx.configFile().toString());
         ticker = new FakeTicker();
-        runtime = VeilRuntime.create(VeilDriver.configFrom(p), fx::plain, fx.database().name(), ticker);
+        runtime = RuntimeSeams.tuned(VeilDriver.configFrom(p), fx::plain, fx.database().name(), ticker, b -> b);
     }
 
     @AfterEach

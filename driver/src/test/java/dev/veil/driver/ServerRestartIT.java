@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.veil.driver.config.VeilConfig;
 import dev.veil.driver.jdbc.VeilConnection;
-import dev.veil.key.FakeTicker;
+import dev.veil.driver.runtime.RuntimeSeams;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.KeyException;
-import dev.veil.key.KeyRing;
 import dev.veil.key.KeyRingListener;
 import dev.veil.key.KeyScope;
 import dev.veil.key.local.LocalKeysetGenerator;
@@ -64,8 +65,6 @@ class ServerRestartIT {
     static Path dir;
     static String database;
     static VeilRuntime runtime;
-    /** The runtime's clock: real time, which the test moves ahead past a key's TTL instead of sleeping it out. */
-    static final FakeTicker TICKER = FakeTicker.running();
     static final Map<String, LongAdder> KEY_EVENTS = new ConcurrentHashMap<>();
 
     @BeforeAll
@@ -94,12 +93,9 @@ class ServerRestartIT {
         Properties p = new Properties();
         p.setProperty("veil.config", config.toString());
         VeilConfig veilConfig = VeilDriver.configFrom(p);
-        VeilRuntime.Listeners listeners = new VeilRuntime.Listeners();
         // keys roll every 120 encryptions, reserved 3 at a time: the restarts meet reservations and rolls
-        KeyRing ring = VeilRuntime.keyRingBuilder(veilConfig, () -> cluster.connect(database), database)
-                .maxEncryptionsPerKeyVersion(120).encryptionReservationBlock(3).listener(listeners).ticker(TICKER)
-                .build();
-        runtime = new VeilRuntime(veilConfig, ring, listeners, TICKER);
+        runtime = RuntimeSeams.tuned(veilConfig, () -> cluster.connect(database), database,
+                b -> b.maxEncryptionsPerKeyVersion(120).encryptionReservationBlock(3));
         runtime.addKeyRingListener(new KeyRingListener() {
             @Override
             public void encryptionsReserved(KeyScope scope, long version, long block, long reservedTotal) {
@@ -201,7 +197,7 @@ class ServerRestartIT {
                         ResultSet rs = select.executeQuery()) { // pgjdbc holds the rows: nothing more to fetch
                     cluster.stop(LocalCluster.Stop.FAST);
                     try {
-                        TICKER.advance(Duration.ofMillis(1_200)); // past the key's TTL of 1 s: the next use refreshes it
+                        Thread.sleep(1_200); // past the key's TTL of 1 s: the next use refreshes it
                         int read = 0;
                         while (rs.next()) { // the refresh finds no key table: the cached key is served stale
                             assertThat(rs.getString(2)).isEqualTo(SECRET + rs.getInt(1));

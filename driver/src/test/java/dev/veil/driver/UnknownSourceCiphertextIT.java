@@ -3,6 +3,7 @@ package dev.veil.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.testing.VeilFixture;
 import java.io.InputStream;
 import java.io.Reader;

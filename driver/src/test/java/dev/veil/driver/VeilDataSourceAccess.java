@@ -1,6 +1,7 @@
 package dev.veil.driver;
 
 import dev.veil.driver.jdbc.VeilConnection;
+import dev.veil.driver.runtime.VeilRuntime;
 import java.sql.Connection;
 import java.sql.SQLException;
 

@@ -33,6 +33,11 @@ final class DataKeyStore {
         }
     }
 
+    /** Does nothing but make sure this class, and so Tink's key managers, are initialised. */
+    static void ensureRegistered() {
+        // the static initialiser registers them
+    }
+
     record Loaded(KeysetHandle handle, boolean created) { }
 
     /** A keyset this store rolled: what it wrote to the key table, so the ring can use it without unwrapping it. */

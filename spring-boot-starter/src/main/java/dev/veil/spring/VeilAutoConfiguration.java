@@ -1,6 +1,6 @@
 package dev.veil.spring;
 
-import dev.veil.driver.VeilConfig;
+import dev.veil.driver.config.VeilConfig;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;

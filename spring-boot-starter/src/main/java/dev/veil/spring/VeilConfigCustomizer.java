@@ -1,6 +1,6 @@
 package dev.veil.spring;
 
-import dev.veil.driver.VeilConfig;
+import dev.veil.driver.config.VeilConfig;
 
 /**
  * Adds to the {@link VeilConfig.Builder} the starter fills from {@code veil.*} properties, the YAML file and the

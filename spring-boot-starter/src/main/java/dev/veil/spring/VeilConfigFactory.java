@@ -1,8 +1,8 @@
 package dev.veil.spring;
 
-import dev.veil.driver.VeilConfig;
+import dev.veil.driver.config.VeilConfig;
 import dev.veil.driver.VeilConfigSources;
-import dev.veil.driver.VeilProperty;
+import dev.veil.driver.config.VeilProperty;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

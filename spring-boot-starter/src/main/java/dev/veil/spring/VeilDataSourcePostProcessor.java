@@ -1,11 +1,11 @@
 package dev.veil.spring;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilConfigException;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.config.VeilConfigException;
 import dev.veil.driver.VeilDataSource;
 import dev.veil.driver.VeilDriver;
-import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.driver.VeilUrl;
 import java.sql.Connection;
 import java.sql.DriverManager;

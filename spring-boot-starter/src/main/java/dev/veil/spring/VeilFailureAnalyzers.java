@@ -1,7 +1,7 @@
 package dev.veil.spring;
 
-import dev.veil.driver.VeilConfigException;
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.config.VeilConfigException;
+import dev.veil.driver.error.VeilSqlState;
 import java.sql.SQLException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

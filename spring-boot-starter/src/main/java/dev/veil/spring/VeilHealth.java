@@ -1,6 +1,6 @@
 package dev.veil.spring;
 
-import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.KeyAccessDeniedException;
 import dev.veil.key.KeyException;
 import dev.veil.key.KeyRingHealth;

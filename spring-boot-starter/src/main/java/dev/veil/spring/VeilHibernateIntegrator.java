@@ -1,9 +1,9 @@
 package dev.veil.spring;
 
 import dev.veil.annotation.Encrypted;
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.Identifiers;
-import dev.veil.driver.VeilConfig;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.Identifiers;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;

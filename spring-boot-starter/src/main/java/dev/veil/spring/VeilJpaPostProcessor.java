@@ -1,7 +1,7 @@
 package dev.veil.spring;
 
-import dev.veil.driver.VeilConfig;
 import dev.veil.driver.VeilDataSource;
+import dev.veil.driver.config.VeilConfig;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;

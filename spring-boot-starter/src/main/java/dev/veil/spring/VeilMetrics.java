@@ -1,7 +1,7 @@
 package dev.veil.spring;
 
-import dev.veil.driver.VeilListener;
-import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.runtime.VeilListener;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.KeyException;
 import dev.veil.key.KeyRingListener;
 import dev.veil.key.KeyScope;

@@ -5,7 +5,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The starter's own Spring properties ({@code veil.*}): whether it runs, what it wraps, its start-up checks. Veil's
  * settings themselves ({@code veil.config}, {@code veil.master-key}, {@code veil.key-cache.ttl}, …) are not fields
- * here: they are the driver's settings catalogue ({@code dev.veil.driver.VeilProperty}), read by the same names
+ * here: they are the driver's settings catalogue ({@code dev.veil.driver.config.VeilProperty}), read by the same names
  * and the same grammar as the JDBC properties, and described to IDEs by
  * {@code META-INF/additional-spring-configuration-metadata.json}, which a test keeps identical to the catalogue.
  */

@@ -1,6 +1,6 @@
 package dev.veil.spring;
 
-import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.runtime.VeilRuntime;
 
 /**
  * Called once for each {@link VeilRuntime} behind a Veil DataSource bean (one the starter wrapped, or a

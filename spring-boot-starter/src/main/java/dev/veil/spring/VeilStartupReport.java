@@ -1,9 +1,9 @@
 package dev.veil.spring;
 
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.VeilConfig;
 import dev.veil.driver.VeilDataSource;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;

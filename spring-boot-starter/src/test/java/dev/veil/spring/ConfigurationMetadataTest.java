@@ -2,7 +2,7 @@ package dev.veil.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.veil.driver.VeilProperty;
+import dev.veil.driver.config.VeilProperty;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ class ConfigurationMetadataTest {
         sb.append("      \"name\": ").append(quote(name)).append(",\n");
         sb.append("      \"type\": ").append(quote(javaType(p.kind()))).append(",\n");
         sb.append("      \"description\": ").append(quote(p.description())).append(",\n");
-        sb.append("      \"sourceType\": \"dev.veil.driver.VeilProperty\"");
+        sb.append("      \"sourceType\": \"dev.veil.driver.config.VeilProperty\"");
         if (p.defaultValue() != null && replacement == null) {
             sb.append(",\n      \"defaultValue\": ").append(switch (p.kind()) {
                 case BOOLEAN, COUNT -> p.defaultValue();

@@ -2,11 +2,11 @@ package dev.veil.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilConfigException;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.config.VeilConfigException;
 import dev.veil.driver.VeilDriver;
-import dev.veil.driver.VeilProperty;
+import dev.veil.driver.config.VeilProperty;
 import dev.veil.spring.it.jpa.Patient;
 import java.io.IOException;
 import java.nio.file.Files;

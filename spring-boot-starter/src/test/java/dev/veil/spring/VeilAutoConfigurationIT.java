@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.veil.blindindex.Argon2idCost;
 import dev.veil.blindindex.BlindIndexDefinition;
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilConfigException;
 import dev.veil.driver.VeilDataSource;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.config.VeilConfigException;
+import dev.veil.driver.schema.EncryptedColumn;
 import dev.veil.testing.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

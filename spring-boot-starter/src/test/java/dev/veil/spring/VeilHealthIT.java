@@ -3,9 +3,9 @@ package dev.veil.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.veil.driver.TunedRuntime;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilRuntime;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.runtime.RuntimeSeams;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.FakeTicker;
 import dev.veil.key.KeyScope;
 import dev.veil.key.aws.FakeKmsServer;
@@ -47,7 +47,7 @@ class VeilHealthIT {
                 .encrypt("t", "a").encrypt("t", "b");
         kms.options().forEach(builder::masterKeyOption);
         FakeTicker ticker = new FakeTicker();
-        try (VeilRuntime runtime = TunedRuntime.create(builder.build(),
+        try (VeilRuntime runtime = RuntimeSeams.tuned(builder.build(),
                 () -> DriverManager.getConnection(DB.url(), DB.properties()), DB.name(), ticker, b -> b)) {
             VeilHealth health = new VeilHealth(ticker::read);
             health.customize(runtime);

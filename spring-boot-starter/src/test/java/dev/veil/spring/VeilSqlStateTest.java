@@ -2,7 +2,7 @@ package dev.veil.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;

@@ -1,7 +1,7 @@
 package dev.veil.admin.job;
 
-import dev.veil.driver.Identifiers;
-import dev.veil.driver.TableName;
+import dev.veil.driver.schema.Identifiers;
+import dev.veil.driver.schema.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -3,7 +3,7 @@ package dev.veil.admin.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.veil.driver.TableName;
+import dev.veil.driver.schema.TableName;
 import dev.veil.key.ConnectionFactory;
 import dev.veil.testing.TestDatabaseExtension;
 import java.lang.reflect.InvocationTargetException;

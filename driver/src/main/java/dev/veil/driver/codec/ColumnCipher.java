@@ -1,7 +1,7 @@
 package dev.veil.driver.codec;
 
 import com.google.crypto.tink.Aead;
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.key.KeyAccessDeniedException;
 import dev.veil.key.KeyException;
 import dev.veil.key.KeyReservationException;

@@ -16,7 +16,7 @@ import java.util.UUID;
  * Encodes a Java value as {@code [type tag][payload]} — the plaintext that is encrypted — and back. Fixed-width
  * numbers are big-endian; the layout is specified in {@code docs/design.md} and is part of the stored format.
  */
-public final class TypedValues {
+final class TypedValues {
 
     private TypedValues() {
     }

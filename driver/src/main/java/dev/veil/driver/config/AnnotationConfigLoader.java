@@ -2,9 +2,7 @@ package dev.veil.driver.config;
 
 import dev.veil.annotation.Encrypted;
 import dev.veil.annotation.Pad;
-import dev.veil.driver.Identifiers;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilConfigException;
+import dev.veil.driver.schema.Identifiers;
 import dev.veil.driver.codec.Padding;
 import dev.veil.driver.codec.ValueType;
 import java.lang.annotation.Annotation;
@@ -246,7 +244,7 @@ public final class AnnotationConfigLoader {
         dev.veil.annotation.BlindIndex index = element.getAnnotation(dev.veil.annotation.BlindIndex.class);
         if (index != null) {
             String where = "@BlindIndex on " + display + (context == null ? "" : " (" + context + ")");
-            into.blindIndex(new dev.veil.driver.BlindIndexSpec(table, java.util.List.of(column),
+            into.blindIndex(new dev.veil.driver.schema.BlindIndexSpec(table, java.util.List.of(column),
                     index.name().isBlank() ? null : index.name().trim(), index.bits(), java.util.List.of(index.normalize()),
                     index.slow(), cost(index.argon2idCost(), where), index.domain(), where));
         }
@@ -276,7 +274,7 @@ public final class AnnotationConfigLoader {
         for (dev.veil.annotation.CompoundBlindIndex index
                 : c.getAnnotationsByType(dev.veil.annotation.CompoundBlindIndex.class)) {
             String where = "@CompoundBlindIndex on " + c.getName();
-            into.blindIndex(new dev.veil.driver.BlindIndexSpec(table, java.util.List.of(index.columns()),
+            into.blindIndex(new dev.veil.driver.schema.BlindIndexSpec(table, java.util.List.of(index.columns()),
                     index.name(), index.bits(), java.util.List.of(index.normalize()), index.slow(),
                     cost(index.argon2idCost(), where), index.domain(), where));
         }

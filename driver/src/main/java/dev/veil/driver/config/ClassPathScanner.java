@@ -1,6 +1,5 @@
 package dev.veil.driver.config;
 
-import dev.veil.driver.VeilConfigException;
 import io.github.classgraph.ClassGraph;
 import io.github.classgraph.ClassGraphException;
 import io.github.classgraph.ClassInfo;

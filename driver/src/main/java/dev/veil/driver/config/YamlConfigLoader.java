@@ -1,8 +1,6 @@
 package dev.veil.driver.config;
 
 import dev.veil.blindindex.Argon2idCost;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilProperty;
 import dev.veil.driver.codec.Padding;
 import dev.veil.driver.codec.ValueType;
 import java.util.LinkedHashMap;
@@ -26,7 +24,7 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>Unknown keys, values of the wrong kind, unknown type names, bad durations, unset {@code ${VARIABLES}} and YAML
- * syntax errors throw {@link dev.veil.driver.VeilConfigException}; every message starts with the file name and names
+ * syntax errors throw {@link dev.veil.driver.config.VeilConfigException}; every message starts with the file name and names
  * the YAML path and the fix.
  */
 public final class YamlConfigLoader {
@@ -104,7 +102,7 @@ public final class YamlConfigLoader {
             }
             return Padding.powerOfTwo(p.min == null ? Padding.DEFAULT_MIN : clamp(p.min),
                     p.max == null ? 0 : clamp(p.max), p.overMax == null ? Padding.OverMax.REFUSE : p.overMax);
-        } catch (dev.veil.driver.VeilConfigException e) {
+        } catch (dev.veil.driver.config.VeilConfigException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             throw v.fail(e.getMessage(), "Write " + PAD_FORMS);
@@ -235,7 +233,7 @@ public final class YamlConfigLoader {
                 throw entry.fail("index '" + entry.key() + "' lists no columns",
                         "Write " + entry.key() + ": { columns: [last_name, birth_date] }");
             }
-            table.builder().blindIndex(new dev.veil.driver.BlindIndexSpec(table.table(), index.columns, entry.key(),
+            table.builder().blindIndex(new dev.veil.driver.schema.BlindIndexSpec(table.table(), index.columns, entry.key(),
                     index.bits, index.normalize, index.slow, index.cost, index.domain, entry.origin()));
         }
     }
@@ -303,7 +301,7 @@ public final class YamlConfigLoader {
      * @param location a filesystem path (relative to the working directory), a {@code file:} URI, or
      *        {@code classpath:path/to/file.yml}
      * @param loader the class loader for {@code classpath:} locations; null for the thread's context class loader
-     * @throws dev.veil.driver.VeilConfigException when the file is missing, malformed or holds an invalid entry
+     * @throws dev.veil.driver.config.VeilConfigException when the file is missing, malformed or holds an invalid entry
      */
     public static void load(String location, ClassLoader loader, VeilConfig.Builder into) {
         load(location, loader, into, System::getenv);
@@ -356,7 +354,7 @@ public final class YamlConfigLoader {
                     } else if (!i.isNull()) {
                         index.name = i.string();
                     }
-                    into.blindIndex(new dev.veil.driver.BlindIndexSpec(table.key(), List.of(entry.key()), index.name,
+                    into.blindIndex(new dev.veil.driver.schema.BlindIndexSpec(table.key(), List.of(entry.key()), index.name,
                             index.bits, index.normalize, index.slow, index.cost, index.domain, i.origin()));
                 }
             }

@@ -1,6 +1,5 @@
 package dev.veil.driver.config;
 
-import dev.veil.driver.VeilConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,7 +1,5 @@
 package dev.veil.driver.config;
 
-import dev.veil.driver.Durations;
-import dev.veil.driver.VeilConfigException;
 import dev.veil.driver.codec.ValueType;
 import java.math.BigInteger;
 import java.time.Duration;

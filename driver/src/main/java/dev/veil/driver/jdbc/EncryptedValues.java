@@ -1,6 +1,6 @@
 package dev.veil.driver.jdbc;
 
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.driver.codec.ColumnCipher;
 import dev.veil.driver.codec.Conversions;
 import dev.veil.driver.codec.StoredCiphertext;
@@ -54,6 +54,8 @@ final class EncryptedValues {
     /** The current row's decrypted values: each is decrypted at most once per row. */
     private final DecryptedRow row;
     private final SQLException broken;
+    /** The statement's kept parameter values a projection reads ({@code COALESCE(col, ?)}); null when none. */
+    private final Object[] parameters;
     private boolean gated;
     /** The last getter was answered from {@link #row}, without reading the driver's row: a non-null value. */
     private boolean answeredFromRow;
@@ -67,8 +69,9 @@ final class EncryptedValues {
      * @param keysAfter where hidden row-key columns start (see {@link #keysAfter})
      * @param broken when not null, the reason this result must not be read; thrown on the first move or read
      */
-    EncryptedValues(ResultSet driver, Target[] targets, int keysAfter, SQLException broken) {
+    EncryptedValues(ResultSet driver, Target[] targets, int keysAfter, SQLException broken, Object[] parameters) {
         this.driver = driver;
+        this.parameters = parameters;
         this.targets = targets;
         this.keysAfter = keysAfter;
         this.readers = new ColumnCipher.Reader[targets.length];
@@ -127,7 +130,7 @@ final class EncryptedValues {
         }
         Object stored = StoredCiphertext.read(driver, column, t.storage());
         if (stored == null) {
-            return null;
+            return t.projection() == null ? null : projected(column, t, null);
         }
         ColumnCipher.Reader r = readers[column - 1]; // one key lookup per column per result, not per value
         if (r == null) {
@@ -135,7 +138,23 @@ final class EncryptedValues {
             readers[column - 1] = r;
         }
         Object v = t.rowBinding() == null ? r.decrypt(stored) : t.decrypt(r, stored, rowKey(t));
+        return t.projection() != null ? projected(column, t, v) : v == null ? null : row.put(column, v);
+    }
+
+    /** A projection's value ({@code ssn::text}, {@code COALESCE(ssn, ?)}) from the decrypted one, kept for the row. */
+    private Object projected(int column, Target t, Object decrypted) throws SQLException {
+        Object v = t.projection().apply(decrypted, parameters, t.column().qualified());
+        answeredFromRow = v != null; // COALESCE over a stored NULL: a value, so wasNull() is false
         return v == null ? null : row.put(column, v);
+    }
+
+    /**
+     * The result's metadata when a column is a projection (PostgreSQL's label and type); null when none is.
+     * {@code visible}: the application's leading columns ({@link Integer#MAX_VALUE}: all).
+     */
+    java.sql.ResultSetMetaData projectedMetaData(java.sql.ResultSetMetaData raw, int visible) {
+        return raw != null && ProjectedMetaData.any(targets)
+                ? new ProjectedMetaData(raw, targets, visible == Integer.MAX_VALUE ? -1 : visible) : null;
     }
 
     /** How many hidden columns precede {@code column} (itself hidden): the application sees the ones before. */

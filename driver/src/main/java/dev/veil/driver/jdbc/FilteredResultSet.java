@@ -1,6 +1,6 @@
 package dev.veil.driver.jdbc;
 
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.driver.codec.ColumnCipher;
 import dev.veil.driver.codec.StoredCiphertext;
 import dev.veil.driver.sql.RowFilter;
@@ -37,7 +37,7 @@ final class FilteredResultSet extends VeilResultSet {
      */
     FilteredResultSet(DelegatingStatement statement, ResultSet delegate, Target[] targets, int visible,
             RowFilter[] filters, Object[] parameters) {
-        super(statement, delegate, targets, null, visible);
+        super(statement, delegate, targets, null, visible, parameters);
         this.visible = visible;
         this.filters = filters;
         this.parameters = parameters;
@@ -46,6 +46,10 @@ final class FilteredResultSet extends VeilResultSet {
 
     @Override
     protected ResultSetMetaData wrapMetaData(ResultSetMetaData raw) {
+        ResultSetMetaData projected = super.wrapMetaData(raw);
+        if (projected instanceof ProjectedMetaData) {
+            return projected; // counts only the application's columns itself
+        }
         return raw == null ? null : new DelegatingResultSetMetaData(raw) {
             @Override
             public int getColumnCount() {

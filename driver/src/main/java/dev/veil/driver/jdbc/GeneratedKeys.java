@@ -1,7 +1,7 @@
 package dev.veil.driver.jdbc;
 
-import dev.veil.driver.Identifiers;
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
+import dev.veil.driver.schema.Identifiers;
 import dev.veil.driver.sql.StatementPlan;
 import java.sql.SQLException;
 import java.sql.Statement;

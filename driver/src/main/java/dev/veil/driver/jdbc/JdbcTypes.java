@@ -1,7 +1,7 @@
 package dev.veil.driver.jdbc;
 
-import dev.veil.driver.VeilSqlState;
 import dev.veil.driver.codec.Conversions;
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.driver.sql.Target;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

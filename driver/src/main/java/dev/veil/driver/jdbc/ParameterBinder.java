@@ -1,6 +1,6 @@
 package dev.veil.driver.jdbc;
 
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.driver.codec.StoredCiphertext;
 import dev.veil.driver.sql.ParameterMap;
 import dev.veil.driver.sql.SearchedArrays;
@@ -157,6 +157,11 @@ final class ParameterBinder {
         if (map == null) {
             return;
         }
+        if (buffer != null && plan.result().readsParameters()) {
+            for (int p : plan.result().projectionParameters()) {
+                ParameterMap.requireSet(buffer, p); // kept for COALESCE(col, ?), never sent: pgjdbc cannot check it
+            }
+        }
         Object[] values = map.derivedValues(buffer);
         for (int k = 0; k < values.length; k++) {
             if (values[k] instanceof byte[][]) {
@@ -177,7 +182,8 @@ final class ParameterBinder {
 
     /** The kept values a post-filtered result compares with (a copy: parameters may change); null when none. */
     Object[] filterValues() {
-        return buffer == null || plan.result().filters().length == 0 ? null : buffer.clone();
+        return buffer == null || plan.result().filters().length == 0 && !plan.result().readsParameters() ? null
+                : buffer.clone();
     }
 
     /** {@code clearParameters}: forgets every kept value (the caller clears the driver's). */

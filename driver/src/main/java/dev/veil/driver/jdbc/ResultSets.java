@@ -1,7 +1,7 @@
 package dev.veil.driver.jdbc;
 
-import dev.veil.driver.Identifiers;
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
+import dev.veil.driver.schema.Identifiers;
 import dev.veil.driver.sql.ResultShape;
 import dev.veil.driver.sql.Target;
 import java.sql.ResultSet;
@@ -36,7 +36,7 @@ final class ResultSets {
         try {
             Target[] targets = resolve(raw, shape);
             if (shape.hidden() == 0) {
-                return new VeilResultSet(statement, raw, targets, null);
+                return new VeilResultSet(statement, raw, targets, null, Integer.MAX_VALUE, parameters);
             }
             int visible = targets.length - shape.hidden();
             java.util.Arrays.fill(targets, visible, targets.length, EncryptedValues.HIDDEN);

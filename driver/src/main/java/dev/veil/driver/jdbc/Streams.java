@@ -1,6 +1,6 @@
 package dev.veil.driver.jdbc;
 
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;

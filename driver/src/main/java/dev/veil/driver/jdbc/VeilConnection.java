@@ -1,7 +1,7 @@
 package dev.veil.driver.jdbc;
 
-import dev.veil.driver.VeilRuntime;
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
+import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.driver.sql.StatementPlan;
 import java.sql.CallableStatement;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package dev.veil.driver.jdbc;
 
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import dev.veil.driver.sql.StatementPlan;
 import java.io.InputStream;
 import java.io.Reader;
@@ -84,6 +84,12 @@ public class VeilPreparedStatement extends DelegatingPreparedStatement {
     public ResultSet executeQuery() throws SQLException {
         binder.beforeExecute();
         return ResultSets.wrap(this, preparedDelegate.executeQuery(), plan.result(), binder.filterValues());
+    }
+
+    @Override
+    protected java.sql.ResultSetMetaData wrapMetaData(java.sql.ResultSetMetaData raw) {
+        java.sql.ResultSetMetaData projected = ProjectedMetaData.of(raw, plan.result());
+        return projected != null ? projected : super.wrapMetaData(raw);
     }
 
     @Override

@@ -45,18 +45,22 @@ public class VeilResultSet extends GuardedResultSet {
      * @param broken when not null, the reason this result must not be read; thrown on the first move
      */
     VeilResultSet(DelegatingStatement statement, ResultSet delegate, Target[] targets, SQLException broken) {
-        this(statement, delegate, targets, broken, Integer.MAX_VALUE);
+        this(statement, delegate, targets, broken, Integer.MAX_VALUE, null);
     }
 
-    /**
-     * A result whose columns after 1-based {@code visible} are Veil's own ({@link EncryptedValues#HIDDEN} in
-     * {@code targets}); their row keys are read there.
-     */
+    /** A result whose columns after 1-based {@code visible} are Veil's own ({@link EncryptedValues#HIDDEN}). */
     VeilResultSet(DelegatingStatement statement, ResultSet delegate, Target[] targets, SQLException broken,
-            int visible) {
+            int visible, Object[] parameters) {
         super(statement, delegate);
-        this.values = new EncryptedValues(delegate, targets, visible == Integer.MAX_VALUE ? 0 : visible, broken);
+        this.values = new EncryptedValues(delegate, targets, visible == Integer.MAX_VALUE ? 0 : visible, broken,
+                parameters);
         this.visible = visible;
+    }
+
+    @Override
+    protected java.sql.ResultSetMetaData wrapMetaData(java.sql.ResultSetMetaData raw) {
+        java.sql.ResultSetMetaData projected = values.projectedMetaData(raw, visible);
+        return projected != null ? projected : super.wrapMetaData(raw);
     }
 
     @Override

@@ -101,6 +101,17 @@ final class Bindings {
         if (Literals.isLiteral(v)) {
             return Literals.value(a, v, t);
         }
+        if (ComputedValue.isComputed(v) && t != null) {
+            // || and casts of parameters and literals (a search compares only constants: typed literals, 'x'::text)
+            ComputedValue c = ComputedValue.of(a, v, t, drop ? "a search" : "an index value");
+            if (c.parameter() == null) {
+                return c.constant(a, t, drop ? "a search" : "an index value");
+            }
+            if (!drop) {
+                valueSource(c.parameter(), t, false);
+                return c;
+            }
+        }
         return NOT_A_VALUE;
     }
 

@@ -3,7 +3,7 @@ package dev.veil.driver.sql;
 import dev.veil.blindindex.Normalizer;
 import dev.veil.blindindex.SourceColumn;
 import dev.veil.blindindex.StandardNormalizer;
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import java.sql.SQLException;
 import java.util.Locale;
 

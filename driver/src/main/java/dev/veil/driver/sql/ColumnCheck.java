@@ -1,11 +1,11 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.Identifiers;
-import dev.veil.driver.TableName;
-import dev.veil.driver.VeilSqlState;
 import dev.veil.driver.codec.CiphertextSize;
 import dev.veil.driver.codec.ColumnCipher;
+import dev.veil.driver.error.VeilSqlState;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.Identifiers;
+import dev.veil.driver.schema.TableName;
 import java.util.Collection;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.TableName;
-import dev.veil.driver.VeilConfig;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -72,7 +72,7 @@ public record DerivedRelations(DerivedViews views, EncryptedFunctions functions,
     static Set<String> companions(VeilConfig config, Inheritance children, String schema, String table) {
         TableName parent = config.columnsOf(schema, table).isEmpty() ? children.parentOf(schema, table) : null;
         Set<String> out = new java.util.HashSet<>();
-        for (dev.veil.driver.ConfiguredIndex i : parent == null ? config.indexesOf(schema, table)
+        for (dev.veil.driver.schema.ConfiguredIndex i : parent == null ? config.indexesOf(schema, table)
                 : config.indexesOf(parent.schema(), parent.name())) {
             out.add(i.name());
         }

@@ -1,7 +1,7 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.TableName;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.TableName;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,6 +1,6 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.ConfiguredIndex;
+import dev.veil.driver.schema.ConfiguredIndex;
 import java.util.function.Supplier;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.NotExpression;

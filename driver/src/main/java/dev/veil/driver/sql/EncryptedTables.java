@@ -1,10 +1,10 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.TableName;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.error.VeilSqlState;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.TableName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.veil.driver.sql;
 
 import dev.veil.blindindex.BlindIndexer;
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.VeilConfig;
 import dev.veil.driver.codec.ColumnCipher;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

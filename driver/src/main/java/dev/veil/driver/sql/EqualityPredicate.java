@@ -1,6 +1,6 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.ConfiguredIndex;
+import dev.veil.driver.schema.ConfiguredIndex;
 import java.util.List;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.Expression;
@@ -24,7 +24,8 @@ final class EqualityPredicate implements PredicateKind {
     }
 
     static boolean isValue(Expression v) {
-        return v instanceof JdbcParameter || v instanceof NullValue || Literals.isLiteral(v);
+        return v instanceof JdbcParameter || v instanceof NullValue || Literals.isLiteral(v)
+                || ComputedValue.isConstant(v); // typed literals (varchar 'x', text 'x'), 'a' || 'b'
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.TableName;
+import dev.veil.driver.schema.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,7 +1,7 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.Identifiers;
-import dev.veil.driver.TableName;
+import dev.veil.driver.schema.Identifiers;
+import dev.veil.driver.schema.TableName;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;

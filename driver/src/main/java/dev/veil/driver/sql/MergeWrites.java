@@ -1,7 +1,7 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.Identifiers;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.Identifiers;
 import java.util.ArrayList;
 import java.util.List;
 import net.sf.jsqlparser.schema.Column;

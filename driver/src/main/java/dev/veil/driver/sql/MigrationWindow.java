@@ -1,9 +1,9 @@
 package dev.veil.driver.sql;
 
 import dev.veil.blindindex.Normalizer;
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.EncryptedColumn;
 import dev.veil.driver.codec.ValueType;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
 import java.util.List;
 
 /**

@@ -1,10 +1,10 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.Identifiers;
-import dev.veil.driver.TableName;
 import dev.veil.driver.codec.ColumnCipher;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.Identifiers;
+import dev.veil.driver.schema.TableName;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;

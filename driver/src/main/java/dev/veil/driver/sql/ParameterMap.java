@@ -1,6 +1,6 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import java.sql.SQLException;
 import java.util.Arrays;
 
@@ -143,14 +143,22 @@ public final class ParameterMap {
     /** Whether every derived value comes from constants of the statement text (none from a parameter). */
     boolean derivedFromConstantsOnly(int k) {
         for (Object s : derived[k].values().sources()) {
-            if (s instanceof ParamRef) {
+            if (s instanceof ParamRef || s instanceof ComputedValue) {
                 return false;
             }
         }
         return true;
     }
 
+    /** Refuses an execution before the application set kept parameter {@code original} (as the server would). */
+    public static void requireSet(Object[] buffer, int original) throws SQLException {
+        resolve(new ParamRef(original), buffer);
+    }
+
     static Object resolve(Object source, Object[] buffer) throws SQLException {
+        if (source instanceof ComputedValue) {
+            return ((ComputedValue) source).compute(buffer);
+        }
         if (!(source instanceof ParamRef)) {
             return source;
         }

@@ -160,6 +160,16 @@ final class PgLexer {
                     && (sql.charAt(end + 1) == '\'' || sql.charAt(end + 1) == '"')) {
                 return unicode(i, end + 1);
             }
+            int typed = TypedLiterals.textStringStart(sql, out, word, end);
+            if (typed >= 0) {
+                // text 'x' is PostgreSQL's typed literal (makeStringConstCast): the same as CAST('x' AS text),
+                // the form the SQL parser reads (it has no rule for a text-typed literal)
+                changed = true;
+                out.append("CAST(").append(sql, end, typed);
+                int after = token(typed);
+                out.append(" AS text)");
+                return after;
+            }
             appendIdentifier(i, end, word, false);
             return end;
         }

@@ -1,6 +1,6 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.ConfiguredIndex;
+import dev.veil.driver.schema.ConfiguredIndex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;

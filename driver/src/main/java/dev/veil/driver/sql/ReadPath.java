@@ -1,7 +1,7 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.Identifiers;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.Identifiers;
 import java.util.ArrayList;
 import java.util.List;
 import net.sf.jsqlparser.JSQLParserException;
@@ -36,12 +36,26 @@ final class ReadPath {
     private final Analysis a;
     /** While a SELECT list is analysed: the columns its GROUP BY groups through an index. */
     private List<Hit> grouped = List.of();
+    /** While the outermost SELECT list (without GROUP BY) is analysed: projections may be evaluated after decryption. */
+    private boolean projecting;
+    private final ProjectedColumns projections;
 
     ReadPath(Analysis a) {
         this.a = a;
+        this.projections = new ProjectedColumns(a);
     }
 
     List<Out> select(Select select, Scope outer) {
+        boolean outerProjecting = projecting;
+        projecting = false; // only the outermost select list (set in plainSelect) evaluates projections
+        try {
+            return query(select, outer);
+        } finally {
+            projecting = outerProjecting;
+        }
+    }
+
+    private List<Out> query(Select select, Scope outer) {
         Scope scope = outer;
         if (select.getWithItemsList() != null && !select.getWithItemsList().isEmpty()) {
             scope = new Scope(outer);
@@ -155,12 +169,15 @@ final class ReadPath {
             }
         }
         List<Hit> outerGroups = grouped;
+        boolean outerProjecting = projecting;
         grouped = groups;
+        projecting = a.filters.isOutermost(ps) && ps.getGroupBy() == null;
         List<Out> outs;
         try {
             outs = items(ps.getSelectItems(), scope);
         } finally {
             grouped = outerGroups;
+            projecting = outerProjecting;
         }
         if (a.filters.isOutermost(ps)) {
             outs = a.rowReads.keyed(outs, scope, ps.getGroupBy() != null, null);
@@ -297,8 +314,13 @@ final class ReadPath {
                 Target t = sub.isEmpty() ? null : sub.get(0).target();
                 outs.add(new Out(alias, t));
             } else {
-                a.check(e, scope, "the select list");
-                outs.add(new Out(alias, null));
+                Out projected = projecting ? projections.project(item, scope) : null;
+                if (projected != null) {
+                    outs.add(projected);
+                } else {
+                    a.check(e, scope, "the select list");
+                    outs.add(new Out(alias, null));
+                }
             }
             expanded.add(item);
         }
@@ -323,7 +345,13 @@ final class ReadPath {
         }
         @SuppressWarnings("unchecked")
         List<SelectItem<?>> list = (List<SelectItem<?>>) (List<?>) clause;
-        return a.rowReads.keyed(items(clause, scope), scope, false, list);
+        boolean outerProjecting = projecting;
+        projecting = false; // RETURNING computes nothing after decryption
+        try {
+            return a.rowReads.keyed(items(clause, scope), scope, false, list);
+        } finally {
+            projecting = outerProjecting;
+        }
     }
 
     /** Refuses copying encrypted outputs into a new table ({@code SELECT … INTO}, {@code CREATE TABLE … AS}). */

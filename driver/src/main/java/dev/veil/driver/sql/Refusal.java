@@ -1,6 +1,6 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import java.sql.SQLException;
 
 /** Why a statement must not run: a state and a message that names column, construct and fix — never values. */

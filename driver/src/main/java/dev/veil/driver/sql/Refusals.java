@@ -1,11 +1,11 @@
 package dev.veil.driver.sql;
 
 import dev.veil.blindindex.BlindIndexDefinition;
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.Identifiers;
-import dev.veil.driver.TableName;
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.Identifiers;
+import dev.veil.driver.schema.TableName;
 import java.time.Duration;
 
 /**
@@ -272,6 +272,25 @@ final class Refusals {
     static Refusal writtenValue(Target t, String construct, String value) {
         return use(t, construct + " with " + value + " as the value", "Veil encrypts only values it receives: write a "
                 + "? parameter or a literal, and compute the value in the application");
+    }
+
+    /** A value computed for an encrypted column ({@code ||}, casts) in a form Veil cannot compute exactly. */
+    static Refusal computedValue(Target t, String construct, String why) {
+        return use(t, construct + " with a computed value (" + why + ")", "Veil computes || and casts of ? parameters "
+                + "and literals to text, varchar and integer types; compute anything else in the application and "
+                + "write it as a ? parameter");
+    }
+
+    /** A select-list expression over an encrypted column Veil cannot evaluate exactly after decryption. */
+    static Refusal inexactProjection(Target t, String construct, String why) {
+        return use(t, construct + " in the select list (" + why + ")", "Select the column itself and convert it in "
+                + "the application");
+    }
+
+    /** INSERT … SELECT writing a value (not a copied ciphertext) into an encrypted column, for possibly many rows. */
+    static Refusal insertSelectRepeatsValue(Target t, String why) {
+        return use(t, "INSERT … SELECT of a ? parameter or literal with " + why, "One ciphertext in several rows "
+                + "would show they are equal: insert with VALUES (one row per value), or SELECT without FROM");
     }
 
     static Refusal insertSelectStar() {

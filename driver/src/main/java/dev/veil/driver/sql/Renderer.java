@@ -1,7 +1,7 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.Identifiers;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.Identifiers;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -60,6 +60,22 @@ public final class ResultShape {
         return false;
     }
 
+    /** Whether a projection of this result needs the statement's kept parameter values (COALESCE(col, ?)). */
+    public boolean readsParameters() {
+        for (Target t : targets) {
+            if (t != null && t.projection() != null && t.projection().readsParameters()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The parameters projections read ({@link #readsParameters()}), by original position; empty for none. */
+    public int[] projectionParameters() {
+        return java.util.Arrays.stream(targets).filter(t -> t != null && t.projection() != null
+                && t.projection().readsParameters()).mapToInt(t -> t.projection().parameter()).toArray();
+    }
+
     /** The target of 1-based column {@code index}, or null when that column is not encrypted. */
     public Target target(int index) {
         return index <= targets.length ? targets[index - 1] : null;

@@ -1,10 +1,10 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.RowBindingSpec;
-import dev.veil.driver.TableName;
-import dev.veil.driver.VeilSqlState;
 import dev.veil.driver.codec.RowKey;
+import dev.veil.driver.error.VeilSqlState;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.RowBindingSpec;
+import dev.veil.driver.schema.TableName;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -12,7 +12,7 @@ import java.util.List;
  * The row binding of one table as a statement reaches it: its key columns with the kind each encodes as (from the
  * catalog), and whether unbound values are still read. Resolved once per table per analysis.
  */
-public final class RowBinding {
+final class RowBinding {
 
     private final TableName table;
     private final String[] keys;

@@ -1,6 +1,6 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.Identifiers;
+import dev.veil.driver.schema.Identifiers;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -10,7 +10,7 @@ import java.sql.SQLException;
  * known (a server-generated key, an UPDATE that does not pin the row). On the read path: per key column, the hidden
  * trailing result column Veil appended for it.
  */
-public final class RowKeySource {
+final class RowKeySource {
 
     private final RowBinding binding;
     /** Write: the parameter of each key column (0 for a constant). */

@@ -1,11 +1,11 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.Identifiers;
-import dev.veil.driver.RowBindingSpec;
-import dev.veil.driver.TableName;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.error.VeilSqlState;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.Identifiers;
+import dev.veil.driver.schema.RowBindingSpec;
+import dev.veil.driver.schema.TableName;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;

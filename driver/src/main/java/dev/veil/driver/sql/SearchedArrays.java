@@ -1,6 +1,6 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.VeilSqlState;
+import dev.veil.driver.error.VeilSqlState;
 import java.sql.Array;
 import java.sql.SQLException;
 

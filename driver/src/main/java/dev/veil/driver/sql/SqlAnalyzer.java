@@ -1,10 +1,10 @@
 package dev.veil.driver.sql;
 
 import dev.veil.blindindex.BlindIndexer;
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.VeilConfig;
 import dev.veil.driver.codec.ColumnCipher;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +58,31 @@ public final class SqlAnalyzer {
         this.bounds = bounds;
         this.tables = new EncryptedTables(config);
         this.schema = new EncryptionSchema(config, ciphers, indexers, tables);
+    }
+
+    /** Statements of the shapes applications send first, for {@link #warmUp()}. */
+    private static final String[] WARM_UP = {
+        "SELECT a.id, a.name FROM warm_up a JOIN warm_up_b b ON b.id = a.id WHERE a.email = ? AND a.x IN (?, ?) "
+                + "ORDER BY a.id LIMIT 10",
+        "INSERT INTO warm_up (id, name, email) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+        "UPDATE warm_up SET name = ?, email = ? WHERE id = ?",
+        "DELETE FROM warm_up WHERE id = ?",
+    };
+
+    /**
+     * Loads the lexer's and the SQL parser's classes ahead of the first statement, by lexing and parsing a few
+     * statements of everyday shapes (nothing is kept, nothing is sent). Called once per JVM on a background thread
+     * when the first Veil runtime is created; a failure here is the first real statement's to report.
+     */
+    public static void warmUp() {
+        for (String sql : WARM_UP) {
+            try {
+                PostgresDialect.INSTANCE.lex(sql);
+                PostgresDialect.INSTANCE.parse(sql, AnalysisBounds.DEFAULT);
+            } catch (Exception e) {
+                return;
+            }
+        }
     }
 
     /** See {@link EncryptedTables#inheritance(Inheritance)}. */

@@ -44,7 +44,7 @@ public final class StatementPlan {
     }
 
     /** A refusal raised outside the analysis (e.g. for the connection's settings); not cached. */
-    public static StatementPlan refused(dev.veil.driver.VeilSqlState state, String message) {
+    public static StatementPlan refused(dev.veil.driver.error.VeilSqlState state, String message) {
         return refused(new Refusal(state, message), false);
     }
 

@@ -1,8 +1,8 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.TableName;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.TableName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

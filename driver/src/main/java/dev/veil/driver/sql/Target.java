@@ -1,7 +1,8 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.EncryptedColumn;
 import dev.veil.driver.codec.ColumnCipher;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.codec.Projection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -25,19 +26,40 @@ public final class Target {
     private final RowKeySource rowKey;
     /** During analysis only: the relation (by identity) a value read from this column comes from. */
     private final Object origin;
+    /** A result column: what is computed from the decrypted value (null: the value itself). */
+    private final Projection projection;
+    /** A parameter: the value written is computed from the bound one (null: the bound value itself). */
+    private final ComputedValue computed;
 
     public Target(EncryptedColumn column, ColumnCipher cipher, ColumnCipher.Storage storage) {
-        this(column, cipher, storage, null, null, null);
+        this(column, cipher, storage, null, null, null, null, null);
     }
 
     private Target(EncryptedColumn column, ColumnCipher cipher, ColumnCipher.Storage storage, RowBinding binding,
-            RowKeySource rowKey, Object origin) {
+            RowKeySource rowKey, Object origin, Projection projection, ComputedValue computed) {
         this.column = column;
         this.cipher = cipher;
         this.storage = storage;
         this.binding = binding;
         this.rowKey = rowKey;
         this.origin = origin;
+        this.projection = projection;
+        this.computed = computed;
+    }
+
+    /** A result column's projection evaluated after decryption, or null when the column's value is returned. */
+    public Projection projection() {
+        return projection;
+    }
+
+    /** This result column, returning {@code p} of its decrypted value. */
+    Target projecting(Projection p) {
+        return new Target(column, cipher, storage, binding, rowKey, origin, p, computed);
+    }
+
+    /** This parameter target, encrypting the value {@code c} computes from the bound one. */
+    Target computing(ComputedValue c) {
+        return new Target(column, cipher, storage, binding, rowKey, origin, projection, c);
     }
 
     /** Whether this is {@link #PLAIN}: not an encrypted column. */
@@ -73,11 +95,11 @@ public final class Target {
     }
 
     Target bound(RowBinding b) {
-        return new Target(column, cipher, storage, b, rowKey, origin);
+        return new Target(column, cipher, storage, b, rowKey, origin, projection, computed);
     }
 
     Target from(Object relation) {
-        return new Target(column, cipher, storage, binding, rowKey, relation);
+        return new Target(column, cipher, storage, binding, rowKey, relation, projection, computed);
     }
 
     Object origin() {
@@ -101,7 +123,7 @@ public final class Target {
     }
 
     Target keyedBy(RowKeySource source) {
-        return new Target(column, cipher, storage, binding, source, null);
+        return new Target(column, cipher, storage, binding, source, null, projection, computed);
     }
 
     /** Encrypts a bound value (not null) into the stored form: {@code byte[]} or {@code String}. */
@@ -114,6 +136,12 @@ public final class Target {
      * {@code keptParameters} (by original position; null when the key is constant).
      */
     public Object encrypt(Object value, Object[] keptParameters) throws SQLException {
+        if (computed != null) {
+            value = computed.applyTo(value, column.qualified());
+            if (value == null) {
+                return null;
+            }
+        }
         if (binding == null) {
             return cipher.encrypt(value, storage);
         }
@@ -167,6 +195,7 @@ public final class Target {
     @Override
     public String toString() {
         return column == null ? "Target[plain]" : "Target[" + column.qualified() + ", " + storage
-                + (binding == null ? "" : ", row-bound") + "]";
+                + (binding == null ? "" : ", row-bound") + (projection == null ? "" : ", " + projection)
+                + (computed == null ? "" : ", computed") + "]";
     }
 }

@@ -1,8 +1,8 @@
 package dev.veil.driver.sql;
 
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.Identifiers;
+import dev.veil.driver.schema.ConfiguredIndex;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.Identifiers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.schema.Column;
@@ -84,11 +85,7 @@ final class WritePath {
         if (source instanceof Values) {
             insertedKey = values(insert, (Values) source, columns, target, scope, writes);
         } else if (source != null) {
-            if (!writes.isEmpty()) {
-                throw a.refuse(Refusals.insertSelectWithIndex(indexWrites.partTarget(writes.get(0), target),
-                        writes.get(0)));
-            }
-            insertSelect(source, columns, target, scope);
+            insertSelect(insert, source, columns, target, scope, writes);
         }
         InsertConflictTarget conflict = insert.getConflictTarget();
         if (conflict != null && conflict.getIndexColumnNames() != null && !enc.isEmpty()) {
@@ -208,7 +205,28 @@ final class WritePath {
         }
     }
 
-    private void insertSelect(Select source, List<String> columns, TableSource target, Scope scope) {
+    /**
+     * INSERT … SELECT: copies of ciphertext with the same key, and values Veil encrypts ({@code ?}, literals,
+     * computed values) only when the SELECT yields at most one row ({@link SingleRow}) — then with their blind index
+     * values appended to the select list.
+     */
+    private void insertSelect(Insert insert, Select source, List<String> columns, TableSource target, Scope scope,
+            List<ConfiguredIndex> writes) {
+        String many = SingleRow.whyMany(source);
+        if (!writes.isEmpty() && many != null) {
+            throw a.refuse(Refusals.insertSelectWithIndex(indexWrites.partTarget(writes.get(0), target),
+                    writes.get(0)));
+        }
+        List<Expression> added = new ArrayList<>();
+        if (!writes.isEmpty()) {
+            ExpressionList<Expression> row = new ExpressionList<>();
+            for (SelectItem<?> item : ((PlainSelect) source).getSelectItems()) {
+                row.add(item.getExpression());
+            }
+            for (ConfiguredIndex ci : writes) {
+                added.add(indexWrites.rowIndexValue(ci, row, columns, target));
+            }
+        }
         List<Out> outs = a.read.select(source, scope);
         if (outs.stream().anyMatch(Out::unknownWidth)) {
             boolean anyEncrypted = outs.stream().anyMatch(o -> o.target() != null);
@@ -239,9 +257,16 @@ final class WritePath {
                 throw a.refuse(Refusals.use(t, "INSERT … SELECT from a plain value", "Write ? parameters or literals"));
             }
             SelectItem<?> item = ((PlainSelect) source).getSelectItem(i);
+            if (many != null && !(item.getExpression() instanceof NullValue)) {
+                throw a.refuse(Refusals.insertSelectRepeatsValue(t, many));
+            }
             @SuppressWarnings("unchecked")
             SelectItem<Expression> it = (SelectItem<Expression>) item;
             value(item.getExpression(), t, scope, it::setExpression, "INSERT … SELECT");
+        }
+        for (int k = 0; k < added.size(); k++) {
+            ((PlainSelect) source).addSelectItem(added.get(k));
+            insert.getColumns().add(a.rewrites.own(new Column(Identifiers.quoteIfNeeded(writes.get(k).name()))));
         }
     }
 
@@ -270,6 +295,20 @@ final class WritePath {
             return;
         }
         a.reach.touch();
+        ComputedValue computed = ComputedValue.of(a, e, t, construct);
+        if (computed != null) {
+            // the row key and padding apply to the computed value as to the parameter or literal it stands for
+            JdbcParameter p = computed.parameter();
+            t = rowKeys.rowBound(p != null ? p : new StringValue(""), t, scope, construct);
+            if (p == null) {
+                a.bindings.slot(t, computed.constant(a, t, construct), replace);
+            } else {
+                a.bindings.bind(p, t.computing(computed));
+                replace.accept(p);
+                a.rewrites.mark();
+            }
+            return;
+        }
         t = rowKeys.rowBound(e, t, scope, construct);
         if (e instanceof JdbcParameter) {
             a.bindings.bind((JdbcParameter) e, t);

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.veil.annotation.Encrypted;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilConfigException;
 import dev.veil.driver.codec.ValueType;
 import jakarta.persistence.Entity;
 import java.io.File;

@@ -3,9 +3,7 @@ package dev.veil.driver.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.veil.driver.ConfiguredIndex;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilConfigException;
+import dev.veil.driver.schema.ConfiguredIndex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,6 @@ import static dev.veil.driver.config.YamlConfigLoaderTest.describe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilConfigException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

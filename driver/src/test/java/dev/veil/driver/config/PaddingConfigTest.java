@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilConfigException;
+import dev.veil.driver.schema.EncryptedColumn;
 import dev.veil.driver.codec.Padding;
 import dev.veil.driver.codec.Padding.OverMax;
 import dev.veil.driver.codec.ValueType;

@@ -3,10 +3,8 @@ package dev.veil.driver.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.VeilConfig;
-import dev.veil.driver.VeilConfigException;
 import dev.veil.driver.codec.ValueType;
+import dev.veil.driver.schema.EncryptedColumn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

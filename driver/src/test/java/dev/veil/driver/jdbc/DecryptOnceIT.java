@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.veil.driver.VeilDriver;
-import dev.veil.driver.VeilListener;
+import dev.veil.driver.runtime.VeilListener;
 import dev.veil.testing.VeilFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

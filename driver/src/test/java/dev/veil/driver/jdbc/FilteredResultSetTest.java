@@ -3,8 +3,8 @@ package dev.veil.driver.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.veil.driver.BlindIndexSpec;
-import dev.veil.driver.VeilConfig;
+import dev.veil.driver.schema.BlindIndexSpec;
+import dev.veil.driver.config.VeilConfig;
 import dev.veil.driver.codec.ValueType;
 import dev.veil.driver.sql.Catalog;
 import dev.veil.driver.sql.SqlAnalyzer;

@@ -1,7 +1,7 @@
 package dev.veil.driver.jdbc;
 
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.TableName;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.TableName;
 import dev.veil.driver.codec.ColumnCipher;
 import dev.veil.driver.codec.ColumnCipherTest;
 import dev.veil.driver.codec.ValueType;

@@ -3,10 +3,10 @@ package dev.veil.driver.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.veil.driver.BlindIndexSpec;
-import dev.veil.driver.EncryptedColumn;
-import dev.veil.driver.TableName;
-import dev.veil.driver.VeilConfig;
+import dev.veil.driver.schema.BlindIndexSpec;
+import dev.veil.driver.schema.EncryptedColumn;
+import dev.veil.driver.schema.TableName;
+import dev.veil.driver.config.VeilConfig;
 import dev.veil.driver.codec.Envelope;
 import dev.veil.driver.codec.ValueType;
 import dev.veil.driver.jdbc.JdbcTestSupport.Call;

@@ -3,9 +3,9 @@ package dev.veil.driver.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.veil.driver.BlindIndexSpec;
-import dev.veil.driver.VeilConfig;
 import dev.veil.driver.codec.ValueType;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.schema.BlindIndexSpec;
 import java.sql.SQLException;
 import java.util.List;
 

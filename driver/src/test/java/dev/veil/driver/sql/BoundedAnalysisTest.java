@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.veil.driver.VeilConfig;
+import dev.veil.driver.config.VeilConfig;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.veil.driver.TableName;
-import dev.veil.driver.VeilConfig;
 import dev.veil.driver.codec.ColumnCipher;
 import dev.veil.driver.codec.ValueType;
+import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.schema.TableName;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
@@ -190,11 +190,37 @@ class SqlAnalyzerTest {
     }
 
     @Test
-    void insertSelectWithParameterBindsIt() throws SQLException {
-        StatementPlan p = plan("INSERT INTO visits (patient_id, note) SELECT id, ? FROM patients WHERE id = ?");
+    void insertSelectWithParameterBindsItWithoutFromAndRefusesItWhereRowsCouldRepeatIt() throws SQLException {
+        StatementPlan p = plan("INSERT INTO visits (patient_id, note) SELECT ?, ? WHERE EXISTS (SELECT 1 FROM patients "
+                + "WHERE id = ?)");
         assertThat(p.isRefused()).isFalse();
-        assertThat(column(p.parameter(1))).isEqualTo("visits.note");
-        assertThat(p.parameter(2)).isNull();
+        assertThat(column(p.parameter(2))).isEqualTo("visits.note");
+        assertThat(p.parameter(1)).isNull();
+        assertThat(p.parameter(3)).isNull();
+        SQLException e = refusal("INSERT INTO visits (patient_id, note) SELECT id, ? FROM patients WHERE id = ?");
+        assertThat(e.getSQLState()).isEqualTo("VE010");
+        assertThat(e.getMessage()).contains("visits.note", "INSERT … SELECT", "FROM clause");
+    }
+
+    @Test
+    void projectionsAreRewrittenToTheColumnUnderPostgresLabel() throws SQLException {
+        assertThat(plan("SELECT id, ssn::text, COALESCE(email, 'x'), CASE WHEN ssn IS NULL THEN 'n' ELSE ssn END, "
+                + "CASE WHEN ssn IS NULL THEN 'n' END FROM patients").sqlToSend("")).isEqualTo("SELECT id, ssn AS "
+                + "\"ssn\", email AS \"coalesce\", ssn AS \"ssn\", CASE WHEN ssn IS NULL THEN 'n' END FROM patients");
+        StatementPlan p = plan("SELECT COALESCE(ssn, ?) AS s FROM patients WHERE id = ?");
+        assertThat(p.sqlToSend("")).isEqualTo("SELECT ssn AS s FROM patients WHERE id = ?");
+        assertThat(p.parameterMap().position(1)).isZero();
+        assertThat(p.parameterMap().position(2)).isEqualTo(1);
+        assertThat(p.result().target(1).projection()).isNotNull();
+    }
+
+    @Test
+    void computedWritesBindTheParameterInPlaceOfTheExpression() throws SQLException {
+        StatementPlan p = plan("INSERT INTO patients (name, email) VALUES (?, ? || '@example.com')");
+        assertThat(p.sqlToSend("")).isEqualTo("INSERT INTO patients (name, email) VALUES (?, ?)");
+        assertThat(column(p.parameter(2))).isEqualTo("patients.email");
+        assertThat(refusal("INSERT INTO patients (ssn) VALUES (? || ?)").getMessage()).contains("patients.ssn",
+                "several parameters");
     }
 
     @Test
@@ -261,11 +287,12 @@ class SqlAnalyzerTest {
             SELECT DISTINCT ssn FROM patients # VE010 # patients.ssn # DISTINCT
             SELECT upper(ssn) FROM patients # VE010 # patients.ssn # function upper()
             SELECT ssn || 'x' FROM patients # VE010 # patients.ssn # ||
-            SELECT CAST(ssn AS text) FROM patients # VE010 # patients.ssn # cast
-            SELECT ssn::text FROM patients # VE010 # patients.ssn # cast
+            SELECT CAST(birth_date AS text) FROM patients # VE010 # patients.birth_date # DateStyle
+            SELECT ssn::varchar(4) FROM patients # VE010 # patients.ssn # a cast to
+            SELECT x FROM (SELECT ssn::text AS x FROM patients) s # VE010 # patients.ssn # cast
             SELECT heart_rate + 1 FROM patients # VE010 # patients.heart_rate # +
             SELECT count(DISTINCT ssn) FROM patients # VE010 # patients.ssn # DISTINCT
-            SELECT COALESCE(ssn, '') FROM patients # VE010 # patients.ssn # COALESCE
+            SELECT COALESCE(ssn, name) FROM patients # VE010 # patients.ssn # COALESCE
             SELECT id FROM patients WHERE ssn IN (?, ?) # VE010 # patients.ssn # IN
             SELECT * FROM patients a JOIN patients b USING (ssn) # VE010 # patients.ssn # USING
             SELECT ssn FROM patients UNION SELECT ssn FROM patients # VE010 # patients.ssn # UNION
@@ -384,7 +411,8 @@ class SqlAnalyzerTest {
                 "SELECT * FROM patients WHERE ssn = '123-45-6789'",
                 "SELECT * FROM patients WHERE ssn LIKE '%6789'",
                 "INSERT INTO patients (ssn) VALUES (upper('123-45-6789'))",
-                "UPDATE patients SET ssn = '123-45-6789' || 'x'",
+                "UPDATE patients SET ssn = ssn || '123-45-6789'",
+                "INSERT INTO patients (ssn) SELECT '123-45-6789' FROM generate_series(1, 2)",
                 "SELECT * FROM patients WHERE ssn IN ('123-45-6789', '987-65-4321')",
                 "SELECT '123-45-6789' FROM patients WHERE WHERE ssn",
                 "SELECT 1; SELECT ssn FROM patients WHERE ssn = '123-45-6789'")) {

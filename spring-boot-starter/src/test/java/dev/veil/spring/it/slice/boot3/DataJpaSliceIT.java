@@ -46,7 +46,7 @@ class DataJpaSliceIT {
     void anEncryptedEntityIsSavedAndReadThroughVeil() throws Exception {
         SliceChecks.savesThroughVeil(dataSource, notes, em);
         // the slice has Veil's auto-configuration (registered for it), not the application's full one
-        org.assertj.core.api.Assertions.assertThat(context.getBeanNamesForType(dev.veil.driver.VeilConfig.class))
+        org.assertj.core.api.Assertions.assertThat(context.getBeanNamesForType(dev.veil.driver.config.VeilConfig.class))
                 .hasSize(1);
         org.assertj.core.api.Assertions.assertThat(context.containsBean("veilMetrics")).isFalse();
     }
