@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.veil.driver.VeilDataSource;
 import dev.veil.e2e.model.Patient;
 import dev.veil.key.local.LocalKeysetGenerator;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.TestDatabaseExtension;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +30,7 @@ import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hibernate ORM 7, bootstrapped without Spring, on the Veil driver. The schema is exported by Hibernate
@@ -43,21 +44,21 @@ import org.junit.jupiter.api.Test;
  */
 class HibernateIT {
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
     static Path dir;
     static Path masterKey;
     static SessionFactory annotated;
 
     @BeforeAll
     static void setUp() throws Exception {
-        db = TestDatabase.create(HibernateIT.class);
         dir = Files.createTempDirectory("veil-hibernate");
         masterKey = dir.resolve("master-keyset.json");
         LocalKeysetGenerator.generate(masterKey);
 
         VeilDataSource ds = new VeilDataSource();
-        ds.setUrl(db.veilUrl());
-        db.properties().forEach((k, v) -> ds.setProperty((String) k, (String) v));
+        ds.setUrl(DB.veilUrl());
+        DB.properties().forEach((k, v) -> ds.setProperty((String) k, (String) v));
         ds.setProperty("veil.entity-packages", "dev.veil.e2e.model");
         ds.setProperty("veil.master-key", "local-keyset:" + masterKey);
         annotated = sessionFactory(Map.of("hibernate.connection.datasource", ds, "hibernate.hbm2ddl.auto", "create"));
@@ -68,7 +69,6 @@ class HibernateIT {
         if (annotated != null) {
             annotated.close();
         }
-        db.drop();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -310,11 +310,11 @@ class HibernateIT {
                     birth_date: { type: local-date }
                     balance: { type: decimal }
                 """.formatted(masterKey));
-        String url = db.veilUrl() + (db.veilUrl().contains("?") ? "&" : "?") + "veil.config="
+        String url = DB.veilUrl() + (DB.veilUrl().contains("?") ? "&" : "?") + "veil.config="
                 + URLEncoder.encode(yaml.toString(), StandardCharsets.UTF_8);
         Map<String, Object> settings = new java.util.HashMap<>();
         settings.put("hibernate.connection.url", url);
-        db.properties().forEach((k, v) -> settings.put("hibernate.connection." + k, v));
+        DB.properties().forEach((k, v) -> settings.put("hibernate.connection." + k, v));
         settings.put("hibernate.hbm2ddl.auto", "none");
         settings.put("hibernate.connection.pool_size", "2");
 
@@ -355,7 +355,7 @@ class HibernateIT {
 
     /** What a DBA sees with plain pgjdbc: every encrypted column holds Veil ciphertext, never the value. */
     static void assertOnlyCiphertext(long id, String ssn, String email) throws SQLException {
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT ssn, email, heart_rate, birth_date, balance FROM patients "
                         + "WHERE id = " + id)) {
             assertThat(rs.next()).isTrue();
@@ -376,7 +376,7 @@ class HibernateIT {
     }
 
     static long plainCount(String sql) throws SQLException {
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

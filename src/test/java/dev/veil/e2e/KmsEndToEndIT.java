@@ -8,7 +8,8 @@ import dev.veil.driver.VeilDriver;
 import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.KeyRing;
 import dev.veil.key.aws.FakeKmsServer;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.Await;
+import dev.veil.testing.TestDatabaseExtension;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -77,20 +79,19 @@ class KmsEndToEndIT {
         }
     }
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
     static Path dir;
     FakeKmsServer kms;
     String arn;
 
     @BeforeAll
     static void setUpAll() throws IOException {
-        db = TestDatabase.create(KmsEndToEndIT.class);
         dir = Files.createTempDirectory("veil-kms-e2e");
     }
 
     @AfterAll
     static void tearDownAll() throws IOException {
-        db.drop();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -133,7 +134,7 @@ class KmsEndToEndIT {
         int batchSize = 1_000;
         int pointSelects = 2_000;
         // pgjdbc's reWriteBatchedInserts turns each batch into multi-row INSERTs below Veil, as pools often configure
-        try (Connection c = veil(KmsVeil.url(db, config, "warm") + "&reWriteBatchedInserts=true")) {
+        try (Connection c = veil(KmsVeil.url(DB.database(), config, "warm") + "&reWriteBatchedInserts=true")) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(insert)) {
                 bindReading(ps, 0);
@@ -173,14 +174,14 @@ class KmsEndToEndIT {
             assertThat(kms.totalCalls()).as("KMS requests during %d inserts and %d selects (%s)",
                     batches * batchSize, pointSelects, took).isZero();
         }
-        try (Connection p = db.plainConnection(); Statement st = p.createStatement();
+        try (Connection p = DB.plainConnection(); Statement st = p.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*), min(length(c1)), min(length(c10)) FROM readings")) {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(1L + batches * batchSize);
             assertThat(rs.getInt(2)).as("bytea ciphertext (n + 36 bytes) is longer than any plaintext here")
                     .isGreaterThan(36);
         }
-        try (Connection p = db.plainConnection(); Statement st = p.createStatement();
+        try (Connection p = DB.plainConnection(); Statement st = p.createStatement();
                 ResultSet rs = st.executeQuery("SELECT c10 FROM readings WHERE id = 12345")) {
             rs.next();
             assertThat(rs.getString(1)).startsWith("veil1:").doesNotContain("t12345");
@@ -226,7 +227,7 @@ class KmsEndToEndIT {
         Path config = KmsVeil.writeOutageConfig(dir, table + ".yml", kms, arn, null,
                 "  " + table + ":\n    note: { type: string }\n");
         List<String> written = new ArrayList<>();
-        try (Connection warm = veil(KmsVeil.url(db, config, "warm-" + table))) {
+        try (Connection warm = veil(KmsVeil.url(DB.database(), config, "warm-" + table))) {
             insertNote(warm, table, "before");
             written.add("before");
             outage.start(kms);
@@ -236,7 +237,7 @@ class KmsEndToEndIT {
                 assertThat(readNotes(warm, table)).containsExactlyInAnyOrderElementsOf(written);
             }
 
-            String coldUrl = KmsVeil.url(db, config, "cold-" + table);
+            String coldUrl = KmsVeil.url(DB.database(), config, "cold-" + table);
             try (Connection cold = veil(coldUrl)) { // opening a connection needs no KMS call
                 long start = System.nanoTime();
                 assertThatThrownBy(() -> readNotes(cold, table))
@@ -270,8 +271,8 @@ class KmsEndToEndIT {
         String table = "stale_yaml";
         Path config = KmsVeil.writeOutageConfig(dir, table + ".yml", kms, arn, "{ ttl: PT1S, max-staleness: PT3S }",
                 "  " + table + ":\n    note: { type: string }\n");
-        String url = KmsVeil.url(db, config, table);
-        KeyRing ring = VeilDriver.instance().runtime(url, db.properties()).keys();
+        String url = KmsVeil.url(DB.database(), config, table);
+        KeyRing ring = VeilDriver.instance().runtime(url, DB.properties()).keys();
         staleWindow(Outage.REFUSED, table, () -> veil(url), ring);
     }
 
@@ -284,9 +285,9 @@ class KmsEndToEndIT {
                 "  " + table + ":\n    note: { type: string }\n");
         Properties veil = new Properties();
         veil.setProperty("veil.config", config.toString());
-        try (VeilRuntime runtime = VeilRuntime.create(VeilDriver.configFrom(veil), db::plainConnection,
-                db.name())) {
-            staleWindow(outage, table, () -> new dev.veil.driver.jdbc.VeilConnection(db.plainConnection(), runtime),
+        try (VeilRuntime runtime = VeilRuntime.create(VeilDriver.configFrom(veil), DB::plainConnection,
+                DB.name())) {
+            staleWindow(outage, table, () -> new dev.veil.driver.jdbc.VeilConnection(DB.plainConnection(), runtime),
                     runtime.keys());
         }
     }
@@ -362,7 +363,7 @@ class KmsEndToEndIT {
         // an independent runtime with the default cache (a fresh key ring) reads every row written in the outage
         Path verify = KmsVeil.writeConfig(dir, table + "-verify.yml", kms, arn, null,
                 "  " + table + ":\n    note: { type: string }\n");
-        try (Connection independent = veil(KmsVeil.url(db, verify, "verify-" + table))) {
+        try (Connection independent = veil(KmsVeil.url(DB.database(), verify, "verify-" + table))) {
             assertThat(readNotes(independent, table)).containsExactlyInAnyOrderElementsOf(written);
         }
     }
@@ -375,12 +376,12 @@ class KmsEndToEndIT {
                 "CREATE TABLE vault_new (id serial PRIMARY KEY, note bytea)");
         Path config = KmsVeil.writeConfig(dir, "vault.yml", kms, arn, null,
                 "  vault:\n    note: { type: string }\n  vault_new:\n    note: { type: string }\n");
-        try (Connection c = veil(KmsVeil.url(db, config, "vault-writer"))) {
+        try (Connection c = veil(KmsVeil.url(DB.database(), config, "vault-writer"))) {
             insertNote(c, "vault", "top secret value");
         }
 
         kms.disableKey(arn);
-        try (Connection cold = veil(KmsVeil.url(db, config, "vault-disabled"))) {
+        try (Connection cold = veil(KmsVeil.url(DB.database(), config, "vault-disabled"))) {
             assertThatThrownBy(() -> readNotes(cold, "vault")).satisfies(e -> assertAccessDenied(e, "vault.note"));
             assertThatThrownBy(() -> insertNote(cold, "vault_new", "another secret"))
                     .satisfies(e -> assertAccessDenied(e, "vault_new.note"));
@@ -388,7 +389,7 @@ class KmsEndToEndIT {
         kms.enableKey(arn);
 
         kms.fault(FakeKmsServer.Fault.ACCESS_DENIED);
-        try (Connection cold = veil(KmsVeil.url(db, config, "vault-denied"))) {
+        try (Connection cold = veil(KmsVeil.url(DB.database(), config, "vault-denied"))) {
             assertThatThrownBy(() -> readNotes(cold, "vault")).satisfies(e -> assertAccessDenied(e, "vault.note"));
             kms.fault(FakeKmsServer.Fault.NONE);
             // once the policy allows it again, the same runtime recovers after the remembered failure's backoff
@@ -415,7 +416,7 @@ class KmsEndToEndIT {
         Path config = KmsVeil.writeConfig(dir, "crowd.yml", kms, arn, null, yaml.toString());
 
         // cold key table: each of the 50 data keys is created once (one Encrypt each), whatever the race
-        String writeUrl = KmsVeil.url(db, config, "crowd-write");
+        String writeUrl = KmsVeil.url(DB.database(), config, "crowd-write");
         crowd(threads, (thread, c, order) -> {
             for (int t : order) {
                 try (PreparedStatement ps = c.prepareStatement(
@@ -431,7 +432,7 @@ class KmsEndToEndIT {
         kms.resetCounts();
 
         // a fresh runtime (cold cache, keys stored): each data key is unwrapped once (one Decrypt each)
-        String readUrl = KmsVeil.url(db, config, "crowd-read");
+        String readUrl = KmsVeil.url(DB.database(), config, "crowd-read");
         crowd(threads, (thread, c, order) -> {
             for (int t : order) {
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
@@ -489,11 +490,11 @@ class KmsEndToEndIT {
     }
 
     private static Connection veil(String url) throws SQLException {
-        return DriverManager.getConnection(url, db.properties());
+        return DriverManager.getConnection(url, DB.properties());
     }
 
     private static void plain(String... statements) throws SQLException {
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
             for (String s : statements) {
                 st.execute(s);
             }
@@ -520,7 +521,7 @@ class KmsEndToEndIT {
     /** The stored bytes as text (what a DBA sees), one per row. */
     private static List<String> plainNotes(String table) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT note FROM " + table)) {
             while (rs.next()) {
                 out.add(new String(rs.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1));
@@ -529,18 +530,8 @@ class KmsEndToEndIT {
         return out;
     }
 
-    private static <T> T awaitSuccess(SqlSupplier<T> action, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        SQLException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                return action.get();
-            } catch (SQLException e) {
-                last = e;
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("did not recover within " + timeout, last);
+    private static <T> T awaitSuccess(SqlSupplier<T> action, Duration timeout) throws Exception {
+        return Await.success(timeout, SQLException.class, e -> { }, action::get);
     }
 
     private void assertKeyUnavailable(Throwable e, String column) {

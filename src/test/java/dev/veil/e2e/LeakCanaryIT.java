@@ -8,6 +8,7 @@ import dev.veil.driver.VeilDataSource;
 import dev.veil.driver.jdbc.VeilConnection;
 import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.e2e.model.Patient;
+import dev.veil.testing.Await;
 import dev.veil.testing.ServerLog;
 import dev.veil.testing.VeilFixture;
 import java.io.ByteArrayInputStream;
@@ -29,6 +30,7 @@ import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -1137,20 +1139,15 @@ class LeakCanaryIT {
     }
 
     static void awaitLockWait(int pid) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try (PreparedStatement ps = plain.prepareStatement(
                 "SELECT wait_event_type FROM pg_stat_activity WHERE pid = ?")) {
             ps.setInt(1, pid);
-            while (System.nanoTime() < deadline) {
+            Await.until("backend " + pid + " waits for a lock", Duration.ofSeconds(30), () -> {
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && "Lock".equals(rs.getString(1))) {
-                        return;
-                    }
+                    return rs.next() && "Lock".equals(rs.getString(1));
                 }
-                Thread.sleep(10);
-            }
+            });
         }
-        throw new AssertionError("backend " + pid + " never waited for a lock");
     }
 
     static int pid(Connection c) throws SQLException {

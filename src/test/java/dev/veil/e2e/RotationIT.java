@@ -10,7 +10,7 @@ import dev.veil.key.KeyScope;
 import dev.veil.key.KeyVersion;
 import dev.veil.key.StoredKey;
 import dev.veil.key.aws.FakeKmsServer;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.TestDatabaseExtension;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -28,6 +28,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Key rotation with {@link KeyAdministration} while data is read and written through the Veil driver: a new data-key
@@ -42,16 +43,16 @@ class RotationIT {
                 email: { type: string }
             """;
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
     static Path dir;
     static FakeKmsServer kms;
 
     @BeforeAll
     static void setUp() throws IOException, SQLException {
-        db = TestDatabase.create(RotationIT.class);
         dir = Files.createTempDirectory("veil-rotation");
         kms = FakeKmsServer.start();
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE patients (id serial PRIMARY KEY, name text NOT NULL, ssn bytea, email text)");
         }
     }
@@ -59,7 +60,6 @@ class RotationIT {
     @AfterAll
     static void tearDown() throws IOException {
         kms.close();
-        db.drop();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -70,7 +70,7 @@ class RotationIT {
         String oldArn = kms.createKey();
         String newArn = kms.createKey();
         Path oldConfig = KmsVeil.writeConfig(dir, "old.yml", kms, oldArn, null, TABLES);
-        String oldUrl = KmsVeil.url(db, oldConfig, "rotation-old");
+        String oldUrl = KmsVeil.url(DB.database(), oldConfig, "rotation-old");
         KeyScope ssn = KeyScope.tableEncryption("patients"); // the data key of patients.ssn (and .email): the table's
         Map<String, String> expected = new LinkedHashMap<>();
 
@@ -97,7 +97,7 @@ class RotationIT {
         assertThat(secondVersion).isNotEqualTo(firstVersion);
 
         // a running driver picks the new version up at its next refresh; invalidate() makes that now
-        KeyRing running = VeilDriver.instance().runtime(oldUrl, db.properties()).keys();
+        KeyRing running = VeilDriver.instance().runtime(oldUrl, DB.properties()).keys();
         running.invalidate(ssn);
         try (Connection c = veil(oldUrl)) {
             for (int i = 0; i < 5; i++) {
@@ -109,7 +109,7 @@ class RotationIT {
         assertThat(keyIds).hasSize(10);
         keyIds.forEach((name, id) -> assertThat(id).as(name)
                 .isEqualTo(name.startsWith("before-") ? firstVersion : secondVersion));
-        try (Connection c = veil(KmsVeil.url(db, oldConfig, "rotation-old-fresh"))) {
+        try (Connection c = veil(KmsVeil.url(DB.database(), oldConfig, "rotation-old-fresh"))) {
             assertThat(readAll(c)).as("a fresh runtime reads both versions").isEqualTo(expected);
         }
 
@@ -139,7 +139,7 @@ class RotationIT {
         kms.resetCounts();
 
         Path newConfig = KmsVeil.writeConfig(dir, "new.yml", kms, newArn, null, TABLES);
-        try (Connection c = veil(KmsVeil.url(db, newConfig, "rotation-new"))) {
+        try (Connection c = veil(KmsVeil.url(DB.database(), newConfig, "rotation-new"))) {
             assertThat(readAll(c)).isEqualTo(expected);
             insert(c, "rewrapped-0", "333-00-0000", "rewrapped@example.com", expected);
             assertThat(readAll(c)).isEqualTo(expected);
@@ -148,7 +148,7 @@ class RotationIT {
         assertThat(kms.calls("Encrypt")).isZero();
 
         // a driver still configured with only the old master key can no longer use the keys
-        try (Connection c = veil(KmsVeil.url(db, oldConfig, "rotation-old-after"))) {
+        try (Connection c = veil(KmsVeil.url(DB.database(), oldConfig, "rotation-old-after"))) {
             assertThatThrownBy(() -> readAll(c)).isInstanceOfSatisfying(SQLException.class,
                     e -> assertThat(e.getMessage()).contains("patients.").contains(newArn));
         }
@@ -158,8 +158,8 @@ class RotationIT {
         return KeyRing.builder()
                 .masterKey(FakeKmsServer.uri(masterArn))
                 .masterKeyOptions(kms.options())
-                .database(db.name())
-                .connections(db::plainConnection)
+                .database(DB.name())
+                .connections(DB::plainConnection)
                 .buildAdministration();
     }
 
@@ -168,7 +168,7 @@ class RotationIT {
     }
 
     private static Connection veil(String url) throws SQLException {
-        return DriverManager.getConnection(url, db.properties());
+        return DriverManager.getConnection(url, DB.properties());
     }
 
     private static void insert(Connection c, String name, String ssn, String email, Map<String, String> expected)
@@ -196,7 +196,7 @@ class RotationIT {
     /** The Tink key id in each stored ssn ciphertext: {@code 'V' 0x01 | 0x01 | key id (4 bytes) | …}. */
     private static Map<String, Long> ssnKeyIds() throws SQLException {
         Map<String, Long> out = new LinkedHashMap<>();
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT name, ssn FROM patients ORDER BY id")) {
             while (rs.next()) {
                 byte[] stored = rs.getBytes(2);
@@ -209,7 +209,7 @@ class RotationIT {
 
     private static List<String> masterKeyIds() throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT master_key_id FROM veil_data_keys")) {
             while (rs.next()) {
                 out.add(rs.getString(1));

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.veil.driver.VeilDataSource;
 import dev.veil.e2e.rowbound.Chart;
 import dev.veil.key.local.LocalKeysetGenerator;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.TestDatabaseExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,6 +22,7 @@ import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hibernate ORM on a table with row binding ({@code @RowBinding}, client-assigned UUID ids): persist, batched
@@ -30,19 +31,19 @@ import org.junit.jupiter.api.Test;
  */
 class RowBoundHibernateIT {
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
     static Path dir;
     static SessionFactory sf;
 
     @BeforeAll
     static void setUp() throws Exception {
-        db = TestDatabase.create(RowBoundHibernateIT.class);
         dir = Files.createTempDirectory("veil-rowbound");
         Path masterKey = dir.resolve("master-keyset.json");
         LocalKeysetGenerator.generate(masterKey);
         VeilDataSource ds = new VeilDataSource();
-        ds.setUrl(db.veilUrl());
-        db.properties().forEach((k, v) -> ds.setProperty((String) k, (String) v));
+        ds.setUrl(DB.veilUrl());
+        DB.properties().forEach((k, v) -> ds.setProperty((String) k, (String) v));
         ds.setProperty("veil.entity-packages", "dev.veil.e2e.rowbound");
         ds.setProperty("veil.master-key", "local-keyset:" + masterKey);
         Configuration cfg = new Configuration().addAnnotatedClass(Chart.class);
@@ -57,7 +58,6 @@ class RowBoundHibernateIT {
         if (sf != null) {
             sf.close();
         }
-        db.drop();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -101,7 +101,7 @@ class RowBoundHibernateIT {
             assertThat(all).hasSize(30).allSatisfy(c -> assertThat(c.getDiagnosis()).startsWith("note "));
         });
 
-        try (Connection raw = db.plainConnection(); Statement st = raw.createStatement()) {
+        try (Connection raw = DB.plainConnection(); Statement st = raw.createStatement()) {
             UUID a = ada.getId();
             UUID b = bob.getId();
             st.executeUpdate("UPDATE charts SET diagnosis = CASE id WHEN '" + a + "' THEN (SELECT diagnosis FROM "

@@ -10,7 +10,7 @@ import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.KeyRingListener;
 import dev.veil.key.KeyScope;
 import dev.veil.key.aws.FakeKmsServer;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.TestDatabaseExtension;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Soak: {@value #DEFAULT_THREADS} threads over two runtimes (two "processes" sharing the key table and the KMS) run
@@ -87,7 +88,8 @@ class SoakIT {
     /** The only SQLStates a workload may see: documented as transient (retry). */
     static final Set<String> TRANSIENT = Set.of("VE002");
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
     static Path dir;
     static FakeKmsServer kms;
 
@@ -105,11 +107,10 @@ class SoakIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        db = TestDatabase.create(SoakIT.class);
         dir = Files.createTempDirectory("veil-soak");
         kms = FakeKmsServer.start();
         kms.warmUp();
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE soak (id bigint PRIMARY KEY, owner int NOT NULL, payload bytea, email bytea, "
                     + "email_bidx bytea, counter bytea, note text)");
             st.execute("CREATE UNIQUE INDEX soak_email_bidx_key ON soak (email_bidx)");
@@ -120,7 +121,6 @@ class SoakIT {
     @AfterAll
     static void tearDown() throws Exception {
         kms.close();
-        db.drop();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -152,11 +152,11 @@ class SoakIT {
         });
         try {
             for (int i = 0; i < RUNTIMES; i++) {
-                VeilRuntime runtime = TunedRuntime.create(veilConfig, db::plainConnection, db.name(),
+                VeilRuntime runtime = TunedRuntime.create(veilConfig, DB::plainConnection, DB.name(),
                         b -> b.maxEncryptionsPerKeyVersion(LIMIT).encryptionReservationBlock(BLOCK));
                 runtime.addKeyRingListener(new KeyEvents());
                 runtimes.add(runtime);
-                try (Connection c = new VeilConnection(db.plainConnection(), runtime)) {
+                try (Connection c = new VeilConnection(DB.plainConnection(), runtime)) {
                     new Worker(-1 - i, runtime, new SplittableRandom(SEED)).warmUp(c); // keys created and cached
                 }
             }
@@ -193,7 +193,7 @@ class SoakIT {
                 w.verify(verified);
             }
             long stored;
-            try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+            try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*) FROM soak WHERE owner >= 0")) {
                 rs.next();
                 stored = rs.getLong(1);
@@ -296,7 +296,7 @@ class SoakIT {
         }
 
         Void run(long deadline) throws SQLException {
-            c = new VeilConnection(db.plainConnection(), runtime);
+            c = new VeilConnection(DB.plainConnection(), runtime);
             while (System.nanoTime() - deadline < 0) {
                 try {
                     count(OPS, step(), 1);
@@ -307,7 +307,7 @@ class SoakIT {
                     failed(e);
                     if (c.isClosed() || !c.isValid(5)) {
                         c.close();
-                        c = new VeilConnection(db.plainConnection(), runtime);
+                        c = new VeilConnection(DB.plainConnection(), runtime);
                     }
                 } catch (RuntimeException e) {
                     unexpected("RuntimeException", e);

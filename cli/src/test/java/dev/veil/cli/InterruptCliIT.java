@@ -3,6 +3,7 @@ package dev.veil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.veil.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,12 +47,10 @@ class InterruptCliIT {
     }
 
     static void awaitProgress(VeilProcess p, String jobPrefix) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (examined(jobPrefix) == 0) {
+        Await.until("the job commits its first batch", Duration.ofSeconds(60), () -> {
             assertThat(p.alive()).as("still running; stderr so far:\n%s", p.stderrSoFar()).isTrue();
-            assertThat(System.nanoTime()).as("progress within 60 s").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+            return examined(jobPrefix) > 0;
+        });
     }
 
     /** Whether the child ignores the signal (inherited SIG_IGN: then no handler can be installed). */

@@ -2,6 +2,7 @@ package dev.veil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.veil.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,12 +132,11 @@ class PasswordCliIT {
         Map<String, String> env = new HashMap<>(source.env());
         try (VeilProcess p = VeilProcess.start(env, args)) {
             long before = examined();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (examined() == before) { // connected, password read, batches committing as ROLE
+            // connected, password read, batches committing as ROLE
+            Await.until("the job commits a batch as " + ROLE, Duration.ofSeconds(60), () -> {
                 assertThat(p.alive()).as("still running: %s", p.stderrSoFar()).isTrue();
-                assertThat(System.nanoTime()).isLessThan(deadline);
-                Thread.sleep(50);
-            }
+                return examined() != before;
+            });
             String cmdline = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"),
                     StandardCharsets.UTF_8).replace('\0', ' ');
             assertThat(cmdline).contains("veil.jar", "migrate", "encrypt", ROLE).doesNotContain(SECRET);

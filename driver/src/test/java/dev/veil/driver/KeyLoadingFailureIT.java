@@ -7,7 +7,8 @@ import dev.veil.driver.error.VeilSqlState;
 import dev.veil.key.KeyAccessDeniedException;
 import dev.veil.key.KeyUnavailableException;
 import dev.veil.key.aws.FakeKmsServer;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.Await;
+import dev.veil.testing.TestDatabaseExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,19 +44,19 @@ class KeyLoadingFailureIT {
 
     private static final AtomicInteger LABELS = new AtomicInteger();
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
     static FakeKmsServer kms;
     static Path dir;
     static String arn;
 
     @BeforeAll
     static void setUp() throws Exception {
-        db = TestDatabase.create(KeyLoadingFailureIT.class);
         dir = Files.createTempDirectory("veil-key-loading");
         kms = FakeKmsServer.start();
         kms.warmUp();
         arn = kms.createKey();
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE notes (id serial PRIMARY KEY, note bytea)");
         }
         try (Connection c = veil(config(arn, false))) { // the table's data key exists before any outage
@@ -67,7 +70,6 @@ class KeyLoadingFailureIT {
     @AfterAll
     static void tearDown() {
         kms.close();
-        db.drop();
     }
 
     @AfterEach
@@ -168,17 +170,7 @@ class KeyLoadingFailureIT {
     }
 
     private static List<String> awaitNotes(Connection c) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (true) {
-            try {
-                return readNotes(c);
-            } catch (SQLException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        return Await.success(Duration.ofSeconds(20), SQLException.class, e -> { }, () -> readNotes(c));
     }
 
     private static List<String> readNotes(Connection c) throws SQLException {
@@ -210,8 +202,8 @@ class KeyLoadingFailureIT {
     }
 
     private static Connection veil(Path config) throws SQLException {
-        String url = db.veilUrl();
+        String url = DB.veilUrl();
         return DriverManager.getConnection(url + (url.contains("?") ? "&" : "?") + "veil.config="
-                + URLEncoder.encode(config.toString(), StandardCharsets.UTF_8), db.properties());
+                + URLEncoder.encode(config.toString(), StandardCharsets.UTF_8), DB.properties());
     }
 }

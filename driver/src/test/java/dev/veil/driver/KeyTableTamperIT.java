@@ -8,6 +8,7 @@ import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.KeyAdministration;
 import dev.veil.key.KeyScope;
 import dev.veil.key.KeyVersion;
+import dev.veil.testing.Await;
 import dev.veil.testing.VeilFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -257,13 +259,13 @@ class KeyTableTamperIT {
                     return null;
                 }));
             }
-            Thread.sleep(300);
+            awaitLoad(written, goodReads, refusedReads, unexpected, 50); // the load runs under v1
             long v2 = admin.addVersion(scope).id();
             rt.keys().invalidateAll(); // the processes' next refresh: new values use v2
-            Thread.sleep(300);
+            awaitLoad(written, goodReads, refusedReads, unexpected, 50);
             admin.disableVersion(scope, v1);
             rt.keys().invalidateAll(); // the next refresh: v1 values no longer decrypt
-            Thread.sleep(600);
+            awaitLoad(written, goodReads, refusedReads, unexpected, 100);
             stop.set(true);
             for (Future<?> f : load) {
                 f.get(60, TimeUnit.SECONDS);
@@ -296,6 +298,17 @@ class KeyTableTamperIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Waits (by progress, not by time) until the load has written and read {@code n} more times. */
+    static void awaitLoad(Map<Integer, String> written, AtomicInteger goodReads, AtomicInteger refusedReads,
+            List<Throwable> unexpected, int n) throws Exception {
+        int writes = written.size();
+        int reads = goodReads.get() + refusedReads.get();
+        Await.until(n + " more writes and reads", Duration.ofSeconds(60), () -> {
+            assertThat(unexpected).isEmpty();
+            return written.size() - writes >= n && goodReads.get() + refusedReads.get() - reads >= n;
+        });
+    }
 
     @FunctionalInterface
     interface SqlAction {

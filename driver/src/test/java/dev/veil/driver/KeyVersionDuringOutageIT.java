@@ -9,7 +9,8 @@ import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.key.KeyAdministration;
 import dev.veil.key.KeyScope;
 import dev.veil.key.aws.FakeKmsServer;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.Await;
+import dev.veil.testing.TestDatabaseExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +20,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two runtimes stand for two JVMs; one of them meets a value under a key version it has not loaded while the KMS is
@@ -32,14 +35,14 @@ import org.junit.jupiter.api.Test;
  */
 class KeyVersionDuringOutageIT {
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
     static FakeKmsServer kms;
     static Path dir;
     static VeilConfig config;
 
     @BeforeAll
     static void setUp() throws Exception {
-        db = TestDatabase.create(KeyVersionDuringOutageIT.class);
         dir = Files.createTempDirectory("veil-key-version-outage");
         kms = FakeKmsServer.start();
         kms.warmUp();
@@ -54,7 +57,7 @@ class KeyVersionDuringOutageIT {
         Properties p = new Properties();
         p.setProperty("veil.config", yaml.toString());
         config = VeilDriver.configFrom(p);
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE notes (id int PRIMARY KEY, note bytea)");
         }
     }
@@ -62,7 +65,6 @@ class KeyVersionDuringOutageIT {
     @AfterAll
     static void tearDown() throws Exception {
         kms.close();
-        db.drop();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
@@ -70,10 +72,10 @@ class KeyVersionDuringOutageIT {
 
     @Test
     void aValueUnderAVersionNotYetLoadedIsVe002DuringAKmsOutageWhileEverythingElseKeepsWorking() throws Exception {
-        try (VeilRuntime a = VeilRuntime.create(config, db::plainConnection, db.name());
-                VeilRuntime b = VeilRuntime.create(config, db::plainConnection, db.name())) {
+        try (VeilRuntime a = VeilRuntime.create(config, DB::plainConnection, DB.name());
+                VeilRuntime b = VeilRuntime.create(config, DB::plainConnection, DB.name())) {
             write(a, 1, "one"); // a caches the keyset (one version) and reserves a block under it
-            try (KeyAdministration admin = VeilRuntime.keyRingBuilder(config, db::plainConnection, db.name())
+            try (KeyAdministration admin = VeilRuntime.keyRingBuilder(config, DB::plainConnection, DB.name())
                     .buildAdministration()) {
                 admin.addVersion(KeyScope.tableEncryption("notes"));
             }
@@ -99,7 +101,7 @@ class KeyVersionDuringOutageIT {
             assertThat(awaitRead(a, 2)).isEqualTo("two");
             assertThat(read(b, 3)).isEqualTo("three");
         }
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM notes")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(3);
@@ -107,7 +109,7 @@ class KeyVersionDuringOutageIT {
     }
 
     private static void write(VeilRuntime rt, int id, String note) throws SQLException {
-        try (Connection c = new VeilConnection(db.plainConnection(), rt);
+        try (Connection c = new VeilConnection(DB.plainConnection(), rt);
                 PreparedStatement ps = c.prepareStatement("INSERT INTO notes (id, note) VALUES (?, ?)")) {
             ps.setInt(1, id);
             ps.setString(2, note);
@@ -116,7 +118,7 @@ class KeyVersionDuringOutageIT {
     }
 
     private static String read(VeilRuntime rt, int id) throws SQLException {
-        try (Connection c = new VeilConnection(db.plainConnection(), rt);
+        try (Connection c = new VeilConnection(DB.plainConnection(), rt);
                 PreparedStatement ps = c.prepareStatement("SELECT note FROM notes WHERE id = ?")) {
             ps.setInt(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -128,17 +130,7 @@ class KeyVersionDuringOutageIT {
 
     /** Reads until the ring's retry backoff and the column's reload interval (1 s each) have passed. */
     private static String awaitRead(VeilRuntime rt, int id) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (true) {
-            try {
-                return read(rt, id);
-            } catch (SQLException e) {
-                assertThat(e.getSQLState()).isEqualTo("VE002");
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        return Await.success(Duration.ofSeconds(20), SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo("VE002"), () -> read(rt, id));
     }
 }

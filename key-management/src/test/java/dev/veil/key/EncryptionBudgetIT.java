@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.Aead;
-import dev.veil.key.local.LocalKeysetGenerator;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.Await;
+import dev.veil.testing.TestDatabaseExtension;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,42 +29,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Reserved, bounded and rolled AES-GCM data keys (docs/key-management.md, "Bounded AES-GCM keys"). */
 class EncryptionBudgetIT {
 
     static final byte[] AD = "veil/1:t.c".getBytes(StandardCharsets.UTF_8);
 
-    static TestDatabase db;
-    @TempDir
-    static Path dir;
-    static Path masterFile;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        db = TestDatabase.create(EncryptionBudgetIT.class);
-        masterFile = dir.resolve("master-keyset.json");
-        LocalKeysetGenerator.generate(masterFile);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.drop();
-    }
+    @RegisterExtension
+    static final TestDatabaseExtension DB = TestDatabaseExtension.withMasterKey();
 
     private KeyRingBuilder builder(ConnectionFactory connections) {
         return KeyRing.builder()
-                .masterKey("local-keyset:" + masterFile)
-                .database(db.name())
+                .masterKey(DB.masterKey())
+                .database(DB.name())
                 .connections(connections);
     }
 
     private KeyRingBuilder builder() {
-        return builder(db::plainConnection);
+        return builder(DB::plainConnection);
     }
 
     static final class Events implements KeyRingListener {
@@ -89,7 +72,7 @@ class EncryptionBudgetIT {
     }
 
     private long[] row(KeyScope scope) throws SQLException {
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT primary_version, encryptions_reserved FROM veil_data_keys "
                         + "WHERE table_name = '" + scope.table() + "' AND key_name = '" + scope.name() + "'")) {
             assertThat(rs.next()).isTrue();
@@ -197,7 +180,7 @@ class EncryptionBudgetIT {
                     throw new SQLException(e);
                 }
             }
-            return db.plainConnection();
+            return DB.plainConnection();
         };
     }
 
@@ -257,7 +240,7 @@ class EncryptionBudgetIT {
         KeyScope scope = KeyScope.encryption("public.serializable", "*");
         AtomicInteger opens = new AtomicInteger();
         ConnectionFactory serializable = () -> { // as with default_transaction_isolation = serializable
-            Connection c = db.plainConnection();
+            Connection c = DB.plainConnection();
             try (Statement st = c.createStatement()) {
                 st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE");
             }
@@ -266,7 +249,7 @@ class EncryptionBudgetIT {
         };
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (KeyRing ring = builder(serializable).encryptionReservationBlock(1).build();
-                Connection blocker = db.plainConnection()) {
+                Connection blocker = DB.plainConnection()) {
             Aead aead = ring.aead(scope);
             aead.encrypt(utf8("1"), AD);
             blocker.setAutoCommit(false);
@@ -290,20 +273,15 @@ class EncryptionBudgetIT {
 
     /** Waits (generously: this is a condition, not a race) until a backend of this database waits for a lock. */
     private void awaitLockWaiter() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
-            while (System.nanoTime() - deadline < 0) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
+            Await.until("the reservation waits for the row lock", Duration.ofSeconds(60), () -> {
                 try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '"
-                        + db.name() + "' AND wait_event_type = 'Lock'")) {
+                        + DB.name() + "' AND wait_event_type = 'Lock'")) {
                     rs.next();
-                    if (rs.getInt(1) > 0) {
-                        return;
-                    }
+                    return rs.getInt(1) > 0;
                 }
-                Thread.sleep(10);
-            }
+            });
         }
-        throw new AssertionError("the reservation never waited for the row lock");
     }
 
     @Test
@@ -314,7 +292,7 @@ class EncryptionBudgetIT {
             if (down.get()) {
                 throw new SQLException("connection refused", "08001");
             }
-            return db.plainConnection();
+            return DB.plainConnection();
         };
         try (KeyRing ring = builder(flaky).encryptionReservationBlock(2).build()) {
             Aead aead = ring.aead(scope);
@@ -373,7 +351,7 @@ class EncryptionBudgetIT {
 
     @Test
     void aKeyTableFromAnEarlierVeilGainsTheReservationColumn() throws Exception {
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE old_keys (table_name text NOT NULL, key_name text NOT NULL,"
                     + " purpose text NOT NULL, master_key_id text NOT NULL, wrapped_keyset bytea NOT NULL,"
                     + " format smallint NOT NULL, primary_version bigint NOT NULL, revision bigint NOT NULL DEFAULT 1,"
@@ -384,7 +362,7 @@ class EncryptionBudgetIT {
         try (KeyRing ring = builder().keyTable("old_keys").build()) {
             ring.aead(scope).encrypt(utf8("v"), AD);
         }
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT encryptions_reserved FROM old_keys")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getLong(1)).isEqualTo(KeyRingBuilder.DEFAULT_ENCRYPTION_RESERVATION_BLOCK);

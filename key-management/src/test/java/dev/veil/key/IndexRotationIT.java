@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.crypto.tink.prf.PrfSet;
 import dev.veil.key.IndexRotation.Phase;
-import dev.veil.key.local.LocalKeysetGenerator;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.Await;
+import dev.veil.testing.TestDatabaseExtension;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,11 +24,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Online rotation of blind-index keys ({@link KeyAdministration#beginIndexRotation} and the phases after it). */
 class IndexRotationIT {
@@ -39,24 +36,10 @@ class IndexRotationIT {
     private static final AtomicInteger TABLES = new AtomicInteger();
     private static final KeyScope SCOPE = KeyScope.blindIndex("public.patients", "email_bidx");
 
-    static TestDatabase db;
-    @TempDir
-    static Path dir;
-    static Path masterFile;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = TestDatabaseExtension.withMasterKey();
 
     private String table;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        db = TestDatabase.create(IndexRotationIT.class);
-        masterFile = dir.resolve("master.json");
-        LocalKeysetGenerator.generate(masterFile);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.drop();
-    }
 
     @BeforeEach
     void newKeyTable() {
@@ -64,8 +47,8 @@ class IndexRotationIT {
     }
 
     private KeyRingBuilder builder(FakeTicker ticker) {
-        return KeyRing.builder().masterKey("local-keyset:" + masterFile).database(db.name())
-                .connections(db::plainConnection).keyTable(table).ticker(ticker).refreshExecutor(Runnable::run);
+        return KeyRing.builder().masterKey(DB.masterKey()).database(DB.name())
+                .connections(DB::plainConnection).keyTable(table).ticker(ticker).refreshExecutor(Runnable::run);
     }
 
     private KeyAdministration admin() throws KeyException {
@@ -78,7 +61,7 @@ class IndexRotationIT {
 
     /** The rotation columns of the scope's row, as text (null when NULL). */
     private List<String> recorded(KeyScope scope) throws Exception {
-        try (Connection c = db.plainConnection(); PreparedStatement ps = c.prepareStatement("SELECT rotation_phase,"
+        try (Connection c = DB.plainConnection(); PreparedStatement ps = c.prepareStatement("SELECT rotation_phase,"
                 + " rotation_version::text, rotation_from_version::text, rotation_changed_at::text FROM " + table
                 + " WHERE table_name = ? AND key_name = ?")) {
             ps.setString(1, scope.table());
@@ -95,7 +78,7 @@ class IndexRotationIT {
     }
 
     private void sql(String statement) throws Exception {
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
             st.execute(statement);
         }
     }
@@ -265,7 +248,7 @@ class IndexRotationIT {
             IndexRotation begun = admin.beginIndexRotation(SCOPE);
             ExecutorService pool = Executors.newFixedThreadPool(2);
             List<Future<IndexRotation>> results = new ArrayList<>();
-            try (Connection holder = db.plainConnection()) {
+            try (Connection holder = DB.plainConnection()) {
                 // hold the row lock so that both advances are waiting for it at the same time
                 holder.setAutoCommit(false);
                 try (Statement st = holder.createStatement()) {
@@ -305,21 +288,14 @@ class IndexRotationIT {
 
     /** Polls in auto-commit: a transaction would see one snapshot of pg_stat_activity throughout. */
     private static void awaitLockWaiters(int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        try (Connection c = db.plainConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*)"
+        try (Connection c = DB.plainConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*)"
                 + " FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
-            while (true) {
+            Await.until(n + " advances wait for the row lock together", Duration.ofSeconds(20), () -> {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    if (rs.getInt(1) >= n) {
-                        return;
-                    }
+                    return rs.getInt(1) >= n;
                 }
-                if (System.nanoTime() - deadline > 0) {
-                    throw new AssertionError("the two advances never waited for the row lock together");
-                }
-                Thread.sleep(10);
-            }
+            });
         }
     }
 

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.Aead;
-import dev.veil.key.local.LocalKeysetGenerator;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.TestDatabaseExtension;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,36 +14,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class KeyAdministrationIT {
 
     private static final byte[] AD = new byte[0];
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    static TestDatabase db;
-    @TempDir
-    static Path dir;
-    static Path masterFile;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        db = TestDatabase.create(KeyAdministrationIT.class);
-        masterFile = dir.resolve("master.json");
-        LocalKeysetGenerator.generate(masterFile);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.drop();
-    }
+    @RegisterExtension
+    static final TestDatabaseExtension DB = TestDatabaseExtension.withMasterKey();
 
     private static KeyRingBuilder builder(String table, FakeTicker ticker) {
-        return KeyRing.builder().masterKey("local-keyset:" + masterFile).database(db.name())
-                .connections(db::plainConnection).keyTable(table).ticker(ticker).refreshExecutor(Runnable::run);
+        return KeyRing.builder().masterKey(DB.masterKey()).database(DB.name())
+                .connections(DB::plainConnection).keyTable(table).ticker(ticker).refreshExecutor(Runnable::run);
     }
 
     private static long keyIdOf(byte[] ciphertext) {
@@ -111,7 +93,7 @@ class KeyAdministrationIT {
 
             assertThat(admin.list()).singleElement().satisfies(k -> {
                 assertThat(k.scope()).isEqualTo(scope);
-                assertThat(k.masterKeyId()).isEqualTo("local-keyset:master.json");
+                assertThat(k.masterKeyId()).isEqualTo("local-keyset:master-keyset.json");
                 assertThat(k.versions()).hasSize(2);
             });
             assertThat(admin.createTableSql()).contains("CREATE TABLE IF NOT EXISTS " + table);
@@ -203,7 +185,7 @@ class KeyAdministrationIT {
 
     @Test
     void schemaQualifiedKeyTable() throws Exception {
-        try (var c = db.plainConnection(); var st = c.createStatement()) {
+        try (var c = DB.plainConnection(); var st = c.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS veil");
         }
         try (KeyRing ring = builder("veil.data_keys", new FakeTicker()).build()) {

@@ -6,43 +6,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.prf.PrfSet;
 import dev.veil.key.local.LocalKeysetGenerator;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.TestDatabaseExtension;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class KeyRingIT {
 
-    static TestDatabase db;
-    @TempDir
-    static Path dir;
-    static Path masterFile;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        db = TestDatabase.create(KeyRingIT.class);
-        masterFile = dir.resolve("master-keyset.json");
-        LocalKeysetGenerator.generate(masterFile);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.drop();
-    }
+    @RegisterExtension
+    static final TestDatabaseExtension DB = TestDatabaseExtension.withMasterKey();
 
     private KeyRingBuilder builder() {
         return KeyRing.builder()
-                .masterKey("local-keyset:" + masterFile)
-                .database(db.name())
-                .connections(db::plainConnection);
+                .masterKey(DB.masterKey())
+                .database(DB.name())
+                .connections(DB::plainConnection);
     }
 
     @Test
@@ -58,7 +41,7 @@ class KeyRingIT {
             assertThat(new String(other.aead(ssn).decrypt(ct, new byte[0]), StandardCharsets.UTF_8))
                     .isEqualTo("123-45-6789");
         }
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT purpose, master_key_id, format FROM veil_data_keys "
                         + "WHERE table_name = 'public.patients' AND key_name = 'ssn'")) {
             assertThat(rs.next()).isTrue();
@@ -99,7 +82,7 @@ class KeyRingIT {
         KeyScope a = KeyScope.encryption("public.eager", "a");
         try (KeyRing ring = builder().eager(List.of(a)).build()) {
             assertThat(ring.health().degraded()).isFalse();
-            try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+            try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*) FROM veil_data_keys WHERE table_name = 'public.eager'")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1);
@@ -117,7 +100,7 @@ class KeyRingIT {
                 .isInstanceOf(KeyException.class).hasMessageContaining("vault").hasMessageContaining("aws-kms");
         assertThatThrownBy(() -> builder().masterKeyOptions(Map.of("region", "eu-west-1")).build())
                 .isInstanceOf(KeyException.class).hasMessageContaining("region");
-        assertThatThrownBy(() -> builder().masterKey("local-keyset:" + dir.resolve("missing.json")).build())
+        assertThatThrownBy(() -> builder().masterKey("local-keyset:" + DB.directory().resolve("missing.json")).build())
                 .isInstanceOf(KeyException.class).hasMessageContaining("LocalKeysetGenerator");
         assertThatThrownBy(() -> builder().maxEncryptionsPerKeyVersion(0).build())
                 .isInstanceOf(KeyException.class).hasMessageContaining("maxEncryptionsPerKeyVersion");

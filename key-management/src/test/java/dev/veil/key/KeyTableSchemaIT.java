@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.veil.key.IndexRotation.Phase;
-import dev.veil.key.local.LocalKeysetGenerator;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.TestDatabaseExtension;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,11 +15,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Key tables created by an earlier Veil gain the later columns and keep their keys. */
 class KeyTableSchemaIT {
@@ -46,37 +43,27 @@ class KeyTableSchemaIT {
     private static final byte[] MESSAGE = "alice@example.com".getBytes(StandardCharsets.UTF_8);
     private static final byte[] AD = new byte[0];
 
-    static TestDatabase db;
-    @TempDir
-    static Path dir;
-    static Path masterFile;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = TestDatabaseExtension.withMasterKey();
     /** Made with keys of the current Veil, which are copied into the old tables (bound to their scope, not table). */
     static byte[] indexValue;
     static byte[] ciphertext;
 
     @BeforeAll
     static void setUp() throws Exception {
-        db = TestDatabase.create(KeyTableSchemaIT.class);
-        masterFile = dir.resolve("master.json");
-        LocalKeysetGenerator.generate(masterFile);
         try (KeyRing ring = builder("current_keys").build()) {
             indexValue = ring.prf(INDEX).computePrimary(MESSAGE, 32);
             ciphertext = ring.aead(TABLE_KEY).encrypt("v".getBytes(StandardCharsets.UTF_8), AD);
         }
     }
 
-    @AfterAll
-    static void tearDown() {
-        db.drop();
-    }
-
     private static KeyRingBuilder builder(String table) {
-        return KeyRing.builder().masterKey("local-keyset:" + masterFile).database(db.name())
-                .connections(db::plainConnection).keyTable(table).refreshExecutor(Runnable::run);
+        return KeyRing.builder().masterKey(DB.masterKey()).database(DB.name())
+                .connections(DB::plainConnection).keyTable(table).refreshExecutor(Runnable::run);
     }
 
     private static void oldTableWithTheKeys(String table, String ddl) throws SQLException {
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE " + table + ddl);
             st.execute("INSERT INTO " + table + " (table_name, key_name, purpose, master_key_id, wrapped_keyset,"
                     + " format, primary_version) SELECT table_name, key_name, purpose, master_key_id, wrapped_keyset,"
@@ -86,7 +73,7 @@ class KeyTableSchemaIT {
 
     private static List<String> columns(String table) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = db.plainConnection(); PreparedStatement ps = c.prepareStatement("SELECT column_name FROM"
+        try (Connection c = DB.plainConnection(); PreparedStatement ps = c.prepareStatement("SELECT column_name FROM"
                 + " information_schema.columns WHERE table_name = ? ORDER BY ordinal_position")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
@@ -125,27 +112,27 @@ class KeyTableSchemaIT {
     @Test
     void aUserWithoutAlterPrivilegeNeedsItOnlyForTheReservationColumnAndIsToldTheAlterToRun() throws Exception {
         String role = "veil_keys_app_" + ProcessHandle.current().pid();
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
             st.execute("DROP ROLE IF EXISTS " + role);
             st.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'app'");
         } catch (SQLException e) {
             Assumptions.abort("the test user cannot create roles: " + e.getMessage());
         }
         try {
-            try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
-                st.execute(new DataKeyTable(db::plainConnection, "dba_keys").createSql());
+            try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
+                st.execute(new DataKeyTable(DB::plainConnection, "dba_keys").createSql());
                 st.execute("GRANT SELECT, INSERT, UPDATE ON dba_keys TO " + role);
             }
             oldTableWithTheKeys("dba_before_rotation_keys", BEFORE_ROTATION);
             oldTableWithTheKeys("dba_first_release_keys", FIRST_RELEASE);
-            try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+            try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
                 st.execute("GRANT SELECT, INSERT, UPDATE ON dba_before_rotation_keys, dba_first_release_keys TO "
                         + role);
             }
-            Properties app = db.properties();
+            Properties app = DB.properties();
             app.setProperty("user", role);
             app.setProperty("password", "app");
-            ConnectionFactory asApp = () -> DriverManager.getConnection(db.url(), app);
+            ConnectionFactory asApp = () -> DriverManager.getConnection(DB.url(), app);
 
             try (KeyRing ring = builder("dba_keys").connections(asApp).build();
                     KeyAdministration admin = builder("dba_keys").connections(asApp).buildAdministration()) {
@@ -178,7 +165,7 @@ class KeyTableSchemaIT {
                                 + " ADD COLUMN IF NOT EXISTS encryptions_reserved bigint NOT NULL DEFAULT 0,");
             }
         } finally {
-            try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+            try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
                 st.execute("DROP OWNED BY " + role);
                 st.execute("DROP ROLE " + role);
             }

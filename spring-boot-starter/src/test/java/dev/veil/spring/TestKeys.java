@@ -1,7 +1,6 @@
 package dev.veil.spring;
 
-import dev.veil.key.local.LocalKeysetGenerator;
-import java.nio.file.Files;
+import dev.veil.testing.TestMasterKeys;
 import java.nio.file.Path;
 
 /** One development master keyset per test JVM. */
@@ -14,15 +13,9 @@ public final class TestKeys {
 
     public static synchronized String masterKey() {
         if (keyset == null) {
-            try {
-                Path dir = Files.createTempDirectory("veil-spring-test");
-                keyset = dir.resolve("master-keyset.json");
-                LocalKeysetGenerator.generate(keyset);
-                dir.toFile().deleteOnExit();
-                keyset.toFile().deleteOnExit();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            keyset = TestMasterKeys.fresh("spring-test");
+            keyset.getParent().toFile().deleteOnExit();
+            keyset.toFile().deleteOnExit();
         }
         return "local-keyset:" + keyset;
     }

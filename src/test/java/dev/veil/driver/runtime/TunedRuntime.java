@@ -26,7 +26,7 @@ public final class TunedRuntime {
             KeyRing ring = tuning.apply(VeilRuntime.keyRingBuilder(config, keyConnections, database))
                     .listener(listeners)
                     .build();
-            return new VeilRuntime(config, ring, listeners);
+            return new VeilRuntime(config, ring, listeners, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
         } catch (KeyException e) {
             throw new SQLException("the tuned key ring cannot be built: " + e.getMessage(), e);
         }

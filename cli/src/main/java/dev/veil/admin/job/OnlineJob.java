@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -28,10 +29,25 @@ public final class OnlineJob {
 
     private final ConnectionFactory connections;
     private final Checkpoints checkpoints;
+    private final RetryPause retryPause;
+
+    /** How a worker waits between the attempts of a batch; {@link #THREAD} outside tests. */
+    @FunctionalInterface
+    interface RetryPause {
+        RetryPause THREAD = pause -> Thread.sleep(pause.toMillis());
+
+        void sleep(Duration pause) throws InterruptedException;
+    }
 
     public OnlineJob(ConnectionFactory connections, Checkpoints checkpoints) {
+        this(connections, checkpoints, RetryPause.THREAD);
+    }
+
+    /** A test seam: {@code retryPause} records (or shortens) the back-off between a batch's attempts. */
+    OnlineJob(ConnectionFactory connections, Checkpoints checkpoints, RetryPause retryPause) {
         this.connections = connections;
         this.checkpoints = checkpoints;
+        this.retryPause = retryPause;
     }
 
     /** Runs (or resumes) the job; a dry run only counts. */
@@ -91,7 +107,7 @@ public final class OnlineJob {
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 running.add(pool.submit(() -> {
-                    new Worker(spec, sql, options, totals, connections, checkpoints).drain(parts);
+                    new Worker(spec, sql, options, totals, connections, checkpoints, retryPause).drain(parts);
                     return null;
                 }));
             }
@@ -233,5 +249,10 @@ public final class OnlineJob {
 
     static int retries() {
         return RETRIES;
+    }
+
+    /** The pause after a batch's failed attempt {@code attempt} (1-based): 100 ms doubling, at most 2 s. */
+    static Duration backoff(int attempt) {
+        return Duration.ofMillis(Math.min(2000, 50L << attempt));
     }
 }

@@ -33,9 +33,11 @@ final class Worker {
     private final OnlineJob.Totals totals;
     private final ConnectionFactory connections;
     private final Checkpoints checkpoints;
+    private final OnlineJob.RetryPause retryPause;
 
     Worker(JobSpec spec, Batches sql, JobOptions options, OnlineJob.Totals totals,
-            ConnectionFactory connections, Checkpoints checkpoints) {
+            ConnectionFactory connections, Checkpoints checkpoints, OnlineJob.RetryPause retryPause) {
+        this.retryPause = retryPause;
         this.connections = connections;
         this.checkpoints = checkpoints;
         this.spec = spec;
@@ -158,7 +160,7 @@ final class Worker {
                 if (!retryable(e) || attempt >= OnlineJob.retries()) {
                     throw e;
                 }
-                Thread.sleep(Math.min(2000, 50L << attempt));
+                retryPause.sleep(OnlineJob.backoff(attempt));
             } catch (JobException | InterruptedException | RuntimeException e) {
                 st.c.rollback();
                 throw e;

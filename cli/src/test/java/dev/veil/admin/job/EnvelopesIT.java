@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.veil.admin.job.TableShape.Storage;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.TestDatabaseExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link Envelopes#notUnderVersion}, the re-encryption filter, selects exactly the rows that
@@ -27,12 +27,12 @@ class EnvelopesIT {
 
     private static final long[] VERSIONS = {0L, 1L, 0xffffffffL, 0x48ad5455L, 0x80000000L, 123_456_789L};
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
 
     @BeforeAll
     static void setUp() throws Exception {
-        db = TestDatabase.create(EnvelopesIT.class);
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE v (id serial PRIMARY KEY, t text, b bytea)");
         }
         List<byte[]> headers = new ArrayList<>();
@@ -50,7 +50,7 @@ class EnvelopesIT {
         for (int i = 0; i < 200; i++) {
             headers.add(header(1, random.nextLong() & 0xffffffffL, random.nextInt(256), random));
         }
-        try (Connection c = db.plainConnection();
+        try (Connection c = DB.plainConnection();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO v (t, b) VALUES (?, ?)")) {
             for (byte[] h : headers) {
                 byte[] binary = new byte[2 + h.length];
@@ -70,11 +70,6 @@ class EnvelopesIT {
             }
             ps.executeBatch();
         }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        db.drop();
     }
 
     @Test
@@ -102,7 +97,7 @@ class EnvelopesIT {
     private static void assertSameRows(String column, Storage storage, long version) throws Exception {
         String old = "coalesce(" + Envelopes.keyVersion(column, storage) + " <> " + version + ", false)";
         String fast = "coalesce(" + Envelopes.notUnderVersion(column, storage, version) + ", false)";
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*), count(*) FILTER (WHERE " + old + "), count(*) FILTER"
                         + " (WHERE " + old + " <> " + fast + ") FROM v")) {
             rs.next();

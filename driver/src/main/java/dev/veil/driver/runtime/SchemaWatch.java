@@ -1,5 +1,6 @@
 package dev.veil.driver.runtime;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.veil.driver.config.VeilConfig;
 import dev.veil.driver.schema.EncryptedColumn;
 import dev.veil.driver.sql.DerivedRelations;
@@ -28,13 +29,16 @@ final class SchemaWatch {
     private final VeilConfig config;
     private final SqlAnalyzer analyzer;
     private final Runnable onChange;
+    /** The runtime's clock ({@link Ticker#systemTicker()}; a fake one in tests). */
+    private final Ticker ticker;
     private volatile long intervalNanos = TimeUnit.SECONDS.toNanos(60);
     private volatile boolean known;
     private volatile long readAt;
     private boolean everRead; // guarded by this
     private String fingerprint = ""; // guarded by this
 
-    SchemaWatch(VeilConfig config, SqlAnalyzer analyzer, Runnable onChange) {
+    SchemaWatch(VeilConfig config, SqlAnalyzer analyzer, Runnable onChange, Ticker ticker) {
+        this.ticker = ticker;
         this.config = config;
         this.analyzer = analyzer;
         this.onChange = onChange;
@@ -46,11 +50,11 @@ final class SchemaWatch {
      * except the first one: no plan without knowing the children of encrypted tables.
      */
     void refreshIfDue(String sql, Connection connection) throws SQLException {
-        if (known && System.nanoTime() - readAt < intervalNanos || TableGuard.isTransactionControl(sql)) {
+        if (known && ticker.read() - readAt < intervalNanos || TableGuard.isTransactionControl(sql)) {
             return;
         }
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = ticker.read();
             if (known && now - readAt < intervalNanos) {
                 return;
             }

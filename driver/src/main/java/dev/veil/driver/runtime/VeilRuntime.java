@@ -2,6 +2,7 @@ package dev.veil.driver.runtime;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.veil.blindindex.BlindIndexer;
 import dev.veil.blindindex.ColumnStatistics;
 import dev.veil.blindindex.LeakageGuidance;
@@ -50,14 +51,14 @@ public final class VeilRuntime implements AutoCloseable {
     private final java.util.Set<String> backfilled = ConcurrentHashMap.newKeySet();
     private final SchemaWatch schema;
 
-    VeilRuntime(VeilConfig config, KeyRing keys, Listeners listeners) {
+    VeilRuntime(VeilConfig config, KeyRing keys, Listeners listeners, Ticker ticker) {
         this.config = config;
         this.listeners = listeners;
         this.keys = keys;
         this.analyzer = new SqlAnalyzer(config, this::cipher, this::indexer);
         this.tableGuard = new TableGuard(config);
         this.plans = Caffeine.newBuilder().maximumSize(config.statementCacheSize()).build();
-        this.schema = new SchemaWatch(config, analyzer, this::forgetCatalog);
+        this.schema = new SchemaWatch(config, analyzer, this::forgetCatalog, ticker);
     }
 
     /**
@@ -71,10 +72,21 @@ public final class VeilRuntime implements AutoCloseable {
      */
     public static VeilRuntime create(VeilConfig config, ConnectionFactory keyConnections, String database)
             throws SQLException {
+        return create(config, keyConnections, database, Ticker.systemTicker());
+    }
+
+    /**
+     * As {@link #create(VeilConfig, ConnectionFactory, String)}, with the clock of the runtime's timers — the data-key
+     * cache (TTL, refresh-ahead, staleness, retry back-off) and the catalog re-read interval. A test seam, not API:
+     * tests pass a fake ticker and advance it instead of sleeping (other packages' and modules' tests through the
+     * driver test-jar's {@code RuntimeSeams}); everything else uses {@link Ticker#systemTicker()}.
+     */
+    static VeilRuntime create(VeilConfig config, ConnectionFactory keyConnections, String database, Ticker ticker)
+            throws SQLException {
         Listeners listeners = new Listeners();
         KeyRing ring;
         try {
-            ring = keyRingBuilder(config, keyConnections, database).listener(listeners).build();
+            ring = keyRingBuilder(config, keyConnections, database).listener(listeners).ticker(ticker).build();
         } catch (KeyException e) {
             throw VeilSqlState.INVALID_CONFIGURATION.exception(config.source() + ": the master key cannot be used: "
                     + e.getMessage(), e);
@@ -87,7 +99,7 @@ public final class VeilRuntime implements AutoCloseable {
                 throw e;
             }
         }
-        return new VeilRuntime(config, ring, listeners);
+        return new VeilRuntime(config, ring, listeners, ticker);
     }
 
     /** Loads (creating if needed) every configured table's data key; failures keep their kind, as on first use. */

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every setting of the catalogue is reachable from YAML and from JDBC properties with the same name, type and
  * effect, has the default the builder uses, and is listed by {@code getPropertyInfo}. (The starter's
- * {@code SpringSettingsTest} does the same for Spring properties.)
+ * {@code SpringSettingsIT} does the same for Spring properties.)
  */
 class SettingsCatalogueTest {
 

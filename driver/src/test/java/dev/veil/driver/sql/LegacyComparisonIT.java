@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.veil.blindindex.Normalizer;
 import dev.veil.blindindex.StandardNormalizer;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.TestDatabaseExtension;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The plaintext branch's regular expressions, checked by PostgreSQL itself: for every normalizer chain with an exact
@@ -31,19 +32,18 @@ class LegacyComparisonIT {
             + "\u01C5\u01C6\u03A9\u03C9\u2126 \t\n\u3000\u2003\u00a0x.*+?()[]{}|^$\\'%_1\u0663\uFF15\uD835\uDFCE"
             + "\uD801\uDC00\uD801\uDC28";
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
     static Connection c;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        db = TestDatabase.create(LegacyComparisonIT.class);
-        c = db.plainConnection();
+        c = DB.plainConnection();
     }
 
     @AfterAll
     static void tearDown() throws SQLException {
         c.close();
-        db.drop();
     }
 
     private static String random(Random r, int max) {

@@ -13,7 +13,7 @@ import dev.veil.key.KeyRing;
 import dev.veil.key.KeyRingBuilder;
 import dev.veil.key.KeyScope;
 import dev.veil.key.KeyUnavailableException;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.TestDatabaseExtension;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,7 +41,8 @@ class AwsKmsKeyRingIT {
     private static final byte[] AD = new byte[0];
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
     static FakeKmsServer kms;
     String arn;
     String keyTable;
@@ -49,7 +51,6 @@ class AwsKmsKeyRingIT {
 
     @BeforeAll
     static void startAll() throws Exception {
-        db = TestDatabase.create(AwsKmsKeyRingIT.class);
         kms = FakeKmsServer.start();
         kms.warmUp(); // the SDK's cold start is paid here, not inside the first test's call
     }
@@ -57,7 +58,6 @@ class AwsKmsKeyRingIT {
     @AfterAll
     static void stopAll() {
         kms.close();
-        db.drop();
     }
 
     @BeforeEach
@@ -86,8 +86,8 @@ class AwsKmsKeyRingIT {
         return KeyRing.builder()
                 .masterKey(FakeKmsServer.uri(keyArn))
                 .masterKeyOptions(kmsOptions)
-                .database(db.name())
-                .connections(db::plainConnection)
+                .database(DB.name())
+                .connections(DB::plainConnection)
                 .keyTable(keyTable)
                 .ticker(ticker)
                 .listener(listener)
@@ -351,7 +351,7 @@ class AwsKmsKeyRingIT {
             assertThat(admin.rewrap(FakeKmsServer.uri(newArn))).as("idempotent").isZero();
         }
         kms.deleteKey(arn);
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT DISTINCT master_key_id FROM " + keyTable)) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("aws-kms://" + newArn);
@@ -381,7 +381,7 @@ class AwsKmsKeyRingIT {
             assertThat(ring.aead(old).decrypt(ct, AD)).isEqualTo(utf8("x"));
             ring.aead(KeyScope.encryption("public.prev", "new"));
         }
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT master_key_id FROM " + keyTable + " WHERE key_name = 'new'")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("aws-kms://" + newArn);
@@ -416,7 +416,7 @@ class AwsKmsKeyRingIT {
                 pool.shutdownNow();
             }
         }
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement();
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + keyTable)) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(20);
@@ -431,7 +431,7 @@ class AwsKmsKeyRingIT {
             ring.aead(a);
             ring.aead(b);
         }
-        try (Connection c = db.plainConnection(); Statement st = c.createStatement()) {
+        try (Connection c = DB.plainConnection(); Statement st = c.createStatement()) {
             // give b the wrapped key of another scope: its context differs
             st.execute("UPDATE " + keyTable + " SET wrapped_keyset = (SELECT wrapped_keyset FROM " + keyTable
                     + " WHERE key_name = 'a') WHERE key_name = 'b'");

@@ -13,7 +13,7 @@ import dev.veil.key.KeyRing;
 import dev.veil.key.KeyRingBuilder;
 import dev.veil.key.KeyScope;
 import dev.veil.key.KeyUnavailableException;
-import dev.veil.testing.TestDatabase;
+import dev.veil.testing.TestDatabaseExtension;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,14 +41,14 @@ class KeyRollDuringOutageIT {
     private static final Duration BACKOFF = Duration.ofSeconds(1);
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension DB = new TestDatabaseExtension();
     static FakeKmsServer kms;
     String arn;
     String keyTable;
 
     @BeforeAll
     static void startAll() throws Exception {
-        db = TestDatabase.create(KeyRollDuringOutageIT.class);
         kms = FakeKmsServer.start();
         kms.warmUp();
     }
@@ -55,7 +56,6 @@ class KeyRollDuringOutageIT {
     @AfterAll
     static void stopAll() {
         kms.close();
-        db.drop();
     }
 
     @BeforeEach
@@ -75,7 +75,7 @@ class KeyRollDuringOutageIT {
         return KeyRing.builder()
                 .masterKey(FakeKmsServer.uri(arn))
                 .masterKeyOptions(kms.options())
-                .database(db.name())
+                .database(DB.name())
                 .connections(connections)
                 .keyTable(keyTable)
                 .ticker(ticker)
@@ -105,10 +105,10 @@ class KeyRollDuringOutageIT {
         AtomicInteger opened = new AtomicInteger();
         ConnectionFactory counted = () -> {
             opened.incrementAndGet();
-            return db.plainConnection();
+            return DB.plainConnection();
         };
         try (KeyRing a = ring(ticker, listener, counted).build();
-                KeyRing b = ring(new FakeTicker(), new CountingListener(), db::plainConnection).build()) {
+                KeyRing b = ring(new FakeTicker(), new CountingListener(), DB::plainConnection).build()) {
             byte[] first = a.aead(scope).encrypt(utf8("first"), AD); // a reserves a block of 2 under v1
             long v1 = keyId(first);
             byte[] written;
@@ -156,10 +156,10 @@ class KeyRollDuringOutageIT {
             throws Exception {
         KeyScope scope = KeyScope.encryption("public.added", "*");
         FakeTicker ticker = new FakeTicker();
-        try (KeyRing a = ring(ticker, new CountingListener(), db::plainConnection).build();
-                KeyRing b = ring(new FakeTicker(), new CountingListener(), db::plainConnection).build()) {
+        try (KeyRing a = ring(ticker, new CountingListener(), DB::plainConnection).build();
+                KeyRing b = ring(new FakeTicker(), new CountingListener(), DB::plainConnection).build()) {
             byte[] first = a.aead(scope).encrypt(utf8("first"), AD);
-            try (KeyAdministration admin = ring(new FakeTicker(), new CountingListener(), db::plainConnection)
+            try (KeyAdministration admin = ring(new FakeTicker(), new CountingListener(), DB::plainConnection)
                     .buildAdministration()) {
                 admin.addVersion(scope);
             }
@@ -183,7 +183,7 @@ class KeyRollDuringOutageIT {
     void theRingThatRollsAKeyCachesTheKeysetItWroteInsteadOfUnwrappingItAgain() throws Exception {
         KeyScope scope = KeyScope.encryption("public.own_roll", "*");
         CountingListener listener = new CountingListener();
-        try (KeyRing a = ring(new FakeTicker(), listener, db::plainConnection).build()) {
+        try (KeyRing a = ring(new FakeTicker(), listener, DB::plainConnection).build()) {
             long v1 = keyId(a.aead(scope).encrypt(utf8("0"), AD));
             kms.resetCounts();
             long v = v1;
@@ -202,7 +202,7 @@ class KeyRollDuringOutageIT {
     void aRollThatFailsForWantOfTheKmsFailsFastWithinTheBackoffAndTheCachedKeysetKeepsDecrypting() throws Exception {
         KeyScope scope = KeyScope.encryption("public.failed_roll", "*");
         FakeTicker ticker = new FakeTicker();
-        try (KeyRing a = ring(ticker, new CountingListener(), db::plainConnection).build()) {
+        try (KeyRing a = ring(ticker, new CountingListener(), DB::plainConnection).build()) {
             byte[] first = a.aead(scope).encrypt(utf8("first"), AD);
             for (int i = 1; i < 6; i++) { // the limit of 6 is used up
                 a.aead(scope).encrypt(utf8(String.valueOf(i)), AD);

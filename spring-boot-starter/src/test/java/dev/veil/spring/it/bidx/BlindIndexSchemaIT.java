@@ -27,9 +27,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * until re-saved); leakage guidance is logged per index.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class BlindIndexSchemaTest {
+class BlindIndexSchemaIT {
 
-    static final TestDatabase DB = TestDatabase.create(BlindIndexSchemaTest.class);
+    static final TestDatabase DB = TestDatabase.create(BlindIndexSchemaIT.class);
 
     @AfterAll
     static void drop() {

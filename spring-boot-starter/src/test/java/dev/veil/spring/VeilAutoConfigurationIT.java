@@ -25,9 +25,9 @@ import org.springframework.jdbc.support.SQLExceptionSubclassTranslator;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 
 /** Conditions, property binding and back-off of the auto-configurations. */
-class VeilAutoConfigurationTest {
+class VeilAutoConfigurationIT {
 
-    static final TestDatabase DB = TestDatabase.create(VeilAutoConfigurationTest.class);
+    static final TestDatabase DB = TestDatabase.create(VeilAutoConfigurationIT.class);
 
     final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(VeilAutoConfiguration.class, VeilMetricsAutoConfiguration.class,
@@ -159,10 +159,10 @@ class VeilAutoConfigurationTest {
 
     @Test
     void wrapsAnExistingDataSourceOnlyWhenAskedAndNeverTwice() {
-        runner.withBean("dataSource", DataSource.class, VeilAutoConfigurationTest::plainDataSource).run(context ->
+        runner.withBean("dataSource", DataSource.class, VeilAutoConfigurationIT::plainDataSource).run(context ->
                 assertThat(context.getBean(DataSource.class)).isInstanceOf(DriverManagerDataSource.class));
         runner.withPropertyValues("veil.wrap-data-source=true", "veil.schema.validate=false")
-                .withBean("dataSource", DataSource.class, VeilAutoConfigurationTest::plainDataSource)
+                .withBean("dataSource", DataSource.class, VeilAutoConfigurationIT::plainDataSource)
                 .run(context -> {
                     DataSource ds = context.getBean(DataSource.class);
                     assertThat(ds).isInstanceOf(VeilDataSource.class);

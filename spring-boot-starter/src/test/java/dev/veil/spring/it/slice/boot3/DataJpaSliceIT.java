@@ -1,4 +1,4 @@
-package dev.veil.spring.it.slice.boot4;
+package dev.veil.spring.it.slice.boot3;
 
 import dev.veil.spring.it.slice.NoteRepository;
 import dev.veil.spring.it.slice.SliceChecks;
@@ -8,17 +8,17 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
-import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
+import org.springframework.boot.test.autoconfigure.orm.jpa.DataJpaTest;
+import org.springframework.boot.test.autoconfigure.jdbc.AutoConfigureTestDatabase;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** Spring Boot 4: {@code @DataJpaTest} on a {@code jdbc:veil:} URL picks up Veil from the starter alone. */
+/** Spring Boot 3.5: {@code @DataJpaTest} on a {@code jdbc:veil:} URL picks up Veil from the starter alone. */
 @DataJpaTest
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
 @ContextConfiguration(classes = SliceTestApplication.class)
-class DataJpaSliceTest {
+class DataJpaSliceIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

@@ -18,9 +18,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /** A missing and a mis-typed encrypted column fail start-up through the failure analyzer, with the DDL to run. */
 @ExtendWith(OutputCaptureExtension.class)
-class SchemaValidationTest {
+class SchemaValidationIT {
 
-    static final TestDatabase DB = TestDatabase.create(SchemaValidationTest.class);
+    static final TestDatabase DB = TestDatabase.create(SchemaValidationIT.class);
 
     @AfterAll
     static void drop() {

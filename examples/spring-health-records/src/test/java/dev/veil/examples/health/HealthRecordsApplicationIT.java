@@ -21,9 +21,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class HealthRecordsApplicationTest {
+class HealthRecordsApplicationIT {
 
-    static final TestDatabase DB = TestDatabase.create(HealthRecordsApplicationTest.class);
+    static final TestDatabase DB = TestDatabase.create(HealthRecordsApplicationIT.class);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {

@@ -15,9 +15,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** Start-up refuses configurations in which an @Encrypted field could reach the database in plaintext. */
 @ExtendWith(OutputCaptureExtension.class)
-class FailClosedStartupTest {
+class FailClosedStartupIT {
 
-    static final TestDatabase DB = TestDatabase.create(FailClosedStartupTest.class);
+    static final TestDatabase DB = TestDatabase.create(FailClosedStartupIT.class);
 
     @AfterAll
     static void drop() {

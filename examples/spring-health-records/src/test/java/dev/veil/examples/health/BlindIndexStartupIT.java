@@ -27,9 +27,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * does not start, and the failure analyzer prints the DDL; once that DDL is applied it starts and searches.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class BlindIndexStartupTest {
+class BlindIndexStartupIT {
 
-    static final TestDatabase DB = TestDatabase.create(BlindIndexStartupTest.class);
+    static final TestDatabase DB = TestDatabase.create(BlindIndexStartupIT.class);
 
     @AfterAll
     static void drop() {

@@ -34,9 +34,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** The real stack: Spring Boot, Hibernate, HikariCP and Spring Data JPA over a jdbc:veil: URL. */
 @SpringBootTest(classes = JpaTestApplication.class)
-class JpaIntegrationTest {
+class JpaIntegrationIT {
 
-    static final TestDatabase DB = TestDatabase.create(JpaIntegrationTest.class);
+    static final TestDatabase DB = TestDatabase.create(JpaIntegrationIT.class);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

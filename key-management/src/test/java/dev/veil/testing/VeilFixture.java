@@ -1,6 +1,5 @@
 package dev.veil.testing;
 
-import dev.veil.key.local.LocalKeysetGenerator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +11,10 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /**
- * A database of its own, a fresh local master keyset and a YAML configuration, for one test class. Shipped in the
- * driver's test-jar for the end-to-end suite.
+ * A database of its own, a fresh local master keyset and a YAML configuration, for one test class: create it in
+ * {@code @BeforeAll} (or {@code @BeforeEach}), close it after. Lives beside {@link TestDatabase} in the
+ * key-management test-jar, the one home of the shared test fixtures (it needs the Veil driver only at run time,
+ * through {@link DriverManager}), so the driver, the CLI and the end-to-end suite use the same one.
  */
 public final class VeilFixture implements AutoCloseable {
 
@@ -34,15 +35,14 @@ public final class VeilFixture implements AutoCloseable {
      * @param tablesYaml the {@code tables:} section body, indented by two spaces per level as in the README
      */
     public static VeilFixture create(Class<?> owner, String tablesYaml) {
+        Path key = TestMasterKeys.fresh(owner.getSimpleName());
+        Path dir = key.getParent();
         try {
-            Path dir = Files.createTempDirectory("veil-" + owner.getSimpleName());
-            Path key = dir.resolve("master-keyset.json");
-            LocalKeysetGenerator.generate(key);
             Path config = dir.resolve("veil.yml");
             Files.writeString(config, "master-key: local-keyset:" + key + "\n" + "tables:\n" + tablesYaml,
                     StandardCharsets.UTF_8);
             return new VeilFixture(TestDatabase.create(owner), dir, config, key);
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -91,10 +91,6 @@ public final class VeilFixture implements AutoCloseable {
     @Override
     public void close() {
         database.drop();
-        try (var files = Files.walk(directory)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temp files only
-        }
+        TestMasterKeys.delete(directory);
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.veil.driver.config.VeilConfig;
+import dev.veil.driver.runtime.RuntimeSeams;
 import dev.veil.driver.runtime.VeilRuntime;
+import dev.veil.key.FakeTicker;
 import dev.veil.key.KeyScope;
 import dev.veil.key.aws.FakeKmsServer;
 import dev.veil.testing.TestDatabase;
@@ -15,9 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** UP, then DEGRADED while a cached key is served stale, then DOWN when a key cannot be loaded at all. */
-class VeilHealthTest {
+class VeilHealthIT {
 
-    static final TestDatabase DB = TestDatabase.create(VeilHealthTest.class);
+    static final TestDatabase DB = TestDatabase.create(VeilHealthIT.class);
     static FakeKmsServer kms;
 
     @BeforeAll
@@ -32,9 +34,9 @@ class VeilHealthTest {
     }
 
     /**
-     * The key ring reports degraded while a key's latest master-key attempt failed within the last TTL, so the TTL
-     * is also the time the checks below have after the failing call: generous (2 s, not 300 ms), so a busy machine
-     * cannot let the failure age out before {@code check()} looks.
+     * The key ring reports degraded while a key's latest master-key attempt failed within the last TTL. The runtime
+     * and the health state share a fake ticker, so time moves only when the test says: no sleeping past the TTL, and
+     * no busy machine can let the failure age out before {@code check()} looks.
      */
     static final Duration TTL = Duration.ofSeconds(2);
 
@@ -44,16 +46,17 @@ class VeilHealthTest {
                 .keyCacheTtl(TTL).keyMaxStaleness(Duration.ofMinutes(5))
                 .encrypt("t", "a").encrypt("t", "b");
         kms.options().forEach(builder::masterKeyOption);
-        try (VeilRuntime runtime = VeilRuntime.create(builder.build(),
-                () -> DriverManager.getConnection(DB.url(), DB.properties()), DB.name())) {
-            VeilHealth health = new VeilHealth();
+        FakeTicker ticker = new FakeTicker();
+        try (VeilRuntime runtime = RuntimeSeams.tuned(builder.build(),
+                () -> DriverManager.getConnection(DB.url(), DB.properties()), DB.name(), ticker, b -> b)) {
+            VeilHealth health = new VeilHealth(ticker::read);
             health.customize(runtime);
             runtime.keys().aead(KeyScope.encryption("public.t", "a"));
             assertThat(health.check().status()).isEqualTo("UP");
             assertThat(health.check().details()).containsEntry("degraded", false).containsEntry("runtimes", 1);
 
             kms.fault(FakeKmsServer.Fault.INTERNAL_ERROR);
-            Thread.sleep(TTL.plusMillis(100).toMillis()); // the runtime's clock is the system's: let the TTL pass
+            ticker.advance(TTL.plusMillis(100)); // past the TTL: the next use refreshes, the KMS fails
             runtime.keys().aead(KeyScope.encryption("public.t", "a")); // served stale
             VeilHealth.Result degraded = health.check();
             assertThat(degraded.status()).isEqualTo("DEGRADED");

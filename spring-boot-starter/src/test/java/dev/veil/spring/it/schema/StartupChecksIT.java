@@ -22,9 +22,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * warning, rows that are not ciphertext, a refused statement in data.sql, and the plaintext DataSource opt-out.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class StartupChecksTest {
+class StartupChecksIT {
 
-    static final TestDatabase DB = TestDatabase.create(StartupChecksTest.class);
+    static final TestDatabase DB = TestDatabase.create(StartupChecksIT.class);
 
     @AfterAll
     static void drop() {

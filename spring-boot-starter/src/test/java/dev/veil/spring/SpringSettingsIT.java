@@ -31,7 +31,7 @@ import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes;
  * property (the driver's {@code SettingsCatalogueTest} does YAML against JDBC), and the {@code @Encrypted} classes
  * under Spring are the ones JPA manages.
  */
-class SpringSettingsTest {
+class SpringSettingsIT {
 
     static final String KEY = "local-keyset:/etc/veil/master-keyset.json";
 
