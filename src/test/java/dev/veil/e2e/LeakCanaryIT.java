@@ -445,6 +445,11 @@ class LeakCanaryIT {
         assertThat(ids("SELECT id FROM people WHERE ? = email", b.email())).containsExactly(b.id());
         assertThat(ids("SELECT id FROM people WHERE email IN (?, ?, ?)", a.email(), b.email(), absent))
                 .containsExactlyInAnyOrder(a.id(), b.id());
+        // literals in an array constructor: searched through the index, the canaries themselves never sent
+        assertThat(ids("SELECT id FROM people WHERE email = ANY (ARRAY['" + a.email() + "', '" + absent + "'])"))
+                .containsExactly(a.id());
+        assertThat(ids("SELECT id FROM people WHERE email = ANY (?)", (Object) new String[] {b.email(), absent}))
+                .containsExactly(b.id());
         assertThat(ids("SELECT id FROM people WHERE email <> ? AND id IN (" + a.id() + ", " + b.id() + ")",
                 a.email())).containsExactly(b.id());
         assertThat(ids("SELECT id FROM people WHERE email NOT IN (?, ?) AND id IN (" + a.id() + ", " + b.id() + ", "
@@ -521,7 +526,7 @@ class LeakCanaryIT {
                 "SELECT id FROM people WHERE ssn IN ('" + c() + "', '" + c() + "')",
                 "SELECT id FROM people WHERE email < '" + c() + "'",
                 "SELECT id FROM people WHERE email BETWEEN '" + c() + "' AND '" + c() + "'",
-                "SELECT id FROM people WHERE email = ANY (ARRAY['" + c() + "'])",
+                "SELECT id FROM people WHERE email <> ANY (ARRAY['" + c() + "', '" + c() + "'])",
                 "SELECT coalesce(ssn, name || '" + c() + "') FROM people",
                 "SELECT x FROM (SELECT coalesce(ssn, '" + c() + "') AS x FROM people) s",
                 "UPDATE people SET ssn = lower('" + c() + "') WHERE id = 1",

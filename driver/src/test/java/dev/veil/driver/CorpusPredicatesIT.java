@@ -214,6 +214,13 @@ class CorpusPredicatesIT {
 
     static Stream<Case> refusals() {
         return Stream.of(
+                // a companion column is Veil's to write, also when its indexed column is not written
+                refused("UPDATE writing only a companion column", "UPDATE people SET email_bidx = ? WHERE id = 1",
+                        "VE010", "email_bidx", "itself", "ada@x"),
+                refused("INSERT writing a companion column", "INSERT INTO people (id, email_bidx) VALUES (900, ?)",
+                        "VE010", "email_bidx", "itself", "ada@x"),
+                refused("upsert setting a companion column", "INSERT INTO people (id) VALUES (1) ON CONFLICT "
+                        + "(id) DO UPDATE SET ssn_bidx = '\\x01'::bytea", "VE010", "ssn_bidx", "itself"),
                 refused("<> ANY(?)", Q + "email <> ANY(?)", "VE010", "people.email", "<> ANY", arr("ada@x")),
                 refused("= ALL(?)", Q + "email = ALL(?)", "VE010", "people.email", "= ALL", arr("ada@x")),
                 refused("<> ALL(?) through a truncated index", Q + "ssn <> ALL(?)", "VE010", "people.ssn", "<> ALL",

@@ -35,6 +35,11 @@ final class IndexWrites {
     List<ConfiguredIndex> written(TableSource target, Collection<String> columns, String construct) {
         List<ConfiguredIndex> out = new ArrayList<>();
         for (ConfiguredIndex ci : target.indexes()) {
+            if (columns.contains(ci.name())) {
+                // also when the indexed columns are not written: whatever the application would put there (a
+                // guessed HMAC, or the plaintext itself) is not Veil's index value
+                throw a.refuse(Refusals.writesCompanion(ci));
+            }
             boolean any = ci.columns().stream().anyMatch(columns::contains);
             if (!any) {
                 continue;
@@ -43,9 +48,6 @@ final class IndexWrites {
                 if (!columns.contains(part)) {
                     throw a.refuse(Refusals.partialCompoundWrite(partTarget(ci, target), construct, ci));
                 }
-            }
-            if (columns.contains(ci.name())) {
-                throw a.refuse(Refusals.writesCompanion(ci));
             }
             a.indexes.target(target, ci, construct);
             out.add(ci);
