@@ -7,8 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.veil.driver.jdbc.VeilConnection;
 import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.driver.sql.StatementPlan;
-import dev.veil.testing.TestDatabase;
-import dev.veil.testing.VeilFixture;
+import dev.veil.testing.TwinDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,44 +48,33 @@ class CorpusIT {
     private static final List<String> SECRETS = List.of("111-11-1111", "222-22-2222", "333-33-3333",
             "ada@example.com", "bob@example.com", "123-45-6789", "fay@example.com", "555-12-3456");
 
-    static VeilFixture fx;
-    static TestDatabase twinDb;
+    static TwinDatabases db;
     static Connection veil;
     static Connection twin;
     static Connection raw;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        fx = VeilFixture.create(CorpusIT.class, YAML);
-        fx.plainExecute(
+        List<String> stored = List.of(
                 "CREATE TABLE clinics (id int PRIMARY KEY, name text)",
                 "CREATE TABLE patients (id serial PRIMARY KEY, name text, ssn text, email bytea, heart_rate bytea, "
                         + "birth_date text, clinic_id int)",
                 "CREATE TABLE visits (id serial PRIMARY KEY, patient_id int, note bytea)");
-        twinDb = TestDatabase.create("CorpusITTwin");
-        twin = twinDb.plainConnection();
-        try (Statement st = twin.createStatement()) {
-            st.execute("CREATE TABLE clinics (id int PRIMARY KEY, name text)");
-            st.execute("CREATE TABLE patients (id serial PRIMARY KEY, name text, ssn text, email text, heart_rate int, "
-                    + "birth_date date, clinic_id int)");
-            st.execute("CREATE TABLE visits (id serial PRIMARY KEY, patient_id int, note text)");
-        }
-        veil = fx.veil();
-        raw = fx.plain();
+        List<String> plaintext = List.of(
+                "CREATE TABLE clinics (id int PRIMARY KEY, name text)",
+                "CREATE TABLE patients (id serial PRIMARY KEY, name text, ssn text, email text, heart_rate int, "
+                + "birth_date date, clinic_id int)",
+                "CREATE TABLE visits (id serial PRIMARY KEY, patient_id int, note text)");
+        db = TwinDatabases.create(CorpusIT.class, YAML, stored, plaintext);
+        veil = db.veil();
+        twin = db.twin();
+        raw = db.raw();
     }
 
     @AfterAll
     static void tearDown() throws SQLException {
-        for (Connection c : new Connection[] {veil, twin, raw}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        if (twinDb != null) {
-            twinDb.drop();
-        }
-        if (fx != null) {
-            fx.close();
+        if (db != null) {
+            db.close();
         }
     }
 

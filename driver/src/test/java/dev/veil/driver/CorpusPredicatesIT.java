@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.veil.testing.TestDatabase;
-import dev.veil.testing.VeilFixture;
+import dev.veil.testing.TwinDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -47,41 +46,30 @@ class CorpusPredicatesIT {
     private static final List<String> SECRETS = List.of("ada@x", "bob@x", "cy@x", "dee@x", "111-11", "222-22",
             "333-33");
 
-    static VeilFixture fx;
-    static TestDatabase twinDb;
+    static TwinDatabases db;
     static Connection veil;
     static Connection twin;
     static Connection raw;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        fx = VeilFixture.create(CorpusPredicatesIT.class, YAML);
-        fx.plainExecute(
+        List<String> stored = List.of(
                 "CREATE TABLE people (id int PRIMARY KEY, grp int, email bytea, email_bidx bytea, ssn bytea, "
                         + "ssn_bidx bytea, nick bytea, nick_bidx bytea, name bytea, name_grp_bidx bytea)",
                 "CREATE TABLE staff (id int PRIMARY KEY, mail bytea, mail_bidx bytea, other bytea, other_bidx bytea)");
-        twinDb = TestDatabase.create("CorpusPredicatesITTwin");
-        twin = twinDb.plainConnection();
-        try (Statement st = twin.createStatement()) {
-            st.execute("CREATE TABLE people (id int PRIMARY KEY, grp int, email text, ssn text, nick text, name text)");
-            st.execute("CREATE TABLE staff (id int PRIMARY KEY, mail text, other text)");
-        }
-        veil = fx.veil();
-        raw = fx.plain();
+        List<String> plaintext = List.of(
+                "CREATE TABLE people (id int PRIMARY KEY, grp int, email text, ssn text, nick text, name text)",
+                "CREATE TABLE staff (id int PRIMARY KEY, mail text, other text)");
+        db = TwinDatabases.create(CorpusPredicatesIT.class, YAML, stored, plaintext);
+        veil = db.veil();
+        twin = db.twin();
+        raw = db.raw();
     }
 
     @AfterAll
     static void tearDown() throws SQLException {
-        for (Connection c : new Connection[] {veil, twin, raw}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        if (twinDb != null) {
-            twinDb.drop();
-        }
-        if (fx != null) {
-            fx.close();
+        if (db != null) {
+            db.close();
         }
     }
 

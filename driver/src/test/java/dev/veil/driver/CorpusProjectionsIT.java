@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.veil.driver.CorpusIT.Case;
-import dev.veil.testing.TestDatabase;
-import dev.veil.testing.VeilFixture;
+import dev.veil.testing.TwinDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,45 +43,34 @@ class CorpusProjectionsIT {
                 telephone: {}
             """;
 
-    static VeilFixture fx;
-    static TestDatabase twinDb;
+    static TwinDatabases db;
     static Connection veil;
     static Connection twin;
     static Connection raw;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        fx = VeilFixture.create(CorpusProjectionsIT.class, YAML);
-        fx.plainExecute(
+        List<String> stored = List.of(
                 "CREATE TABLE clinics (id int PRIMARY KEY, name text)",
                 "CREATE TABLE patients (id serial PRIMARY KEY, name text, ssn text, email bytea, heart_rate bytea, "
                         + "birth_date text, clinic_id int)",
                 "CREATE TABLE owners (id int PRIMARY KEY, first_name text, last_name text, last_name_bidx bytea, "
                         + "telephone bytea)");
-        twinDb = TestDatabase.create("CorpusProjectionsITTwin");
-        twin = twinDb.plainConnection();
-        try (Statement st = twin.createStatement()) {
-            st.execute("CREATE TABLE clinics (id int PRIMARY KEY, name text)");
-            st.execute("CREATE TABLE patients (id serial PRIMARY KEY, name text, ssn text, email text, heart_rate int, "
-                    + "birth_date date, clinic_id int)");
-            st.execute("CREATE TABLE owners (id int PRIMARY KEY, first_name text, last_name text, telephone text)");
-        }
-        veil = fx.veil();
-        raw = fx.plain();
+        List<String> plaintext = List.of(
+                "CREATE TABLE clinics (id int PRIMARY KEY, name text)",
+                "CREATE TABLE patients (id serial PRIMARY KEY, name text, ssn text, email text, heart_rate int, "
+                + "birth_date date, clinic_id int)",
+                "CREATE TABLE owners (id int PRIMARY KEY, first_name text, last_name text, telephone text)");
+        db = TwinDatabases.create(CorpusProjectionsIT.class, YAML, stored, plaintext);
+        veil = db.veil();
+        twin = db.twin();
+        raw = db.raw();
     }
 
     @AfterAll
     static void tearDown() throws SQLException {
-        for (Connection c : new Connection[] {veil, twin, raw}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        if (twinDb != null) {
-            twinDb.drop();
-        }
-        if (fx != null) {
-            fx.close();
+        if (db != null) {
+            db.close();
         }
     }
 
