@@ -36,6 +36,7 @@ final class VeilConfigFactory {
 
     static VeilConfig create(Environment environment, BeanFactory beanFactory, ClassLoader loader,
             Collection<VeilConfigCustomizer> customizers) {
+        UnknownVeilSettings.warn(environment);
         Map<String, String> settings = settings(environment);
         List<String> managed = null;
         if (!settings.containsKey(VeilProperty.ENTITY_PACKAGES.key())) {
