@@ -71,18 +71,21 @@ class JobTimeoutsIT {
         try (Connection holder = DB.plainConnection(); Statement st = holder.createStatement()) {
             holder.setAutoCommit(false);
             st.execute("SELECT * FROM t WHERE id = 150 FOR UPDATE");
-            Thread release = new Thread(() -> {
-                try {
-                    Thread.sleep(600);
-                    holder.rollback();
-                } catch (InterruptedException | SQLException e) {
-                    throw new IllegalStateException(e);
+            // the lock is released during the job's first back-off (the injected pause, not a timed thread)
+            List<Duration> pauses = new CopyOnWriteArrayList<>();
+            OnlineJob releasing = new OnlineJob(DB::plainConnection, new Checkpoints("veil_jobs"), pause -> {
+                if (pauses.isEmpty()) {
+                    try {
+                        holder.rollback();
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
                 }
+                pauses.add(pause);
             });
-            release.start();
-            JobResult r = job().run(spec("release", null), options(), List.of());
-            release.join();
+            JobResult r = releasing.run(spec("release", null), options(), List.of());
             assertThat(r.rowsChanged()).isEqualTo(ROWS);
+            assertThat(pauses).as("one retry, after which the lock was free").containsExactly(Duration.ofMillis(100));
         }
         assertThat(changedRows()).isEqualTo(ROWS);
     }
