@@ -411,34 +411,62 @@ class CorpusIT {
     }
 
     private void roundTrip(Case k) throws SQLException {
-        List<Object> viaVeil;
-        try {
-            viaVeil = run(veil, k);
-        } catch (SQLException e) {
-            throw new AssertionError(k.name() + ": Veil refused or failed (" + e.getSQLState() + "): "
-                    + e.getMessage(), e);
-        }
-        List<Object> viaTwin = run(twin, k);
-        assertThat(viaVeil).as("results of %s", k.sql()).isEqualTo(viaTwin);
-        assertThat(dump(veil)).as("database after %s", k.sql()).isEqualTo(dump(twin));
+        assertRoundTrips(k.name(), k.sql(), veil, twin, c -> run(c, k), CorpusIT::dump);
         assertStoredCiphertext();
     }
 
+    /** What a corpus runs or reads on one side (Veil or the twin). */
+    interface OnSide {
+        List<Object> apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * The corpora's round-trip check: {@code run} through Veil ({@code veil}) gives what it gives on the plaintext
+     * twin ({@code twin}), and the two databases hold the same plaintext afterwards ({@code dump}).
+     */
+    static void assertRoundTrips(String name, String sql, Connection veil, Connection twin, OnSide run, OnSide dump)
+            throws SQLException {
+        List<Object> viaVeil;
+        try {
+            viaVeil = run.apply(veil);
+        } catch (SQLException e) {
+            throw new AssertionError(name + ": Veil refused or failed (" + e.getSQLState() + "): "
+                    + e.getMessage(), e);
+        }
+        List<Object> viaTwin = run.apply(twin);
+        assertThat(viaVeil).as("results of %s", sql).isEqualTo(viaTwin);
+        assertThat(dump.apply(veil)).as("database after %s", sql).isEqualTo(dump.apply(twin));
+    }
+
     private void refusal(Case k) throws SQLException {
-        List<Object> before = dump(veil);
-        SQLException e = catchThrowableOfType(SQLException.class, () -> run(veil, k));
+        assertThat(k.construct()).as("%s names the refused construct", k.name()).isNotNull();
+        assertRefused(k.name(), k.sql(), k.state(), k.column(), k.construct(), SECRETS, veil, c -> run(c, k),
+                CorpusIT::dump);
+    }
+
+    /**
+     * The corpora's refusal check: {@code run} through Veil ({@code veil}) is refused with {@code state}, the message names
+     * {@code column} and {@code construct} (each when given) and none of {@code secrets}, and Veil's database is as it
+     * was before ({@code dump}).
+     */
+    static void assertRefused(String name, String sql, String state, String column, String construct,
+            List<String> secrets, Connection veil, OnSide run, OnSide dump) throws SQLException {
+        List<Object> before = dump.apply(veil);
+        SQLException e = catchThrowableOfType(SQLException.class, () -> run.apply(veil));
         if (e == null) {
-            fail(k.name() + " was not refused: " + k.sql());
+            fail(name + " was not refused: " + sql);
         }
-        assertThat(e.getSQLState()).as("%s: %s", k.sql(), e.getMessage()).isEqualTo(k.state());
-        if (k.column() != null) {
-            assertThat(e.getMessage()).contains(k.column());
+        assertThat(e.getSQLState()).as("%s: %s", sql, e.getMessage()).isEqualTo(state);
+        if (column != null) {
+            assertThat(e.getMessage()).contains(column);
         }
-        assertThat(e.getMessage()).contains(k.construct());
-        for (String secret : SECRETS) {
+        if (construct != null) {
+            assertThat(e.getMessage()).contains(construct);
+        }
+        for (String secret : secrets) {
             assertThat(e.getMessage()).doesNotContain(secret);
         }
-        assertThat(dump(veil)).as("database after refused %s", k.sql()).isEqualTo(before);
+        assertThat(dump.apply(veil)).as("database after refused %s", sql).isEqualTo(before);
     }
 
     // ------------------------------------------------------------------------------------------------------------

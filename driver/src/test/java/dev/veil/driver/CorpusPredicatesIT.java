@@ -1,8 +1,6 @@
 package dev.veil.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.veil.testing.TwinDatabases;
 import java.sql.Connection;
@@ -255,33 +253,10 @@ class CorpusPredicatesIT {
     void statement(Case k) throws SQLException {
         reset();
         if (k.state() == null) {
-            List<Object> viaVeil;
-            try {
-                viaVeil = run(veil, k);
-            } catch (SQLException e) {
-                throw new AssertionError(k.name() + ": Veil refused or failed (" + e.getSQLState() + "): "
-                        + e.getMessage(), e);
-            }
-            List<Object> viaTwin = run(twin, k);
-            assertThat(viaVeil).as("results of %s", k.sql()).isEqualTo(viaTwin);
-            assertThat(dump(veil)).as("database after %s", k.sql()).isEqualTo(dump(twin));
+            CorpusIT.assertRoundTrips(k.name(), k.sql(), veil, twin, c -> run(c, k), CorpusPredicatesIT::dump);
         } else {
-            List<Object> before = dump(veil);
-            SQLException e = catchThrowableOfType(SQLException.class, () -> run(veil, k));
-            if (e == null) {
-                fail(k.name() + " was not refused: " + k.sql());
-            }
-            assertThat(e.getSQLState()).as("%s: %s", k.sql(), e.getMessage()).isEqualTo(k.state());
-            if (k.column() != null) {
-                assertThat(e.getMessage()).contains(k.column());
-            }
-            if (k.construct() != null) {
-                assertThat(e.getMessage()).contains(k.construct());
-            }
-            for (String secret : SECRETS) {
-                assertThat(e.getMessage()).doesNotContain(secret);
-            }
-            assertThat(dump(veil)).as("database after refused %s", k.sql()).isEqualTo(before);
+            CorpusIT.assertRefused(k.name(), k.sql(), k.state(), k.column(), k.construct(), SECRETS, veil,
+                    c -> run(c, k), CorpusPredicatesIT::dump);
         }
     }
 
