@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.veil.driver.jdbc.VeilConnection;
 import dev.veil.driver.runtime.VeilRuntime;
 import dev.veil.driver.sql.StatementPlan;
+import dev.veil.testing.StatementResults;
 import dev.veil.testing.TwinDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -644,7 +645,6 @@ class CorpusIT {
 
     /** As {@link #run(Connection, Case)}, each result read by {@code results}. */
     static List<Object> run(Connection c, Case k, Results results) throws SQLException {
-        List<Object> out = new ArrayList<>();
         Statement st;
         boolean isResult;
         if (k.mode() == Mode.STATEMENT) {
@@ -659,22 +659,8 @@ class CorpusIT {
             isResult = ps.execute();
         }
         try (st) {
-            while (true) {
-                if (isResult) {
-                    try (ResultSet rs = st.getResultSet()) {
-                        out.add(results.read(rs));
-                    }
-                } else {
-                    int n = st.getUpdateCount();
-                    if (n == -1) {
-                        break;
-                    }
-                    out.add("updated " + n);
-                }
-                isResult = st.getMoreResults();
-            }
+            return StatementResults.collect(st, isResult, results::read);
         }
-        return out;
     }
 
     /** Labels, then each row's normalized values; rows sorted when {@code sort}. */

@@ -1,5 +1,6 @@
 package dev.veil.driver.fuzz;
 
+import dev.veil.testing.StatementResults;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -106,22 +107,7 @@ final class Executor {
     }
 
     private static List<Object> results(Statement st, boolean isResult, boolean ordered) throws SQLException {
-        List<Object> out = new ArrayList<>();
-        while (true) {
-            if (isResult) {
-                try (ResultSet rs = st.getResultSet()) {
-                    out.add(rows(rs, !ordered));
-                }
-            } else {
-                int n = st.getUpdateCount();
-                if (n == -1) {
-                    break;
-                }
-                out.add("updated " + n);
-            }
-            isResult = st.getMoreResults();
-        }
-        return out;
+        return StatementResults.collect(st, isResult, rs -> rows(rs, !ordered));
     }
 
     /** Labels, then each row as its values' {@code getObject} (normalized) and {@code getString}. */
