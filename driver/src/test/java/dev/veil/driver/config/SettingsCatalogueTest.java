@@ -11,15 +11,11 @@ import java.nio.file.Path;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -34,36 +30,10 @@ class SettingsCatalogueTest {
     @TempDir
     Path dir;
 
-    /** A value for each setting other than its default, as text both sources accept. */
-    static final Map<VeilProperty, String> SAMPLES = Map.ofEntries(
-            Map.entry(VeilProperty.MASTER_KEY, "local-keyset:/etc/veil/other.json"),
-            Map.entry(VeilProperty.PREVIOUS_MASTER_KEYS, "local-keyset:/etc/veil/old.json"),
-            Map.entry(VeilProperty.KMS_REGION, "eu-west-1"),
-            Map.entry(VeilProperty.KMS_ENDPOINT, "http://127.0.0.1:4566"),
-            Map.entry(VeilProperty.KMS_PROFILE, "prod"),
-            Map.entry(VeilProperty.KMS_API_CALL_TIMEOUT, "2s"),
-            Map.entry(VeilProperty.KMS_API_CALL_ATTEMPT_TIMEOUT, "PT1S"),
-            Map.entry(VeilProperty.KMS_CONNECT_TIMEOUT, "500ms"),
-            Map.entry(VeilProperty.KMS_MAX_ATTEMPTS, "5"),
-            Map.entry(VeilProperty.KEY_TABLE, "vault_keys"),
-            Map.entry(VeilProperty.ENCRYPTION, "xaes-256-gcm"),
-            Map.entry(VeilProperty.ALLOW_LEGACY_PLAINTEXT, "true"),
-            Map.entry(VeilProperty.KEY_CACHE_TTL, "10m"),
-            Map.entry(VeilProperty.KEY_CACHE_EAGER, "true"),
-            Map.entry(VeilProperty.KEY_CACHE_REFRESH_AHEAD, "30s"),
-            Map.entry(VeilProperty.KEY_MAX_STALENESS, "30m"),
-            Map.entry(VeilProperty.STATEMENT_CACHE_SIZE, "500"),
-            Map.entry(VeilProperty.LEGACY_PLAINTEXT_COLUMNS, "patients.ssn"));
-
-    static Stream<Arguments> settings() {
-        return Arrays.stream(VeilProperty.values()).filter(p -> p.yaml() != VeilProperty.Yaml.NONE)
-                .map(Arguments::of);
-    }
-
     @ParameterizedTest
-    @MethodSource("settings")
+    @MethodSource("dev.veil.driver.config.SettingSamples#settings")
     void yamlAndJdbcPropertiesGiveTheSameConfiguration(VeilProperty p) throws IOException, SQLException {
-        String sample = SAMPLES.get(p);
+        String sample = SettingSamples.SAMPLES.get(p);
         assertThat(sample).as("a sample for " + p).isNotNull();
         Path withSetting = write("with.yml", yaml(p, sample));
         Path without = write("without.yml", yaml(null, null));
@@ -74,9 +44,10 @@ class SettingsCatalogueTest {
         viaJdbc.setProperty(p.key(), sample);
         Properties defaults = new Properties();
         defaults.setProperty("veil.config", without.toString());
-        Map<String, Object> fromYaml = view(VeilDriver.configFrom(viaYaml));
-        assertThat(view(VeilDriver.configFrom(viaJdbc))).isEqualTo(fromYaml);
-        assertThat(fromYaml).as("the setting changes something").isNotEqualTo(view(VeilDriver.configFrom(defaults)));
+        Map<String, Object> fromYaml = SettingSamples.view(VeilDriver.configFrom(viaYaml));
+        assertThat(SettingSamples.view(VeilDriver.configFrom(viaJdbc))).isEqualTo(fromYaml);
+        assertThat(fromYaml).as("the setting changes something")
+                .isNotEqualTo(SettingSamples.view(VeilDriver.configFrom(defaults)));
     }
 
     @Test
@@ -172,23 +143,5 @@ class SettingsCatalogueTest {
         boolean legacy = p == VeilProperty.LEGACY_PLAINTEXT_COLUMNS;
         return sb.append("tables:\n  patients:\n    ssn: ").append(legacy ? "{ legacy-plaintext: true }" : "{}")
                 .append("\n    email: {}\n").toString();
-    }
-
-    /** Every setting a configuration holds, by name. */
-    static Map<String, Object> view(VeilConfig c) {
-        Map<String, Object> out = new TreeMap<>();
-        out.put("master-key", c.masterKey());
-        out.put("previous-master-keys", c.previousMasterKeys());
-        out.put("master-key-options", new TreeMap<>(c.masterKeyOptions()));
-        out.put("key-table", c.keyTable());
-        out.put("encryption", c.encryption());
-        out.put("allow-legacy-plaintext", c.allowLegacyPlaintext());
-        out.put("legacy-plaintext-columns", c.legacyPlaintextColumns());
-        out.put("key-cache.ttl", c.keyCacheTtl());
-        out.put("key-cache.eager", c.eagerKeyLoading());
-        out.put("key-cache.refresh-ahead", c.keyRefreshAhead());
-        out.put("key-cache.max-staleness", c.keyMaxStaleness());
-        out.put("statement-cache-size", c.statementCacheSize());
-        return out;
     }
 }
