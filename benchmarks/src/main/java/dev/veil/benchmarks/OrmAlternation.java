@@ -17,21 +17,23 @@ import java.util.Map;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * W1–W4 in both shapes ({@link OrmSide.Shape}) through plain pgjdbc, the physical twin and Veil, interleaved round by
+ * W1–W4 in both shapes ({@link OrmSide.Shape}) through plain pgjdbc, the physical twin, the crypto floor
+ * ({@link FloorCrypto}: the twin plus Tink's AES-GCM and HMAC, nothing else) and Veil, interleaved round by
  * round in one JVM, for a machine shared with other work (JMH runs one variant's trial after the other's, so load
  * that comes and goes between them skews their ratio). Each round runs, per workload and shape, a fixed number of
  * operations on each side, the sides' order rotating from round to round; it records per side the wall time, this
  * thread's CPU time and the CPU time of the side's server process ({@code /proc/<pid>/schedstat}, when the server
  * runs on this machine) per operation. The first rounds warm up and are left out. Printed: per round the ratios,
  * then per workload and shape the medians over the rounds with their interquartile range (the error bars), and the
- * median of the per-round ratios veil ÷ plain, twin ÷ plain (physical layout) and veil ÷ twin (Veil's client side).
+ * median of the per-round ratios veil ÷ plain, twin ÷ plain (physical layout), floor ÷ twin (the cryptography) and
+ * veil ÷ floor (what Veil adds around the cryptography).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.veil.benchmarks.OrmAlternation [rounds=12] [warmup=2]
  * [scale=1.0] [workloads=W1,W2,W3,W4] [shapes=orm,reuse] [rows=100000] [peers=auto] [w3=10000]</pre>
  *
  * {@code scale} multiplies the operations per side and round (W1 1,000, W2 2,000, W3 15, W4 10 at 1.0).
  * {@code peers}: {@code auto} (the default) adds ShardingSphere-JDBC's encrypt feature ({@link ShardingPeer}) as a
- * fourth side when the jar was built with the {@code peers} profile, {@code sharding} requires it, {@code none}
+ * further side when the jar was built with the {@code peers} profile, {@code sharding} requires it, {@code none}
  * leaves it out. {@code w3}: the rows W3 reads (at most {@code rows}; its operations per round scale inversely, so a
  * round takes about as long).
  */
@@ -168,33 +170,29 @@ public final class OrmAlternation {
 
     private static void print(Map<String, Map<Kind, List<Sample>>> results) {
         System.out.println();
-        System.out.println("| workload | shape | plain µs/op | twin µs/op | Veil µs/op | **Veil ÷ plain** "
-                + "| twin ÷ plain "
-                + "| Veil ÷ twin | client CPU µs/op plain / twin / Veil | server CPU µs/op plain / twin / Veil "
-                + "| allocated B/op plain / twin / Veil |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| workload | shape | plain µs/op | twin µs/op | floor µs/op | Veil µs/op | **Veil ÷ plain** "
+                + "| twin ÷ plain | floor ÷ twin | **Veil ÷ floor** "
+                + "| client CPU µs/op plain / twin / floor / Veil | server CPU µs/op plain / twin / floor / Veil "
+                + "| allocated B/op plain / twin / floor / Veil |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, Map<Kind, List<Sample>>> e : results.entrySet()) {
             Map<Kind, List<Sample>> m = e.getValue();
             List<Sample> plain = m.get(Kind.PLAIN);
             List<Sample> twin = m.get(Kind.TWIN);
+            List<Sample> floor = m.get(Kind.FLOOR);
             List<Sample> veil = m.get(Kind.VEIL);
-            List<Double> vp = new ArrayList<>();
-            List<Double> tp = new ArrayList<>();
-            List<Double> vt = new ArrayList<>();
-            for (int i = 0; i < plain.size(); i++) {
-                vp.add(veil.get(i).wall() / plain.get(i).wall());
-                tp.add(twin.get(i).wall() / plain.get(i).wall());
-                vt.add(veil.get(i).wall() / twin.get(i).wall());
-            }
             String[] ws = e.getKey().split(" ");
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | **%s** | %s | %s | %s / %s / %s | %s / %s / %s "
-                    + "| %s / %s / %s |%n",
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | **%s** | %s | %s | **%s** "
+                    + "| %s / %s / %s / %s | %s / %s / %s / %s | %s / %s / %s / %s |%n",
                     ws[0], ws[1], spread(walls(plain), "%.1f"), spread(walls(twin), "%.1f"),
-                    spread(walls(veil), "%.1f"),
-                    spread(vp, "%.3f"), spread(tp, "%.3f"), spread(vt, "%.3f"),
-                    one(plain, Sample::clientCpu), one(twin, Sample::clientCpu), one(veil, Sample::clientCpu),
-                    one(plain, Sample::serverCpu), one(twin, Sample::serverCpu), one(veil, Sample::serverCpu),
-                    bytes(plain), bytes(twin), bytes(veil));
+                    spread(walls(floor), "%.1f"), spread(walls(veil), "%.1f"),
+                    spread(ratios(veil, plain), "%.3f"), spread(ratios(twin, plain), "%.3f"),
+                    spread(ratios(floor, twin), "%.3f"), spread(ratios(veil, floor), "%.3f"),
+                    one(plain, Sample::clientCpu), one(twin, Sample::clientCpu), one(floor, Sample::clientCpu),
+                    one(veil, Sample::clientCpu),
+                    one(plain, Sample::serverCpu), one(twin, Sample::serverCpu), one(floor, Sample::serverCpu),
+                    one(veil, Sample::serverCpu),
+                    bytes(plain), bytes(twin), bytes(floor), bytes(veil));
         }
         printPeers(results);
         System.out.println();
@@ -230,6 +228,15 @@ public final class OrmAlternation {
                     one(plain, Sample::clientCpu), one(veil, Sample::clientCpu), one(peer, Sample::clientCpu),
                     bytes(plain), bytes(veil), bytes(peer));
         }
+    }
+
+    /** The per-round ratios of two sides' wall times. */
+    private static List<Double> ratios(List<Sample> a, List<Sample> b) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            out.add(a.get(i).wall() / b.get(i).wall());
+        }
+        return out;
     }
 
     private static String bytes(List<Sample> samples) {

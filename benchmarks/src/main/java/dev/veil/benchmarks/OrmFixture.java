@@ -26,7 +26,7 @@ final class OrmFixture implements AutoCloseable {
         this.sharding = sharding;
     }
 
-    /** Creates and seeds the schema with {@code rows} patients and connects the three sides. */
+    /** Creates and seeds the schema with {@code rows} patients and connects the plain, twin, floor and Veil sides. */
     static OrmFixture open(int rows) throws SQLException {
         return open(rows, false);
     }
@@ -52,11 +52,12 @@ final class OrmFixture implements AutoCloseable {
         Connection plain = db.plain();
         Connection veil = db.veil();
         Connection twin = db.plain();
+        Connection floor = db.plain();
         try {
-            start(plain, veil, twin);
+            start(plain, veil, twin, floor);
         } catch (SQLException | RuntimeException e) {
             if (sides.isEmpty()) {
-                for (Connection c : new Connection[] {plain, veil, twin}) {
+                for (Connection c : new Connection[] {plain, veil, twin, floor}) {
                     c.close();
                 }
             }
@@ -64,9 +65,11 @@ final class OrmFixture implements AutoCloseable {
         }
     }
 
-    private void start(Connection plain, Connection veil, Connection twin) throws SQLException {
+    private void start(Connection plain, Connection veil, Connection twin, Connection floor) throws SQLException {
         Patient[] all = Patient.pool(rows);
         OrmSchema.seed(db, plain, veil, rows);
+        FloorCrypto crypto = new FloorCrypto();
+        OrmSchema.seedFloor(db, floor, crypto, rows);
         long[] lookupIds = new long[OrmSide.POOL];
         String[] lookupEmails = new String[OrmSide.POOL];
         for (int i = 0; i < OrmSide.POOL; i++) {
@@ -79,6 +82,7 @@ final class OrmFixture implements AutoCloseable {
             lookupIndexes[i] = lookedUp[i].emailIndex();
         }
         OrmSchema.verify(db, plain, veil, all[(int) lookupIds[7] - 1], lookedUp[7]);
+        OrmSchema.verifyFloor(floor, crypto, all[(int) lookupIds[7] - 1]);
         long[] firstIds = new long[OrmSide.POOL];
         for (int i = 0; i < OrmSide.POOL; i++) {
             firstIds[i] = i + 1;
@@ -89,6 +93,7 @@ final class OrmFixture implements AutoCloseable {
                 null));
         sides.put(OrmSide.Kind.TWIN, new OrmSide(OrmSide.Kind.TWIN, twin, null, storedInserts, lookupIds, null,
                 lookupIndexes));
+        sides.put(OrmSide.Kind.FLOOR, new OrmSide(floor, inserts, lookupIds, lookupEmails, crypto));
         sides.put(OrmSide.Kind.VEIL, new OrmSide(OrmSide.Kind.VEIL, veil, inserts, null, lookupIds, lookupEmails,
                 null));
         if (sharding) {

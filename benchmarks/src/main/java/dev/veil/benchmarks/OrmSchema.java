@@ -17,18 +17,23 @@ import java.sql.Statement;
  * orm_patients (id bigserial PRIMARY KEY, name text, ssn bytea, email bytea, heart_rate bytea,
  *               email_bidx bytea)                                                    through Veil, index on email_bidx
  * orm_twin     (the same columns and types as orm_patients)                         plain pgjdbc, index on email_bidx
+ * orm_floor    (the same columns and types as orm_patients)          plain pgjdbc + Tink directly, index on email_bidx
  * </pre>
  *
  * {@code orm_twin} is the physical twin of Veil's table: after the seed it holds a byte-for-byte copy of
  * {@code orm_patients} (the ciphertexts and the 32-byte index values Veil wrote), and its writes bind ciphertexts
- * of the same sizes. What separates plain from the twin is the physical layout (server storage and bytes on the
- * wire); what separates the twin from Veil is Veil's client-side work.
+ * of the same sizes. {@code orm_floor} holds the same patients sealed by {@link FloorCrypto} (Tink's AES-256-GCM and
+ * HMAC with nothing around them), values of the same sizes. What separates plain from the twin is the physical
+ * layout (server storage and bytes on the wire); the twin from the floor, the cryptography itself; the floor from
+ * Veil, what Veil adds around the cryptography.
  */
 final class OrmSchema {
 
     static final String PLAIN = "orm_plain";
     static final String VEIL = "orm_patients";
     static final String TWIN = "orm_twin";
+    /** The twin's layout, written and read with {@link FloorCrypto} (Tink alone): the crypto floor. */
+    static final String FLOOR = "orm_floor";
     static final String INDEX_COLUMN = "email_bidx";
     static final int DEFAULT_ROWS = 100_000;
     /** Rows W3 reads ({@code WHERE id <= 10000}). */
@@ -46,7 +51,8 @@ final class OrmSchema {
 
     /** Drops and creates the three tables, their e-mail indexes and Veil's key table. */
     static void create(BenchmarkDatabase db) throws SQLException {
-        db.execute("DROP TABLE IF EXISTS " + PLAIN + ", " + VEIL + ", " + TWIN + ", " + PatientsSchema.KEY_TABLE,
+        db.execute("DROP TABLE IF EXISTS " + PLAIN + ", " + VEIL + ", " + TWIN + ", " + FLOOR + ", "
+                        + PatientsSchema.KEY_TABLE,
                 "CREATE TABLE " + PLAIN + " (id bigserial PRIMARY KEY, name text, ssn text, email text, "
                         + "heart_rate int)",
                 "CREATE INDEX " + PLAIN + "_email_idx ON " + PLAIN + " (email)",
@@ -55,7 +61,40 @@ final class OrmSchema {
                 "CREATE INDEX " + VEIL + "_" + INDEX_COLUMN + "_idx ON " + VEIL + " (" + INDEX_COLUMN + ")",
                 "CREATE TABLE " + TWIN + " (id bigserial PRIMARY KEY, name text, ssn bytea, email bytea, "
                         + "heart_rate bytea, " + INDEX_COLUMN + " bytea)",
-                "CREATE INDEX " + TWIN + "_" + INDEX_COLUMN + "_idx ON " + TWIN + " (" + INDEX_COLUMN + ")");
+                "CREATE INDEX " + TWIN + "_" + INDEX_COLUMN + "_idx ON " + TWIN + " (" + INDEX_COLUMN + ")",
+                "CREATE TABLE " + FLOOR + " (id bigserial PRIMARY KEY, name text, ssn bytea, email bytea, "
+                        + "heart_rate bytea, " + INDEX_COLUMN + " bytea)",
+                "CREATE INDEX " + FLOOR + "_" + INDEX_COLUMN + "_idx ON " + FLOOR + " (" + INDEX_COLUMN + ")");
+    }
+
+    /** The twin's INSERT, on {@code table}: the four values and the index value, bound as stored. */
+    static String storedInsertSql(String table) {
+        return "INSERT INTO " + table + " (name, ssn, email, heart_rate, " + INDEX_COLUMN + ") VALUES (?, ?, ?, ?, ?)";
+    }
+
+    /** Binds a row's stored form to {@link #storedInsertSql}. */
+    static void bindStored(PreparedStatement ps, Stored s) throws SQLException {
+        ps.setString(1, s.name());
+        ps.setBytes(2, s.ssn());
+        ps.setBytes(3, s.email());
+        ps.setBytes(4, s.heartRate());
+        ps.setBytes(5, s.emailIndex());
+    }
+
+    /** Seeds the floor table with the first {@code rows} patients, sealed by {@code crypto}, and analyses it. */
+    static void seedFloor(BenchmarkDatabase db, Connection plain, FloorCrypto crypto, int rows) throws SQLException {
+        Patient[] pool = Patient.pool(rows);
+        try (PreparedStatement ps = plain.prepareStatement(storedInsertSql(FLOOR))) {
+            for (int i = 0; i < pool.length; i++) {
+                bindStored(ps, crypto.seal(pool[i]));
+                ps.addBatch();
+                if ((i + 1) % 1000 == 0) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+        db.execute("VACUUM ANALYZE " + FLOOR);
     }
 
     /**
@@ -71,11 +110,27 @@ final class OrmSchema {
                 "VACUUM ANALYZE " + PLAIN, "VACUUM ANALYZE " + VEIL, "VACUUM ANALYZE " + TWIN);
     }
 
+    /** Fails fast unless the floor's index value of {@code patient}'s e-mail finds its row, decrypted right. */
+    static void verifyFloor(Connection plain, FloorCrypto crypto, Patient patient) throws SQLException {
+        try (PreparedStatement ps = plain.prepareStatement("SELECT ssn, email, heart_rate FROM " + FLOOR + " WHERE "
+                + INDEX_COLUMN + " = ?")) {
+            ps.setBytes(1, crypto.index(patient.email()));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !patient.ssn().equals(crypto.ssn(rs.getBytes(1)))
+                        || !patient.email().equals(crypto.email(rs.getBytes(2)))
+                        || patient.heartRate() != crypto.heartRate(rs.getBytes(3)) || rs.next()) {
+                    throw new IllegalStateException(FLOOR + ": " + patient.name() + "'s index value does not find "
+                            + "exactly that row");
+                }
+            }
+        }
+    }
+
     /** Removes what W1/W4 wrote after the seed, and vacuums, so every round starts from the same tables. */
     static void removeWrites(BenchmarkDatabase db, int rows) throws SQLException {
         db.execute("DELETE FROM " + PLAIN + " WHERE id > " + rows, "DELETE FROM " + VEIL + " WHERE id > " + rows,
-                "DELETE FROM " + TWIN + " WHERE id > " + rows,
-                "VACUUM " + PLAIN, "VACUUM " + VEIL, "VACUUM " + TWIN);
+                "DELETE FROM " + TWIN + " WHERE id > " + rows, "DELETE FROM " + FLOOR + " WHERE id > " + rows,
+                "VACUUM " + PLAIN, "VACUUM " + VEIL, "VACUUM " + TWIN, "VACUUM " + FLOOR);
     }
 
     /**
@@ -85,7 +140,7 @@ final class OrmSchema {
     static String sizes(BenchmarkDatabase db) throws SQLException {
         StringBuilder out = new StringBuilder();
         try (Connection c = db.plain(); Statement st = c.createStatement()) {
-            for (String t : new String[] {PLAIN, TWIN, VEIL}) {
+            for (String t : new String[] {PLAIN, TWIN, FLOOR, VEIL}) {
                 try (ResultSet rs = st.executeQuery("SELECT avg(pg_column_size(t.*)), avg(pg_column_size(ssn)), "
                         + "avg(pg_column_size(email)), avg(pg_column_size(heart_rate)), "
                         + "pg_relation_size('" + t + "'), pg_indexes_size('" + t + "') FROM " + t + " t")) {

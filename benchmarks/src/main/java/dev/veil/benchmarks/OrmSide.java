@@ -24,14 +24,16 @@ import org.openjdk.jmh.infra.Blackhole;
  * runs plain pgjdbc on the physical twin, binding and reading the stored bytes ({@code setBytes}/{@code getBytes})
  * and searching by the stored index value as Veil does ({@code email_bidx IN (?, ?)}: the value under the primary
  * and the other enabled key version of the index, the same value twice while it has one): the statements Veil
- * sends, without Veil. {@link Kind#SHARDING} runs the plain side's texts and getters through the peer,
+ * sends, without Veil. {@link Kind#FLOOR} runs the twin's statements on its own table and does the cryptography
+ * with Tink alone ({@link FloorCrypto}): it encrypts what it writes, computes the index value it searches by, and
+ * decrypts each value it reads once (a second read of a column uses the value it decrypted). {@link Kind#SHARDING} runs the plain side's texts and getters through the peer,
  * {@link ShardingPeer} (only with the {@code peers} profile).
  */
 final class OrmSide {
 
     /** Which driver and table. */
     enum Kind {
-        PLAIN, TWIN, VEIL, SHARDING;
+        PLAIN, TWIN, FLOOR, VEIL, SHARDING;
 
         String label() {
             return this == SHARDING ? "ShardingSphere" : name().toLowerCase(Locale.ROOT);
@@ -58,6 +60,8 @@ final class OrmSide {
     private final String upToIdSql;
     private final Patient[] inserts;
     private final Stored[] storedInserts;
+    /** The floor side's cryptography; null for the others. */
+    private final FloorCrypto crypto;
     private final long[] lookupIds;
     private final String[] lookupEmails;
     private final byte[][] lookupIndexes;
@@ -73,21 +77,32 @@ final class OrmSide {
      */
     OrmSide(Kind kind, Connection connection, Patient[] inserts, Stored[] storedInserts, long[] lookupIds,
             String[] lookupEmails, byte[][] lookupIndexes) throws SQLException {
+        this(kind, connection, inserts, storedInserts, lookupIds, lookupEmails, lookupIndexes, null);
+    }
+
+    /** The floor side: {@code crypto} encrypts the {@code inserts}, indexes the {@code lookupEmails}, decrypts. */
+    OrmSide(Connection connection, Patient[] inserts, long[] lookupIds, String[] lookupEmails, FloorCrypto crypto)
+            throws SQLException {
+        this(Kind.FLOOR, connection, inserts, null, lookupIds, lookupEmails, null, crypto);
+    }
+
+    private OrmSide(Kind kind, Connection connection, Patient[] inserts, Stored[] storedInserts, long[] lookupIds,
+            String[] lookupEmails, byte[][] lookupIndexes, FloorCrypto crypto) throws SQLException {
         this.kind = kind;
+        this.crypto = crypto;
         this.connection = connection;
         String table = switch (kind) {
             case PLAIN -> OrmSchema.PLAIN;
             case VEIL -> OrmSchema.VEIL;
             case TWIN -> OrmSchema.TWIN;
+            case FLOOR -> OrmSchema.FLOOR;
             case SHARDING -> ShardingPeer.TABLE;
         };
-        this.insertSql = kind == Kind.TWIN
-                ? "INSERT INTO " + table + " (name, ssn, email, heart_rate, " + OrmSchema.INDEX_COLUMN
-                        + ") VALUES (?, ?, ?, ?, ?)"
-                : PatientsSchema.insertSql(table);
+        boolean stored = kind == Kind.TWIN || kind == Kind.FLOOR;
+        this.insertSql = stored ? OrmSchema.storedInsertSql(table) : PatientsSchema.insertSql(table);
         this.byIdSql = "SELECT " + OrmSchema.COLUMNS + " FROM " + table + " WHERE id = ?";
         this.byEmailSql = "SELECT " + OrmSchema.COLUMNS + " FROM " + table + " WHERE "
-                + (kind == Kind.TWIN ? OrmSchema.INDEX_COLUMN + " IN (?, ?)" : "email = ?");
+                + (stored ? OrmSchema.INDEX_COLUMN + " IN (?, ?)" : "email = ?");
         this.upToIdSql = "SELECT " + OrmSchema.COLUMNS + " FROM " + table + " WHERE id <= ?";
         this.inserts = inserts;
         this.storedInserts = storedInserts;
@@ -114,12 +129,9 @@ final class OrmSide {
     private void bindInsert(PreparedStatement ps) throws SQLException {
         int i = next();
         if (kind == Kind.TWIN) {
-            Stored s = storedInserts[i];
-            ps.setString(1, s.name());
-            ps.setBytes(2, s.ssn());
-            ps.setBytes(3, s.email());
-            ps.setBytes(4, s.heartRate());
-            ps.setBytes(5, s.emailIndex());
+            OrmSchema.bindStored(ps, storedInserts[i]);
+        } else if (kind == Kind.FLOOR) {
+            OrmSchema.bindStored(ps, crypto.seal(inserts[i]));
         } else {
             PatientsSchema.bind(ps, inserts[i]);
         }
@@ -129,6 +141,17 @@ final class OrmSide {
     private void read(ResultSet rs, boolean twice, Blackhole bh) throws SQLException {
         bh.consume(rs.getObject(1));
         bh.consume(rs.getString(2));
+        if (kind == Kind.FLOOR) {
+            String ssn = crypto.ssn(rs.getBytes(3));
+            String email = crypto.email(rs.getBytes(4));
+            Integer heartRate = crypto.heartRate(rs.getBytes(5));
+            for (int k = twice ? 2 : 1; k > 0; k--) {
+                bh.consume(ssn);
+                bh.consume(email);
+                bh.consume(heartRate);
+            }
+            return;
+        }
         for (int k = twice ? 2 : 1; k > 0; k--) {
             if (kind == Kind.TWIN) {
                 bh.consume(rs.getBytes(3));
@@ -168,9 +191,10 @@ final class OrmSide {
             return;
         }
         try (PreparedStatement ps = connection.prepareStatement(byEmailSql)) {
-            if (kind == Kind.TWIN) {
-                ps.setBytes(1, lookupIndexes[i]);
-                ps.setBytes(2, lookupIndexes[i]);
+            if (kind == Kind.TWIN || kind == Kind.FLOOR) {
+                byte[] index = kind == Kind.TWIN ? lookupIndexes[i] : crypto.index(lookupEmails[i]);
+                ps.setBytes(1, index);
+                ps.setBytes(2, index);
             } else {
                 ps.setString(1, lookupEmails[i]);
             }
