@@ -39,12 +39,15 @@ public final class BlindIndexer {
     private final KeyRing keys;
     private final KeyScope scope;
     private final byte[] argon2Salt;
+    /** The value-independent start of every fast-mode PRF input ({@link CanonicalEncoder#prefix}). */
+    private final byte[] fastPrefix;
 
     private BlindIndexer(BlindIndexDefinition definition, KeyRing keys) {
         this.definition = Objects.requireNonNull(definition, "definition");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.scope = definition.keyScope();
         this.argon2Salt = definition.slowHash().isPresent() ? argon2Salt(definition) : null;
+        this.fastPrefix = CanonicalEncoder.prefix(CanonicalEncoder.MODE_FAST, definition);
     }
 
     /** An indexer for {@code definition} taking its key from {@code keys} (the scope {@link BlindIndexDefinition#keyScope()}). */
@@ -98,6 +101,9 @@ public final class BlindIndexer {
         } catch (GeneralSecurityException e) {
             throw new KeyException("blind index computation failed for " + definition.where(), e);
         }
+        if (prfs.size() == 1) { // no rotation under way (the common case): the primary's value alone
+            return List.of(truncate(compute(set::computePrimary, values)));
+        }
         List<byte[]> out = new ArrayList<>(prfs.size());
         Prf primary = prfs.get(set.getPrimaryId());
         if (primary != null) {
@@ -132,7 +138,7 @@ public final class BlindIndexer {
     private byte[] compute(PrfFunction prf, Object[] values) throws KeyException {
         try {
             if (definition.slowHash().isEmpty()) {
-                return prf.compute(CanonicalEncoder.message(CanonicalEncoder.MODE_FAST, definition, values), PRF_BYTES);
+                return prf.compute(CanonicalEncoder.message(fastPrefix, definition, values), PRF_BYTES);
             }
             byte[] password = CanonicalEncoder.message(CanonicalEncoder.MODE_ARGON2ID_PASSWORD, definition, values);
             byte[] secret = prf.compute(CanonicalEncoder.header(CanonicalEncoder.MODE_ARGON2ID_SECRET, definition), PRF_BYTES);

@@ -1,6 +1,5 @@
 package dev.veil.blindindex;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -15,6 +14,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -60,10 +60,30 @@ final class CanonicalEncoder {
 
     /** The PRF (or Argon2id password) input for one row's parts. */
     static byte[] message(int mode, BlindIndexDefinition def, Object[] values) {
-        Out out = header(mode, def, values.length);
+        return message(prefix(mode, def), def, values);
+    }
+
+    /**
+     * As {@link #message(int, BlindIndexDefinition, Object[])}, from a {@link #prefix} computed once per index (the
+     * hot path: the prefix does not depend on the values).
+     */
+    static byte[] message(byte[] prefix, BlindIndexDefinition def, Object[] values) {
+        Out out = new Out(prefix.length + 4 + 40 * values.length);
+        out.write(prefix, 0, prefix.length);
+        out.u32(values.length);
         for (int i = 0; i < values.length; i++) {
             part(out, def, def.columns().get(i), values[i]);
         }
+        return out.toByteArray();
+    }
+
+    /** The fields before the part count: domain prefix, mode, label kind and label. */
+    static byte[] prefix(int mode, BlindIndexDefinition def) {
+        Out out = new Out(96);
+        out.write(PREFIX, 0, PREFIX.length);
+        out.write(mode);
+        out.write(def.labelKind().code);
+        out.lengthPrefixed(def.label().getBytes(StandardCharsets.UTF_8));
         return out.toByteArray();
     }
 
@@ -73,11 +93,9 @@ final class CanonicalEncoder {
     }
 
     private static Out header(int mode, BlindIndexDefinition def, int parts) {
-        Out out = new Out();
-        out.write(PREFIX, 0, PREFIX.length);
-        out.write(mode);
-        out.write(def.labelKind().code);
-        out.lengthPrefixed(def.label().getBytes(StandardCharsets.UTF_8));
+        byte[] prefix = prefix(mode, def);
+        Out out = new Out(prefix.length + 4);
+        out.write(prefix, 0, prefix.length);
         out.u32(parts);
         return out;
     }
@@ -172,6 +190,16 @@ final class CanonicalEncoder {
 
     /** Strict UTF-8: an unpaired surrogate is refused rather than replaced (replacement would make distinct strings collide). */
     private static byte[] utf8(BlindIndexDefinition def, SourceColumn column, String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return strictUtf8(def, column, s);
+            }
+        }
+        return s.getBytes(StandardCharsets.UTF_8); // no surrogate, nothing malformed: the strict encoder's bytes
+    }
+
+    /** {@link #utf8} of a string holding surrogates: pairs are encoded, an unpaired one is refused. */
+    private static byte[] strictUtf8(BlindIndexDefinition def, SourceColumn column, String s) {
         CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -186,10 +214,32 @@ final class CanonicalEncoder {
         }
     }
 
-    /** A growable buffer with the few writes the format needs. */
-    private static final class Out extends ByteArrayOutputStream {
-        Out() {
-            super(96);
+    /** A growable buffer with the few writes the format needs (unsynchronised, unlike ByteArrayOutputStream). */
+    private static final class Out {
+        private byte[] buf;
+        private int count;
+
+        Out(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        void write(int b) {
+            if (count == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        void write(byte[] b, int off, int len) {
+            if (count + len > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        byte[] toByteArray() {
+            return count == buf.length ? buf : Arrays.copyOf(buf, count);
         }
 
         void u32(int v) {

@@ -308,6 +308,25 @@ class BlindIndexerTest {
     }
 
     @Test
+    void index_ofText_isOverUtf8WithAndWithoutSurrogatePairs() throws KeyException {
+        // the encoder takes String.getBytes for text without surrogates and the strict encoder otherwise: same bytes
+        for (String text : new String[] {"alice@example.com", "Zoë Ångström", "日本語", "smile \uD83D\uDE00 ok",
+                "\uD83D\uDE00", ""}) {
+            byte[] message = Expected.message(0x01, 0x01, "email_bidx", 1).text(text).bytes();
+
+            assertThat(single(text)).as(text).isEqualTo(Expected.hmacSha256(KEY, message));
+        }
+    }
+
+    @Test
+    void indexAllVersions_withOneVersion_isThePrimarysValueAlone() throws KeyException {
+        BlindIndexer idx = indexer(email());
+
+        assertThat(idx.indexAllVersions("alice@example.com")).singleElement()
+                .satisfies(v -> assertThat(hex(v)).isEqualTo(KAT_EMAIL));
+    }
+
+    @Test
     void index_keyUnavailable_propagatesTheRingsException() {
         BlindIndexer idx = BlindIndexer.of(email().build(), new FailingKeyRing());
 
