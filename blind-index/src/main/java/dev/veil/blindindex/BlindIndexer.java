@@ -169,6 +169,9 @@ public final class BlindIndexer {
     /** The first {@code bits} bits of {@code full}, big-endian bit order; unused low bits of the last byte are zero. */
     private byte[] truncate(byte[] full) {
         int bits = definition.bits();
+        if (bits == full.length * 8) {
+            return full; // the whole PRF output (a fresh array): nothing to cut, nothing to copy
+        }
         byte[] out = Arrays.copyOf(full, definition.outputBytes());
         int spare = out.length * 8 - bits;
         if (spare > 0) {

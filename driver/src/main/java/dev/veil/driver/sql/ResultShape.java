@@ -16,6 +16,9 @@ public final class ResultShape {
     private final int columnCount;
     private final int hidden;
     private final RowFilter[] filters;
+    /** {@link #hasEncrypted()}, {@link #readsParameters()}, {@link #projectionParameters()}: fixed, so computed once. */
+    private final boolean encrypted;
+    private final int[] projectionParameters;
 
     /**
      * @param targets index i holds column i+1's target or null
@@ -36,6 +39,9 @@ public final class ResultShape {
         this.columnCount = columnCount;
         this.hidden = hidden;
         this.filters = filters;
+        this.encrypted = hidden > 0 || java.util.Arrays.stream(targets).anyMatch(java.util.Objects::nonNull);
+        this.projectionParameters = java.util.Arrays.stream(targets).filter(t -> t != null && t.projection() != null
+                && t.projection().readsParameters()).mapToInt(t -> t.projection().parameter()).toArray();
     }
 
     /** Trailing columns Veil appended for its row filters; hidden from the application. */
@@ -49,31 +55,17 @@ public final class ResultShape {
     }
 
     public boolean hasEncrypted() {
-        if (hidden > 0) {
-            return true;
-        }
-        for (Target t : targets) {
-            if (t != null) {
-                return true;
-            }
-        }
-        return false;
+        return encrypted;
     }
 
     /** Whether a projection of this result needs the statement's kept parameter values (COALESCE(col, ?)). */
     public boolean readsParameters() {
-        for (Target t : targets) {
-            if (t != null && t.projection() != null && t.projection().readsParameters()) {
-                return true;
-            }
-        }
-        return false;
+        return projectionParameters.length > 0;
     }
 
     /** The parameters projections read ({@link #readsParameters()}), by original position; empty for none. */
     public int[] projectionParameters() {
-        return java.util.Arrays.stream(targets).filter(t -> t != null && t.projection() != null
-                && t.projection().readsParameters()).mapToInt(t -> t.projection().parameter()).toArray();
+        return projectionParameters.clone();
     }
 
     /** The target of 1-based column {@code index}, or null when that column is not encrypted. */
