@@ -10,10 +10,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -30,9 +32,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * [scale=1.0] [workloads=W1,W2,W3,W4] [shapes=orm,reuse] [rows=100000] [peers=auto] [w3=10000]</pre>
  *
  * {@code scale} multiplies the operations per side and round (W1 1,000, W2 2,000, W3 15, W4 10 at 1.0).
- * {@code peers}: {@code auto} (the default) adds ShardingSphere-JDBC's encrypt feature ({@link ShardingPeer}) as a
- * fourth side when the jar was built with the {@code peers} profile, {@code sharding} requires it, {@code none}
- * leaves it out. {@code w3}: the rows W3 reads (at most {@code rows}; its operations per round scale inversely, so a
+ * {@code peers}: {@code auto} (the default) adds every peer on the class path as a further side —
+ * ShardingSphere-JDBC's encrypt feature ({@link ShardingPeer}) when the jar was built with the {@code peers} profile,
+ * the AWS Advanced JDBC Wrapper's KMS encryption plugin ({@link AwsWrapperPeer}) when a wrapper jar with it is added
+ * to {@code -cp}; {@code sharding}, {@code aws} or {@code sharding,aws} require those, {@code none} leaves them out.
+ * A side that cannot run a workload (the AWS plugin has no search by e-mail: W2 orm) is reported "not supported". {@code w3}: the rows W3 reads (at most {@code rows}; its operations per round scale inversely, so a
  * round takes about as long).
  */
 public final class OrmAlternation {
@@ -46,6 +50,9 @@ public final class OrmAlternation {
 
     /** One side's run of one workload, per operation: microseconds, and bytes this thread allocated. */
     record Sample(double wall, double clientCpu, double serverCpu, double allocated) {
+
+        /** What a side that does not support the workload records. */
+        static final Sample UNSUPPORTED = new Sample(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     public static void main(String[] args) throws Exception {
@@ -60,12 +67,7 @@ public final class OrmAlternation {
             shapes.add(Shape.valueOf(s.trim().toUpperCase(Locale.ROOT)));
         }
         int rows = Integer.parseInt(o.getOrDefault("rows", String.valueOf(OrmSchema.DEFAULT_ROWS)));
-        boolean sharding = switch (o.getOrDefault("peers", "auto")) {
-            case "auto" -> ShardingPeer.available();
-            case "sharding" -> true;
-            case "none" -> false;
-            default -> throw new IllegalArgumentException("peers: auto, sharding or none");
-        };
+        Set<Kind> peers = peers(o.getOrDefault("peers", "auto"));
         Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly "
                 + "is dangerous.");
         // workload/shape -> side -> samples of the measured rounds
@@ -73,17 +75,53 @@ public final class OrmAlternation {
         System.out.printf("load average at start: %s%n", loadAverage());
         long started = System.nanoTime();
         int w3 = Integer.parseInt(o.getOrDefault("w3", String.valueOf(Math.min(rows, OrmSchema.W3_ROWS))));
-        try (OrmFixture f = OrmFixture.open(rows, sharding)) {
+        try (OrmFixture f = OrmFixture.open(rows, peers)) {
             f.w3Rows(w3);
             System.out.printf("seeded %,d rows per table in %.1f s; load average %s%n", rows,
                     (System.nanoTime() - started) / 1e9, loadAverage());
             measure(f, rounds, warmup, scale, workloads, shapes, bh, results, (double) OrmSchema.W3_ROWS / w3);
+            if (f.aws() != null) {
+                System.out.println("fake KMS calls (AWS wrapper side): " + f.aws().kmsCalls());
+            }
         } finally {
             System.out.printf("load average at end: %s; %d measured rounds after %d warm-up, %.0f s in all%n",
                     loadAverage(), results.isEmpty() ? 0 : results.values().iterator().next().get(Kind.PLAIN).size(),
                     warmup, (System.nanoTime() - started) / 1e9);
             print(results);
         }
+    }
+
+    /** The peers the {@code peers} option names: auto, none, or a comma list of sharding and aws. */
+    static Set<Kind> peers(String option) {
+        Set<Kind> out = EnumSet.noneOf(Kind.class);
+        switch (option) {
+            case "auto" -> {
+                if (ShardingPeer.available()) {
+                    out.add(Kind.SHARDING);
+                }
+                if (AwsWrapperPeer.available()) {
+                    out.add(Kind.AWS);
+                }
+            }
+            case "none" -> { }
+            default -> {
+                for (String p : option.split(",")) {
+                    switch (p.trim()) {
+                        case "sharding" -> out.add(Kind.SHARDING);
+                        case "aws" -> {
+                            if (!AwsWrapperPeer.available()) {
+                                throw new IllegalArgumentException("peers=aws needs a jar of the AWS Advanced JDBC "
+                                        + "Wrapper with its KMS encryption plugin on -cp");
+                            }
+                            out.add(Kind.AWS);
+                        }
+                        default -> throw new IllegalArgumentException("peers: auto, none, or a comma list of "
+                                + "sharding and aws");
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static void measure(OrmFixture f, int rounds, int warmup, double scale, List<String> workloads,
@@ -105,7 +143,9 @@ public final class OrmAlternation {
                     Map<Kind, Sample> round = new EnumMap<>(Kind.class);
                     for (int k = 0; k < kinds.length; k++) {
                         Kind kind = kinds[(k + r) % kinds.length];
-                        round.put(kind, run(f.side(kind), pids.get(kind), w, shape, n, bh));
+                        OrmSide side = f.side(kind);
+                        round.put(kind, side.supports(w, shape) ? run(side, pids.get(kind), w, shape, n, bh)
+                                : Sample.UNSUPPORTED);
                     }
                     String key = w + " " + shape.label();
                     line.append(String.format(" %s %.2f", key, round.get(Kind.VEIL).wall()
@@ -202,37 +242,81 @@ public final class OrmAlternation {
                 + "per-round ratios.");
     }
 
-    /** Veil beside the peer, when it ran: wall time, ratio to plain, client CPU and allocation per operation. */
+    /** Veil beside the peers, when any ran: wall time, ratio to plain, client CPU and allocation per operation. */
     private static void printPeers(Map<String, Map<Kind, List<Sample>>> results) {
-        if (results.isEmpty() || !results.values().iterator().next().containsKey(Kind.SHARDING)) {
+        if (results.isEmpty()) {
             return;
         }
+        List<Kind> peers = new ArrayList<>();
+        for (Kind k : results.values().iterator().next().keySet()) {
+            if (k == Kind.SHARDING || k == Kind.AWS) {
+                peers.add(k);
+            }
+        }
+        if (peers.isEmpty()) {
+            return;
+        }
+        StringBuilder head = new StringBuilder("| workload | shape | plain µs/op | Veil µs/op |");
+        StringBuilder names = new StringBuilder("plain / Veil");
+        for (Kind p : peers) {
+            head.append(' ').append(p.label()).append(" µs/op |");
+            names.append(" / ").append(p.label());
+        }
+        head.append(" **Veil ÷ plain** |");
+        for (Kind p : peers) {
+            head.append(" **").append(p.label()).append(" ÷ plain** |");
+        }
+        head.append(" client CPU µs/op ").append(names).append(" | allocated B/op ").append(names).append(" |");
         System.out.println();
-        System.out.println("| workload | shape | plain µs/op | Veil µs/op | ShardingSphere µs/op | **Veil ÷ plain** "
-                + "| **ShardingSphere ÷ plain** | client CPU µs/op plain / Veil / ShardingSphere "
-                + "| allocated B/op plain / Veil / ShardingSphere |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println(head);
+        System.out.println("|---|---|---|---|" + "---|---|".repeat(peers.size()) + "---|---|---|");
         for (Map.Entry<String, Map<Kind, List<Sample>>> e : results.entrySet()) {
             Map<Kind, List<Sample>> m = e.getValue();
-            List<Sample> plain = m.get(Kind.PLAIN);
-            List<Sample> veil = m.get(Kind.VEIL);
-            List<Sample> peer = m.get(Kind.SHARDING);
-            List<Double> vp = new ArrayList<>();
-            List<Double> sp = new ArrayList<>();
-            for (int i = 0; i < plain.size(); i++) {
-                vp.add(veil.get(i).wall() / plain.get(i).wall());
-                sp.add(peer.get(i).wall() / plain.get(i).wall());
-            }
+            List<Kind> sides = new ArrayList<>(List.of(Kind.PLAIN, Kind.VEIL));
+            sides.addAll(peers);
             String[] ws = e.getKey().split(" ");
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | **%s** | **%s** | %s / %s / %s "
-                    + "| %s / %s / %s |%n", ws[0], ws[1], spread(walls(plain), "%.1f"), spread(walls(veil), "%.1f"),
-                    spread(walls(peer), "%.1f"), spread(vp, "%.3f"), spread(sp, "%.3f"),
-                    one(plain, Sample::clientCpu), one(veil, Sample::clientCpu), one(peer, Sample::clientCpu),
-                    bytes(plain), bytes(veil), bytes(peer));
+            StringBuilder row = new StringBuilder("| " + ws[0] + " | " + ws[1] + " |");
+            for (Kind k : sides) {
+                row.append(' ').append(wallCell(m.get(k))).append(" |");
+            }
+            for (Kind k : sides.subList(1, sides.size())) {
+                row.append(" **").append(ratioCell(m.get(k), m.get(Kind.PLAIN))).append("** |");
+            }
+            List<String> cpu = new ArrayList<>();
+            List<String> allocated = new ArrayList<>();
+            for (Kind k : sides) {
+                cpu.add(one(m.get(k), Sample::clientCpu));
+                allocated.add(bytes(m.get(k)));
+            }
+            row.append(' ').append(String.join(" / ", cpu)).append(" | ").append(String.join(" / ", allocated))
+                    .append(" |");
+            System.out.println(row);
         }
     }
 
+    private static boolean unsupported(List<Sample> samples) {
+        return samples.stream().allMatch(s -> Double.isNaN(s.wall()));
+    }
+
+    private static String wallCell(List<Sample> samples) {
+        return unsupported(samples) ? "not supported" : spread(walls(samples), "%.1f");
+    }
+
+    private static String ratioCell(List<Sample> side, List<Sample> plain) {
+        if (unsupported(side)) {
+            return "n/a";
+        }
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < plain.size(); i++) {
+            r.add(side.get(i).wall() / plain.get(i).wall());
+        }
+        return spread(r, "%.3f");
+    }
+
     private static String bytes(List<Sample> samples) {
+        if (unsupported(samples)) {
+            return "n/a";
+        }
         List<Double> v = new ArrayList<>();
         for (Sample s : samples) {
             v.add(s.allocated());

@@ -25,16 +25,22 @@ import org.openjdk.jmh.infra.Blackhole;
  * and searching by the stored index value as Veil does ({@code email_bidx IN (?, ?)}: the value under the primary
  * and the other enabled key version of the index, the same value twice while it has one): the statements Veil
  * sends, without Veil. {@link Kind#SHARDING} runs the plain side's texts and getters through the peer,
- * {@link ShardingPeer} (only with the {@code peers} profile).
+ * {@link ShardingPeer} (only with the {@code peers} profile); {@link Kind#AWS} likewise through
+ * {@link AwsWrapperPeer} (only with a wrapper jar on the class path), except W2 by e-mail, which it cannot search
+ * ({@link #supports}).
  */
 final class OrmSide {
 
     /** Which driver and table. */
     enum Kind {
-        PLAIN, TWIN, VEIL, SHARDING;
+        PLAIN, TWIN, VEIL, SHARDING, AWS;
 
         String label() {
-            return this == SHARDING ? "ShardingSphere" : name().toLowerCase(Locale.ROOT);
+            return switch (this) {
+                case SHARDING -> "ShardingSphere";
+                case AWS -> "AWS wrapper";
+                default -> name().toLowerCase(Locale.ROOT);
+            };
         }
     }
 
@@ -80,6 +86,7 @@ final class OrmSide {
             case VEIL -> OrmSchema.VEIL;
             case TWIN -> OrmSchema.TWIN;
             case SHARDING -> ShardingPeer.TABLE;
+            case AWS -> AwsWrapperPeer.TABLE;
         };
         this.insertSql = kind == Kind.TWIN
                 ? "INSERT INTO " + table + " (name, ssn, email, heart_rate, " + OrmSchema.INDEX_COLUMN
@@ -105,6 +112,11 @@ final class OrmSide {
 
     Connection connection() {
         return connection;
+    }
+
+    /** Whether this side can run {@code workload} in {@code shape}: all but W2 by e-mail on {@link Kind#AWS}. */
+    boolean supports(String workload, Shape shape) {
+        return !(kind == Kind.AWS && workload.equals("W2") && shape == Shape.ORM);
     }
 
     private int next() {
