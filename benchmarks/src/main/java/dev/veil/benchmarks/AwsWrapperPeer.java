@@ -12,7 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
 import java.util.List;
-import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -50,6 +51,8 @@ final class AwsWrapperPeer implements AutoCloseable {
     private static final String ENDPOINT_PROPERTY = "aws.endpointUrlKms";
     private static final List<String> ENCRYPTED = List.of("ssn", "email", "heart_rate");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The wrapper logs each plugin's start at INFO (java.util.logging); held so the level set here stays. */
+    private static final Logger WRAPPER_LOG = Logger.getLogger("software.amazon.jdbc");
 
     private final FakeKmsServer kms;
     private final String keyArn;
@@ -72,6 +75,7 @@ final class AwsWrapperPeer implements AutoCloseable {
     /** Starts the fake KMS on 127.0.0.1 with one master key, and points this JVM's AWS SDK clients at it. */
     static AwsWrapperPeer start() {
         try {
+            WRAPPER_LOG.setLevel(Level.WARNING);
             FakeKmsServer kms = FakeKmsServer.start();
             System.setProperty(ENDPOINT_PROPERTY, kms.endpoint().toString());
             return new AwsWrapperPeer(kms);

@@ -44,15 +44,20 @@ public final class OrmAlternation {
     private static final Map<String, Integer> OPERATIONS = Map.of("W1", 1_000, "W2", 2_000, "W3", 15, "W4", 10);
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private OrmAlternation() {
     }
 
-    /** One side's run of one workload, per operation: microseconds, and bytes this thread allocated. */
-    record Sample(double wall, double clientCpu, double serverCpu, double allocated) {
+    /**
+     * One side's run of one workload, per operation: microseconds (wall, this thread's CPU, the server process's CPU,
+     * this JVM's CPU over all its threads), and bytes this thread allocated.
+     */
+    record Sample(double wall, double clientCpu, double serverCpu, double allocated, double processCpu) {
 
         /** What a side that does not support the workload records. */
-        static final Sample UNSUPPORTED = new Sample(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        static final Sample UNSUPPORTED = new Sample(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     public static void main(String[] args) throws Exception {
@@ -165,6 +170,7 @@ public final class OrmAlternation {
     private static Sample run(OrmSide side, int pid, String workload, Shape shape, int n, Blackhole bh)
             throws SQLException {
         long server = serverCpuNanos(pid);
+        long process = PROCESS.getProcessCpuTime();
         long cpu = THREADS.getCurrentThreadCpuTime();
         long bytes = THREADS.getCurrentThreadAllocatedBytes();
         long t0 = System.nanoTime();
@@ -181,10 +187,11 @@ public final class OrmAlternation {
         double wall = (System.nanoTime() - t0) / 1e3 / n;
         double clientCpu = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e3 / n;
         double allocated = (double) (THREADS.getCurrentThreadAllocatedBytes() - bytes) / n;
+        double processCpu = (PROCESS.getProcessCpuTime() - process) / 1e3 / n;
         long serverAfter = serverCpuNanos(pid);
         double serverCpu = server < 0 || serverAfter < 0 ? Double.NaN : (serverAfter - server) / 1e3 / n;
         bh.consume(ops);
-        return new Sample(wall, clientCpu, serverCpu, allocated);
+        return new Sample(wall, clientCpu, serverCpu, allocated, processCpu);
     }
 
     /** CPU time the server process {@code pid} has used, in ns; -1 when it cannot be read (another machine). */
@@ -242,7 +249,11 @@ public final class OrmAlternation {
                 + "per-round ratios.");
     }
 
-    /** Veil beside the peers, when any ran: wall time, ratio to plain, client CPU and allocation per operation. */
+    /**
+     * Veil beside the peers, when any ran: wall time, ratio to plain, CPU (this thread; the whole JVM, which counts
+     * work a side hands to other threads, such as the AWS wrapper's SQL parser, but also GC and JIT; the server
+     * process) and allocation per operation.
+     */
     private static void printPeers(Map<String, Map<Kind, List<Sample>>> results) {
         if (results.isEmpty()) {
             return;
@@ -266,10 +277,11 @@ public final class OrmAlternation {
         for (Kind p : peers) {
             head.append(" **").append(p.label()).append(" ÷ plain** |");
         }
-        head.append(" client CPU µs/op ").append(names).append(" | allocated B/op ").append(names).append(" |");
+        head.append(" client CPU µs/op ").append(names).append(" | JVM CPU µs/op ").append(names)
+                .append(" | server CPU µs/op ").append(names).append(" | allocated B/op ").append(names).append(" |");
         System.out.println();
         System.out.println(head);
-        System.out.println("|---|---|---|---|" + "---|---|".repeat(peers.size()) + "---|---|---|");
+        System.out.println("|---|---|---|---|" + "---|---|".repeat(peers.size()) + "---|---|---|---|---|");
         for (Map.Entry<String, Map<Kind, List<Sample>>> e : results.entrySet()) {
             Map<Kind, List<Sample>> m = e.getValue();
             List<Kind> sides = new ArrayList<>(List.of(Kind.PLAIN, Kind.VEIL));
@@ -283,13 +295,18 @@ public final class OrmAlternation {
                 row.append(" **").append(ratioCell(m.get(k), m.get(Kind.PLAIN))).append("** |");
             }
             List<String> cpu = new ArrayList<>();
+            List<String> jvm = new ArrayList<>();
+            List<String> server = new ArrayList<>();
             List<String> allocated = new ArrayList<>();
             for (Kind k : sides) {
                 cpu.add(one(m.get(k), Sample::clientCpu));
+                jvm.add(one(m.get(k), Sample::processCpu));
+                server.add(one(m.get(k), Sample::serverCpu));
                 allocated.add(bytes(m.get(k)));
             }
-            row.append(' ').append(String.join(" / ", cpu)).append(" | ").append(String.join(" / ", allocated))
-                    .append(" |");
+            row.append(' ').append(String.join(" / ", cpu)).append(" | ").append(String.join(" / ", jvm))
+                    .append(" | ").append(String.join(" / ", server)).append(" | ")
+                    .append(String.join(" / ", allocated)).append(" |");
             System.out.println(row);
         }
     }
