@@ -10,10 +10,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -32,9 +34,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * [scale=1.0] [workloads=W1,W2,W3,W4] [shapes=orm,reuse] [rows=100000] [peers=auto] [w3=10000]</pre>
  *
  * {@code scale} multiplies the operations per side and round (W1 1,000, W2 2,000, W3 15, W4 10 at 1.0).
- * {@code peers}: {@code auto} (the default) adds ShardingSphere-JDBC's encrypt feature ({@link ShardingPeer}) as a
- * further side when the jar was built with the {@code peers} profile, {@code sharding} requires it, {@code none}
- * leaves it out. {@code w3}: the rows W3 reads (at most {@code rows}; its operations per round scale inversely, so a
+ * {@code peers}: {@code auto} (the default) adds every peer on the class path as a further side —
+ * ShardingSphere-JDBC's encrypt feature ({@link ShardingPeer}) when the jar was built with the {@code peers} profile,
+ * the AWS Advanced JDBC Wrapper's KMS encryption plugin ({@link AwsWrapperPeer}) when a wrapper jar with it is added
+ * to {@code -cp}; {@code sharding}, {@code aws} or {@code sharding,aws} require those, {@code none} leaves them out.
+ * A side that cannot run a workload (the AWS plugin has no search by e-mail: W2 orm) is reported "not supported". {@code w3}: the rows W3 reads (at most {@code rows}; its operations per round scale inversely, so a
  * round takes about as long).
  */
 public final class OrmAlternation {
@@ -42,12 +46,20 @@ public final class OrmAlternation {
     private static final Map<String, Integer> OPERATIONS = Map.of("W1", 1_000, "W2", 2_000, "W3", 15, "W4", 10);
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private OrmAlternation() {
     }
 
-    /** One side's run of one workload, per operation: microseconds, and bytes this thread allocated. */
-    record Sample(double wall, double clientCpu, double serverCpu, double allocated) {
+    /**
+     * One side's run of one workload, per operation: microseconds (wall, this thread's CPU, the server process's CPU,
+     * this JVM's CPU over all its threads), and bytes this thread allocated.
+     */
+    record Sample(double wall, double clientCpu, double serverCpu, double allocated, double processCpu) {
+
+        /** What a side that does not support the workload records. */
+        static final Sample UNSUPPORTED = new Sample(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     public static void main(String[] args) throws Exception {
@@ -62,12 +74,7 @@ public final class OrmAlternation {
             shapes.add(Shape.valueOf(s.trim().toUpperCase(Locale.ROOT)));
         }
         int rows = Integer.parseInt(o.getOrDefault("rows", String.valueOf(OrmSchema.DEFAULT_ROWS)));
-        boolean sharding = switch (o.getOrDefault("peers", "auto")) {
-            case "auto" -> ShardingPeer.available();
-            case "sharding" -> true;
-            case "none" -> false;
-            default -> throw new IllegalArgumentException("peers: auto, sharding or none");
-        };
+        Set<Kind> peers = peers(o.getOrDefault("peers", "auto"));
         Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly "
                 + "is dangerous.");
         // workload/shape -> side -> samples of the measured rounds
@@ -75,17 +82,53 @@ public final class OrmAlternation {
         System.out.printf("load average at start: %s%n", loadAverage());
         long started = System.nanoTime();
         int w3 = Integer.parseInt(o.getOrDefault("w3", String.valueOf(Math.min(rows, OrmSchema.W3_ROWS))));
-        try (OrmFixture f = OrmFixture.open(rows, sharding)) {
+        try (OrmFixture f = OrmFixture.open(rows, peers)) {
             f.w3Rows(w3);
             System.out.printf("seeded %,d rows per table in %.1f s; load average %s%n", rows,
                     (System.nanoTime() - started) / 1e9, loadAverage());
             measure(f, rounds, warmup, scale, workloads, shapes, bh, results, (double) OrmSchema.W3_ROWS / w3);
+            if (f.aws() != null) {
+                System.out.println("fake KMS calls (AWS wrapper side): " + f.aws().kmsCalls());
+            }
         } finally {
             System.out.printf("load average at end: %s; %d measured rounds after %d warm-up, %.0f s in all%n",
                     loadAverage(), results.isEmpty() ? 0 : results.values().iterator().next().get(Kind.PLAIN).size(),
                     warmup, (System.nanoTime() - started) / 1e9);
             print(results);
         }
+    }
+
+    /** The peers the {@code peers} option names: auto, none, or a comma list of sharding and aws. */
+    static Set<Kind> peers(String option) {
+        Set<Kind> out = EnumSet.noneOf(Kind.class);
+        switch (option) {
+            case "auto" -> {
+                if (ShardingPeer.available()) {
+                    out.add(Kind.SHARDING);
+                }
+                if (AwsWrapperPeer.available()) {
+                    out.add(Kind.AWS);
+                }
+            }
+            case "none" -> { }
+            default -> {
+                for (String p : option.split(",")) {
+                    switch (p.trim()) {
+                        case "sharding" -> out.add(Kind.SHARDING);
+                        case "aws" -> {
+                            if (!AwsWrapperPeer.available()) {
+                                throw new IllegalArgumentException("peers=aws needs a jar of the AWS Advanced JDBC "
+                                        + "Wrapper with its KMS encryption plugin on -cp");
+                            }
+                            out.add(Kind.AWS);
+                        }
+                        default -> throw new IllegalArgumentException("peers: auto, none, or a comma list of "
+                                + "sharding and aws");
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static void measure(OrmFixture f, int rounds, int warmup, double scale, List<String> workloads,
@@ -107,7 +150,9 @@ public final class OrmAlternation {
                     Map<Kind, Sample> round = new EnumMap<>(Kind.class);
                     for (int k = 0; k < kinds.length; k++) {
                         Kind kind = kinds[(k + r) % kinds.length];
-                        round.put(kind, run(f.side(kind), pids.get(kind), w, shape, n, bh));
+                        OrmSide side = f.side(kind);
+                        round.put(kind, side.supports(w, shape) ? run(side, pids.get(kind), w, shape, n, bh)
+                                : Sample.UNSUPPORTED);
                     }
                     String key = w + " " + shape.label();
                     line.append(String.format(" %s %.2f", key, round.get(Kind.VEIL).wall()
@@ -127,6 +172,7 @@ public final class OrmAlternation {
     private static Sample run(OrmSide side, int pid, String workload, Shape shape, int n, Blackhole bh)
             throws SQLException {
         long server = serverCpuNanos(pid);
+        long process = PROCESS.getProcessCpuTime();
         long cpu = THREADS.getCurrentThreadCpuTime();
         long bytes = THREADS.getCurrentThreadAllocatedBytes();
         long t0 = System.nanoTime();
@@ -143,10 +189,11 @@ public final class OrmAlternation {
         double wall = (System.nanoTime() - t0) / 1e3 / n;
         double clientCpu = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e3 / n;
         double allocated = (double) (THREADS.getCurrentThreadAllocatedBytes() - bytes) / n;
+        double processCpu = (PROCESS.getProcessCpuTime() - process) / 1e3 / n;
         long serverAfter = serverCpuNanos(pid);
         double serverCpu = server < 0 || serverAfter < 0 ? Double.NaN : (serverAfter - server) / 1e3 / n;
         bh.consume(ops);
-        return new Sample(wall, clientCpu, serverCpu, allocated);
+        return new Sample(wall, clientCpu, serverCpu, allocated, processCpu);
     }
 
     /** CPU time the server process {@code pid} has used, in ns; -1 when it cannot be read (another machine). */
@@ -200,33 +247,65 @@ public final class OrmAlternation {
                 + "per-round ratios.");
     }
 
-    /** Veil beside the peer, when it ran: wall time, ratio to plain, client CPU and allocation per operation. */
+    /**
+     * Veil beside the peers, when any ran: wall time, ratio to plain, CPU (this thread; the whole JVM, which counts
+     * work a side hands to other threads, such as the AWS wrapper's SQL parser, but also GC and JIT; the server
+     * process) and allocation per operation.
+     */
     private static void printPeers(Map<String, Map<Kind, List<Sample>>> results) {
-        if (results.isEmpty() || !results.values().iterator().next().containsKey(Kind.SHARDING)) {
+        if (results.isEmpty()) {
             return;
         }
+        List<Kind> peers = new ArrayList<>();
+        for (Kind k : results.values().iterator().next().keySet()) {
+            if (k == Kind.SHARDING || k == Kind.AWS) {
+                peers.add(k);
+            }
+        }
+        if (peers.isEmpty()) {
+            return;
+        }
+        StringBuilder head = new StringBuilder("| workload | shape | plain µs/op | Veil µs/op |");
+        StringBuilder names = new StringBuilder("plain / Veil");
+        for (Kind p : peers) {
+            head.append(' ').append(p.label()).append(" µs/op |");
+            names.append(" / ").append(p.label());
+        }
+        head.append(" **Veil ÷ plain** |");
+        for (Kind p : peers) {
+            head.append(" **").append(p.label()).append(" ÷ plain** |");
+        }
+        head.append(" client CPU µs/op ").append(names).append(" | JVM CPU µs/op ").append(names)
+                .append(" | server CPU µs/op ").append(names).append(" | allocated B/op ").append(names).append(" |");
         System.out.println();
-        System.out.println("| workload | shape | plain µs/op | Veil µs/op | ShardingSphere µs/op | **Veil ÷ plain** "
-                + "| **ShardingSphere ÷ plain** | client CPU µs/op plain / Veil / ShardingSphere "
-                + "| allocated B/op plain / Veil / ShardingSphere |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println(head);
+        System.out.println("|---|---|---|---|" + "---|---|".repeat(peers.size()) + "---|---|---|---|---|");
         for (Map.Entry<String, Map<Kind, List<Sample>>> e : results.entrySet()) {
             Map<Kind, List<Sample>> m = e.getValue();
-            List<Sample> plain = m.get(Kind.PLAIN);
-            List<Sample> veil = m.get(Kind.VEIL);
-            List<Sample> peer = m.get(Kind.SHARDING);
-            List<Double> vp = new ArrayList<>();
-            List<Double> sp = new ArrayList<>();
-            for (int i = 0; i < plain.size(); i++) {
-                vp.add(veil.get(i).wall() / plain.get(i).wall());
-                sp.add(peer.get(i).wall() / plain.get(i).wall());
-            }
+            List<Kind> sides = new ArrayList<>(List.of(Kind.PLAIN, Kind.VEIL));
+            sides.addAll(peers);
             String[] ws = e.getKey().split(" ");
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | **%s** | **%s** | %s / %s / %s "
-                    + "| %s / %s / %s |%n", ws[0], ws[1], spread(walls(plain), "%.1f"), spread(walls(veil), "%.1f"),
-                    spread(walls(peer), "%.1f"), spread(vp, "%.3f"), spread(sp, "%.3f"),
-                    one(plain, Sample::clientCpu), one(veil, Sample::clientCpu), one(peer, Sample::clientCpu),
-                    bytes(plain), bytes(veil), bytes(peer));
+            StringBuilder row = new StringBuilder("| " + ws[0] + " | " + ws[1] + " |");
+            for (Kind k : sides) {
+                row.append(' ').append(wallCell(m.get(k))).append(" |");
+            }
+            for (Kind k : sides.subList(1, sides.size())) {
+                row.append(" **").append(ratioCell(m.get(k), m.get(Kind.PLAIN))).append("** |");
+            }
+            List<String> cpu = new ArrayList<>();
+            List<String> jvm = new ArrayList<>();
+            List<String> server = new ArrayList<>();
+            List<String> allocated = new ArrayList<>();
+            for (Kind k : sides) {
+                cpu.add(one(m.get(k), Sample::clientCpu));
+                jvm.add(one(m.get(k), Sample::processCpu));
+                server.add(one(m.get(k), Sample::serverCpu));
+                allocated.add(bytes(m.get(k)));
+            }
+            row.append(' ').append(String.join(" / ", cpu)).append(" | ").append(String.join(" / ", jvm))
+                    .append(" | ").append(String.join(" / ", server)).append(" | ")
+                    .append(String.join(" / ", allocated)).append(" |");
+            System.out.println(row);
         }
     }
 
@@ -239,7 +318,29 @@ public final class OrmAlternation {
         return out;
     }
 
+    private static boolean unsupported(List<Sample> samples) {
+        return samples.stream().allMatch(s -> Double.isNaN(s.wall()));
+    }
+
+    private static String wallCell(List<Sample> samples) {
+        return unsupported(samples) ? "not supported" : spread(walls(samples), "%.1f");
+    }
+
+    private static String ratioCell(List<Sample> side, List<Sample> plain) {
+        if (unsupported(side)) {
+            return "n/a";
+        }
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < plain.size(); i++) {
+            r.add(side.get(i).wall() / plain.get(i).wall());
+        }
+        return spread(r, "%.3f");
+    }
+
     private static String bytes(List<Sample> samples) {
+        if (unsupported(samples)) {
+            return "n/a";
+        }
         List<Double> v = new ArrayList<>();
         for (Sample s : samples) {
             v.add(s.allocated());

@@ -5,7 +5,9 @@ import dev.veil.benchmarks.PatientsSchema.Patient;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The seeded ORM-shape schema and one {@link OrmSide} per {@link OrmSide.Kind}, each on its own connection:
@@ -18,26 +20,29 @@ final class OrmFixture implements AutoCloseable {
     private final BenchmarkDatabase db;
     private final int rows;
     private final Map<OrmSide.Kind, OrmSide> sides = new EnumMap<>(OrmSide.Kind.class);
-    private final boolean sharding;
+    private final Set<OrmSide.Kind> peers;
+    private AwsWrapperPeer aws;
 
-    private OrmFixture(BenchmarkDatabase db, int rows, boolean sharding) {
+    private OrmFixture(BenchmarkDatabase db, int rows, Set<OrmSide.Kind> peers) {
         this.db = db;
         this.rows = rows;
-        this.sharding = sharding;
+        this.peers = peers;
     }
 
     /** Creates and seeds the schema with {@code rows} patients and connects the plain, twin, floor and Veil sides. */
     static OrmFixture open(int rows) throws SQLException {
-        return open(rows, false);
+        return open(rows, EnumSet.noneOf(OrmSide.Kind.class));
     }
 
     /**
-     * Like {@link #open(int)}; with {@code sharding}, also the peer ({@link ShardingPeer}) on its own table, seeded
-     * with the same patients through it.
+     * Like {@link #open(int)}, with the {@code peers} ({@link OrmSide.Kind#SHARDING}: {@link ShardingPeer},
+     * {@link OrmSide.Kind#AWS}: {@link AwsWrapperPeer}), each on its own table, seeded with the same patients
+     * through it.
      */
-    static OrmFixture open(int rows, boolean sharding) throws SQLException {
+    static OrmFixture open(int rows, Set<OrmSide.Kind> peers) throws SQLException {
         BenchmarkDatabase db = BenchmarkDatabase.open(OrmSchema.TABLES_YAML);
-        OrmFixture f = new OrmFixture(db, rows, sharding);
+        OrmFixture f = new OrmFixture(db, rows, peers.isEmpty() ? EnumSet.noneOf(OrmSide.Kind.class)
+                : EnumSet.copyOf(peers));
         try {
             f.start();
             return f;
@@ -96,7 +101,7 @@ final class OrmFixture implements AutoCloseable {
         sides.put(OrmSide.Kind.FLOOR, new OrmSide(floor, inserts, lookupIds, lookupEmails, crypto));
         sides.put(OrmSide.Kind.VEIL, new OrmSide(OrmSide.Kind.VEIL, veil, inserts, null, lookupIds, lookupEmails,
                 null));
-        if (sharding) {
+        if (peers.contains(OrmSide.Kind.SHARDING)) {
             ShardingPeer.create(db);
             Connection peer = ShardingPeer.connect(ShardingPeer.url(db));
             PatientsSchema.seed(db, peer, ShardingPeer.TABLE, rows);
@@ -105,6 +110,21 @@ final class OrmFixture implements AutoCloseable {
             sides.put(OrmSide.Kind.SHARDING, new OrmSide(OrmSide.Kind.SHARDING, peer, inserts, null, lookupIds,
                     lookupEmails, null));
         }
+        if (peers.contains(OrmSide.Kind.AWS)) {
+            aws = AwsWrapperPeer.start();
+            aws.create(db);
+            Connection peer = AwsWrapperPeer.connect(db);
+            PatientsSchema.seed(db, peer, AwsWrapperPeer.TABLE, rows);
+            db.execute("VACUUM ANALYZE " + AwsWrapperPeer.TABLE);
+            AwsWrapperPeer.verify(db, peer, lookupIds[7], all[(int) lookupIds[7] - 1]);
+            sides.put(OrmSide.Kind.AWS, new OrmSide(OrmSide.Kind.AWS, peer, inserts, null, lookupIds, lookupEmails,
+                    null));
+        }
+    }
+
+    /** The in-process KMS stand-in of the AWS wrapper's side, or {@code null} without that side. */
+    AwsWrapperPeer aws() {
+        return aws;
     }
 
     /** The sides of this run, in {@link OrmSide.Kind} order. */
@@ -133,8 +153,9 @@ final class OrmFixture implements AutoCloseable {
     /** Deletes the rows W1/W4 wrote and vacuums the tables (untimed, between rounds or iterations). */
     void removeWrites() throws SQLException {
         OrmSchema.removeWrites(db, rows);
-        if (sharding) {
-            db.execute("DELETE FROM " + ShardingPeer.TABLE + " WHERE id > " + rows, "VACUUM " + ShardingPeer.TABLE);
+        for (OrmSide.Kind peer : peers) {
+            String table = peer == OrmSide.Kind.SHARDING ? ShardingPeer.TABLE : AwsWrapperPeer.TABLE;
+            db.execute("DELETE FROM " + table + " WHERE id > " + rows, "VACUUM " + table);
         }
     }
 
@@ -149,6 +170,9 @@ final class OrmFixture implements AutoCloseable {
                 s.close();
             }
         } finally {
+            if (aws != null) {
+                aws.close();
+            }
             db.close();
         }
     }

@@ -26,17 +26,24 @@ import org.openjdk.jmh.infra.Blackhole;
  * and the other enabled key version of the index, the same value twice while it has one): the statements Veil
  * sends, without Veil. {@link Kind#FLOOR} runs the twin's statements on its own table and does the cryptography
  * with Tink alone ({@link FloorCrypto}): it encrypts what it writes, computes the index value it searches by, and
- * decrypts each value it reads once (a second read of a column uses the value it decrypted). {@link Kind#SHARDING} runs the plain side's texts and getters through the peer,
- * {@link ShardingPeer} (only with the {@code peers} profile).
+ * decrypts each value it reads once (a second read of a column uses the value it decrypted).
+ * {@link Kind#SHARDING} runs the plain side's texts and getters through the peer,
+ * {@link ShardingPeer} (only with the {@code peers} profile); {@link Kind#AWS} likewise through
+ * {@link AwsWrapperPeer} (only with a wrapper jar on the class path), except W2 by e-mail, which it cannot search
+ * ({@link #supports}).
  */
 final class OrmSide {
 
     /** Which driver and table. */
     enum Kind {
-        PLAIN, TWIN, FLOOR, VEIL, SHARDING;
+        PLAIN, TWIN, FLOOR, VEIL, SHARDING, AWS;
 
         String label() {
-            return this == SHARDING ? "ShardingSphere" : name().toLowerCase(Locale.ROOT);
+            return switch (this) {
+                case SHARDING -> "ShardingSphere";
+                case AWS -> "AWS wrapper";
+                default -> name().toLowerCase(Locale.ROOT);
+            };
         }
     }
 
@@ -97,6 +104,7 @@ final class OrmSide {
             case TWIN -> OrmSchema.TWIN;
             case FLOOR -> OrmSchema.FLOOR;
             case SHARDING -> ShardingPeer.TABLE;
+            case AWS -> AwsWrapperPeer.TABLE;
         };
         boolean stored = kind == Kind.TWIN || kind == Kind.FLOOR;
         this.insertSql = stored ? OrmSchema.storedInsertSql(table) : PatientsSchema.insertSql(table);
@@ -120,6 +128,11 @@ final class OrmSide {
 
     Connection connection() {
         return connection;
+    }
+
+    /** Whether this side can run {@code workload} in {@code shape}: all but W2 by e-mail on {@link Kind#AWS}. */
+    boolean supports(String workload, Shape shape) {
+        return !(kind == Kind.AWS && workload.equals("W2") && shape == Shape.ORM);
     }
 
     private int next() {
