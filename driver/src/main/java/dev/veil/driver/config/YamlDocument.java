@@ -12,7 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.constructor.DuplicateKeyException;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
@@ -20,6 +20,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.reader.UnicodeReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * One parsed YAML file: plain maps, lists and scalars from SnakeYAML's {@link SafeConstructor} (no bean binding,
@@ -109,10 +113,16 @@ final class YamlDocument {
         // a repeated key would silently replace the first (e.g. a second 'tables:' dropping every earlier table)
         options.setAllowDuplicateKeys(false);
         MarkingConstructor constructor = new MarkingConstructor(options);
-        Yaml yaml = new Yaml(constructor);
+        // what Yaml.load(InputStream) does, without the Yaml object: it would also build a Representer and
+        // DumperOptions (the emitting side, ≈ 40 classes loaded at connect) that a loader never uses
+        constructor.setAllowDuplicateKeys(options.isAllowDuplicateKeys());
+        constructor.setWarnOnDuplicateKeys(options.isWarnOnDuplicateKeys());
+        constructor.setWrappedToRootException(options.isWrappedToRootException());
         Object root;
         try {
-            root = yaml.load(in);
+            constructor.setComposer(new Composer(new ParserImpl(new StreamReader(new UnicodeReader(in)), options),
+                    new Resolver(), options));
+            root = constructor.getSingleData(Object.class);
         } catch (DuplicateKeyException e) {
             throw syntax(name, e, "Each key may appear only once in a mapping; merge the two entries");
         } catch (MarkedYAMLException e) {
