@@ -327,14 +327,7 @@ public final class OrmAlternation {
     }
 
     private static String ratioCell(List<Sample> side, List<Sample> plain) {
-        if (unsupported(side)) {
-            return "n/a";
-        }
-        List<Double> r = new ArrayList<>();
-        for (int i = 0; i < plain.size(); i++) {
-            r.add(side.get(i).wall() / plain.get(i).wall());
-        }
-        return spread(r, "%.3f");
+        return unsupported(side) ? "n/a" : spread(ratios(side, plain), "%.3f");
     }
 
     private static String bytes(List<Sample> samples) {

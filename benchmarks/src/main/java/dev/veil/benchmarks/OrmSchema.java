@@ -83,17 +83,7 @@ final class OrmSchema {
 
     /** Seeds the floor table with the first {@code rows} patients, sealed by {@code crypto}, and analyses it. */
     static void seedFloor(BenchmarkDatabase db, Connection plain, FloorCrypto crypto, int rows) throws SQLException {
-        Patient[] pool = Patient.pool(rows);
-        try (PreparedStatement ps = plain.prepareStatement(storedInsertSql(FLOOR))) {
-            for (int i = 0; i < pool.length; i++) {
-                bindStored(ps, crypto.seal(pool[i]));
-                ps.addBatch();
-                if ((i + 1) % 1000 == 0) {
-                    ps.executeBatch();
-                }
-            }
-            ps.executeBatch();
-        }
+        PatientsSchema.seed(plain, storedInsertSql(FLOOR), rows, (ps, p) -> bindStored(ps, crypto.seal(p)));
         db.execute("VACUUM ANALYZE " + FLOOR);
     }
 

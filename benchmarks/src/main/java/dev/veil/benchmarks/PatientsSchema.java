@@ -80,10 +80,21 @@ final class PatientsSchema {
 
     /** Like {@link #seed(BenchmarkDatabase, Connection, String)} with the first {@code rows} patients of the pool. */
     static void seed(BenchmarkDatabase db, Connection connection, String table, int rows) throws SQLException {
+        seed(connection, insertSql(table), rows, PatientsSchema::bind);
+        db.execute("ANALYZE " + table);
+    }
+
+    /** Binds one patient to an INSERT. */
+    interface RowBinder {
+        void bind(PreparedStatement ps, Patient p) throws SQLException;
+    }
+
+    /** Inserts the first {@code rows} patients of the pool through {@code sql}, in batches of 1,000. */
+    static void seed(Connection connection, String sql, int rows, RowBinder binder) throws SQLException {
         Patient[] pool = Patient.pool(rows);
-        try (PreparedStatement ps = connection.prepareStatement(insertSql(table))) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
             for (int i = 0; i < pool.length; i++) {
-                bind(ps, pool[i]);
+                binder.bind(ps, pool[i]);
                 ps.addBatch();
                 if ((i + 1) % 1000 == 0) {
                     ps.executeBatch();
@@ -91,7 +102,6 @@ final class PatientsSchema {
             }
             ps.executeBatch();
         }
-        db.execute("ANALYZE " + table);
     }
 
     /** Removes what W1/W4 wrote after the seed rows, so every iteration starts from the same table. */
