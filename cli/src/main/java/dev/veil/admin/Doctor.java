@@ -37,12 +37,18 @@ final class Doctor {
         }
         try (Connection c = ctx.open()) {
             DdlPlan plan = new SchemaDdl(ctx).plan(c);
+            boolean drift = false;
             for (DdlStatement s : plan.statements()) {
-                problems.add(s.reason() + " — " + s.sql());
+                if (s.required()) {
+                    problems.add(s.reason() + " — " + s.sql());
+                    drift = true;
+                } else {
+                    checks.add("advice: " + s.reason() + " — " + s.sql());
+                }
                 ddl.add(s);
             }
             problems.addAll(plan.notes());
-            if (plan.statements().isEmpty() && plan.notes().isEmpty()) {
+            if (!drift && plan.notes().isEmpty()) {
                 checks.add("schema matches the configuration (columns, companion columns, indexes, backstops)");
             }
             StatusReport status = new Status(ctx).report(c);

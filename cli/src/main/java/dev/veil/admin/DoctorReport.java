@@ -6,7 +6,8 @@ import java.util.List;
  * What {@code veil doctor} found.
  *
  * @param problems what is wrong (exit code 3 when not empty)
- * @param ddl the DDL that fixes the schema drift among them
+ * @param ddl the DDL that fixes the schema drift among them, and tuning statements ({@code required} false: listed
+ *        in {@code checks} as advice, not a problem)
  * @param checks what was checked and passed
  * @param leakage per blind index, what its values may reveal (from the server's column statistics)
  */

@@ -92,12 +92,42 @@ class AdminIT {
         assertThat(ddl).extracting(DdlStatement::sql).contains("ALTER TABLE users ADD COLUMN email_bidx bytea")
                 .anyMatch(s -> s.startsWith("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_bidx_idx"));
         assertThat(admin.ddl().notes()).anyMatch(n -> n.contains("backstop of users.email deferred"));
+        assertThat(ddl).filteredOn(s -> !s.required()).extracting(DdlStatement::sql).containsExactlyInAnyOrder(
+                "ALTER TABLE users ALTER COLUMN email SET STORAGE EXTERNAL",
+                "ALTER TABLE users ALTER COLUMN ssn SET STORAGE EXTERNAL");
         admin.applyDdl();
         assertThat(admin.ddl().statements()).isEmpty();
+        assertThat(storage("email")).isEqualTo("e");
+        assertThat(storage("ssn")).isEqualTo("e");
+        assertThat(storage("name")).isEqualTo("x"); // not an encrypted column
     }
 
     @Test
     @Order(2)
+    void anEncryptedColumnStoredExtendedIsAdviceNotAProblem() throws Exception {
+        fx.plainExecute("ALTER TABLE users ALTER COLUMN ssn SET STORAGE EXTENDED");
+        DoctorReport r = admin.doctor();
+        assertThat(r.ddl()).extracting(DdlStatement::sql)
+                .containsExactly("ALTER TABLE users ALTER COLUMN ssn SET STORAGE EXTERNAL");
+        assertThat(r.checks()).anyMatch(c -> c.startsWith("advice: encrypted column users.ssn is stored EXTENDED"));
+        assertThat(r.problems()).noneMatch(p -> p.contains("STORAGE"));
+        admin.applyDdl();
+        assertThat(storage("ssn")).isEqualTo("e");
+    }
+
+    private static String storage(String column) throws SQLException {
+        try (Connection c = fx.plain(); PreparedStatement ps = c.prepareStatement("SELECT attstorage FROM "
+                + "pg_attribute WHERE attrelid = 'users'::regclass AND attname = ?")) {
+            ps.setString(1, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
     void migrateEncryptConvertsEveryRowAndIndexesIt() throws Exception {
         List<JobResult> r = admin.migrateEncrypt(List.of("users.email", "users.ssn"), JobOptions.defaults()
                 .withBatchSize(300).withWorkers(2));
@@ -128,7 +158,7 @@ class AdminIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void finishValidatesTheBackstopSoPlaintextAroundVeilIsRejected() throws Exception {
         FinishReport f = admin.migrateFinish(List.of("users.email", "users.ssn"));
         assertThat(f.next()).contains("allow-legacy-plaintext");
@@ -146,7 +176,7 @@ class AdminIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void backfillFillsMissingIndexValues() throws Exception {
         fx.plainExecute("UPDATE users SET email_bidx = NULL WHERE id % 7 = 0");
         List<JobResult> r = admin.backfill(List.of(), JobOptions.defaults());
@@ -161,7 +191,7 @@ class AdminIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void rotateDataKeyThenReencryptResumesAfterAStop() throws Exception {
         KeyReport rotated = admin.rotateDataKey("users", false);
         assertThat(rotated.changes()).hasSize(1);
@@ -204,7 +234,7 @@ class AdminIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void retireRefusesAVersionStillInUse() throws Exception {
         long primary = admin.status().columns().get(0).primaryVersion();
         admin.rotateDataKey("users", false);
@@ -218,7 +248,7 @@ class AdminIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void rotateMasterKeyRewrapsKeysAndTouchesNoRow() throws Exception {
         String rowsBefore = digest();
         Path newKey = fx.masterKeyFile().resolveSibling("master-2.json");

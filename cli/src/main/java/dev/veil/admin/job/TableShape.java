@@ -27,28 +27,32 @@ public final class TableShape {
     private final List<Set<String>> unique;
     private final Map<String, Boolean> checks;
     private final Map<String, String> indexedBy;
+    private final Map<String, Character> storage;
 
     private TableShape(TableName table, List<String> key, Map<String, String> types, List<Set<String>> unique,
-            Map<String, Boolean> checks, Map<String, String> indexedBy) {
+            Map<String, Boolean> checks, Map<String, String> indexedBy, Map<String, Character> storage) {
         this.table = table;
         this.key = key;
         this.types = types;
         this.unique = unique;
         this.checks = checks;
         this.indexedBy = indexedBy;
+        this.storage = storage;
     }
 
     /** Reads the table's shape; {@code null} when the table does not exist. */
     public static TableShape read(Connection c, TableName table) throws SQLException {
         String regclass = table.sql();
         Map<String, String> types = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT attname, format_type(atttypid, atttypmod)"
+        Map<String, Character> storage = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT attname, format_type(atttypid, atttypmod), attstorage"
                 + " FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped"
                 + " ORDER BY attnum")) {
             ps.setString(1, regclass);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     types.put(rs.getString(1), rs.getString(2));
+                    storage.put(rs.getString(1), rs.getString(3).charAt(0));
                 }
             }
         }
@@ -89,7 +93,7 @@ public final class TableShape {
                 }
             }
         }
-        return new TableShape(table, List.copyOf(key), types, unique, checks, indexedBy);
+        return new TableShape(table, List.copyOf(key), types, unique, checks, indexedBy, storage);
     }
 
     /** Reads the shape or fails with a usage error naming the table. */
@@ -125,6 +129,15 @@ public final class TableShape {
     /** The SQL type of a column ({@code format_type} spelling), or null when it does not exist. */
     public String type(String column) {
         return types.get(column);
+    }
+
+    /**
+     * The column's TOAST strategy ({@code pg_attribute.attstorage}): {@code 'x'} EXTENDED (compress, then move out of
+     * line), {@code 'e'} EXTERNAL (move out of line uncompressed), {@code 'm'} MAIN, {@code 'p'} PLAIN; null when
+     * the column does not exist.
+     */
+    public Character storage(String column) {
+        return storage.get(column);
     }
 
     public boolean has(String column) {
