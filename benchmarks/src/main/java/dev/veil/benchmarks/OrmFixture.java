@@ -22,6 +22,7 @@ final class OrmFixture implements AutoCloseable {
     private final Map<OrmSide.Kind, OrmSide> sides = new EnumMap<>(OrmSide.Kind.class);
     private final Set<OrmSide.Kind> peers;
     private AwsWrapperPeer aws;
+    private FloorCrypto crypto;
 
     private OrmFixture(BenchmarkDatabase db, int rows, Set<OrmSide.Kind> peers) {
         this.db = db;
@@ -73,7 +74,7 @@ final class OrmFixture implements AutoCloseable {
     private void start(Connection plain, Connection veil, Connection twin, Connection floor) throws SQLException {
         Patient[] all = Patient.pool(rows);
         OrmSchema.seed(db, plain, veil, rows);
-        FloorCrypto crypto = new FloorCrypto();
+        crypto = new FloorCrypto();
         OrmSchema.seedFloor(db, floor, crypto, rows);
         long[] lookupIds = new long[OrmSide.POOL];
         String[] lookupEmails = new String[OrmSide.POOL];
@@ -125,6 +126,11 @@ final class OrmFixture implements AutoCloseable {
     /** The in-process KMS stand-in of the AWS wrapper's side, or {@code null} without that side. */
     AwsWrapperPeer aws() {
         return aws;
+    }
+
+    /** The floor side's keys (what its table was seeded under; Tink's primitives are thread-safe). */
+    FloorCrypto crypto() {
+        return crypto;
     }
 
     /** The sides of this run, in {@link OrmSide.Kind} order. */

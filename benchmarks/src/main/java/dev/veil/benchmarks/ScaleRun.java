@@ -27,8 +27,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ol>
  * <li><b>threads</b>: W2 in the ORM shape (prepare per operation, search by e-mail, encrypted columns read twice)
  * on 1, 2, 4 and 8 threads, each on its own connection, for a fixed time; plain and Veil alternate, round by
- * round. Printed: operations per second per side (median over the rounds), Veil ÷ plain throughput, and each
- * side's scaling over its own one-thread throughput — Veil's should stay within 10 % of plain's.</li>
+ * round, and so does the floor side ({@link FloorCrypto}: the same search and decryptions done with Tink alone on
+ * Veil's physical layout). Printed: operations per second per side (median over the rounds), Veil ÷ plain
+ * throughput, and each side's scaling over its own one-thread throughput — Veil's should stay within 10 % of
+ * plain's; the floor's says how much of a shortfall any client-side encryption on these 2 cores has.</li>
  * <li><b>texts</b>: {@code texts} distinct SQL texts (literal ids), half of them naming the encrypted table, each
  * prepared, executed and closed through one connection per side. Printed: the retained heap after a full GC
  * before and after (Veil's plan cache is bounded by {@code statement-cache-size}), and the W2 time of one
@@ -81,8 +83,9 @@ public final class ScaleRun {
             }
         }
 
-        OrmSide side(Kind kind, Connection c) throws SQLException {
-            return new OrmSide(kind, c, null, null, ids, emails, null);
+        OrmSide side(OrmFixture f, Kind kind, Connection c) throws SQLException {
+            return kind == Kind.FLOOR ? new OrmSide(c, null, ids, emails, f.crypto())
+                    : new OrmSide(kind, c, null, null, ids, emails, null);
         }
     }
 
@@ -95,7 +98,7 @@ public final class ScaleRun {
         for (String t : o.getOrDefault("threads", "1,2,4,8").split(",")) {
             counts.add(Integer.parseInt(t.trim()));
         }
-        Kind[] kinds = {Kind.PLAIN, Kind.VEIL};
+        Kind[] kinds = {Kind.PLAIN, Kind.FLOOR, Kind.VEIL};
         Map<Integer, Map<Kind, List<Double>>> rates = new LinkedHashMap<>();
         // warm-up: every side on every thread count once, untimed
         for (int n : counts) {
@@ -115,18 +118,26 @@ public final class ScaleRun {
             System.out.printf("threads round %d done; load %s%n", r, OrmAlternation.loadAverage());
         }
         System.out.println();
-        System.out.println("| threads | plain ops/s | Veil ops/s | **Veil ÷ plain** | plain scaling | Veil scaling "
-                + "| Veil scaling ÷ plain scaling |");
-        System.out.println("|---|---|---|---|---|---|---|");
-        double plain1 = OrmAlternation.quantile(rates.get(counts.get(0)).get(Kind.PLAIN), 0.5);
-        double veil1 = OrmAlternation.quantile(rates.get(counts.get(0)).get(Kind.VEIL), 0.5);
+        System.out.println("| threads | plain ops/s | floor ops/s | Veil ops/s | **Veil ÷ plain** | floor ÷ plain "
+                + "| plain scaling | floor scaling | Veil scaling | **Veil scaling ÷ plain scaling** "
+                + "| floor scaling ÷ plain scaling | Veil scaling ÷ floor scaling |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Map<Kind, Double> one = new EnumMap<>(Kind.class);
+        for (Kind k : kinds) {
+            one.put(k, OrmAlternation.quantile(rates.get(counts.get(0)).get(k), 0.5));
+        }
         for (int n : counts) {
-            double p = OrmAlternation.quantile(rates.get(n).get(Kind.PLAIN), 0.5);
-            double v = OrmAlternation.quantile(rates.get(n).get(Kind.VEIL), 0.5);
-            System.out.printf(Locale.ROOT, "| %d | %s | %s | **%.3f** | %.2f × | %.2f × | %.3f |%n", n,
-                    OrmAlternation.spread(rates.get(n).get(Kind.PLAIN), "%,.0f"),
-                    OrmAlternation.spread(rates.get(n).get(Kind.VEIL), "%,.0f"), v / p, p / plain1, v / veil1,
-                    (v / veil1) / (p / plain1));
+            Map<Kind, List<Double>> at = rates.get(n);
+            double p = OrmAlternation.quantile(at.get(Kind.PLAIN), 0.5);
+            double fl = OrmAlternation.quantile(at.get(Kind.FLOOR), 0.5);
+            double v = OrmAlternation.quantile(at.get(Kind.VEIL), 0.5);
+            double ps = p / one.get(Kind.PLAIN);
+            double fs = fl / one.get(Kind.FLOOR);
+            double vs = v / one.get(Kind.VEIL);
+            System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | **%.3f** | %.3f | %.2f × | %.2f × | %.2f × | **%.3f** "
+                    + "| %.3f | %.3f |%n", n, OrmAlternation.spread(at.get(Kind.PLAIN), "%,.0f"),
+                    OrmAlternation.spread(at.get(Kind.FLOOR), "%,.0f"), OrmAlternation.spread(at.get(Kind.VEIL), "%,.0f"),
+                    v / p, fl / p, ps, fs, vs, vs / ps, fs / ps, vs / fs);
         }
         System.out.println();
     }
@@ -137,7 +148,7 @@ public final class ScaleRun {
         List<OrmSide> sides = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
-                sides.add(lookups.side(kind, kind == Kind.VEIL ? f.database().veil() : f.database().plain()));
+                sides.add(lookups.side(f, kind, kind == Kind.VEIL ? f.database().veil() : f.database().plain()));
             }
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong ops = new AtomicLong();
@@ -190,7 +201,7 @@ public final class ScaleRun {
         System.out.println("|---|---|---|---|---|---|---|");
         for (Kind kind : new Kind[] {Kind.PLAIN, Kind.VEIL}) {
             try (Connection c = kind == Kind.VEIL ? f.database().veil() : f.database().plain()) {
-                OrmSide side = lookups.side(kind, c);
+                OrmSide side = lookups.side(f, kind, c);
                 Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating "
                         + "Blackholes directly is dangerous.");
                 String table = kind == Kind.VEIL ? OrmSchema.VEIL : OrmSchema.PLAIN;
