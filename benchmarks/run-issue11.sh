@@ -56,5 +56,7 @@ step w3-100000 java -Dveil.bench.jdbc-url="$(url w3)" -cp "$jar" dev.veil.benchm
 step scale java -Dveil.bench.jdbc-url="$(url scale)" -cp "$jar" dev.veil.benchmarks.ScaleRun $scale
 step cold-start java -Dveil.bench.jdbc-url="$(url cold)" -cp "$cp" dev.veil.benchmarks.ColdStart $cold
 step storage java -Dveil.bench.jdbc-url="$(url storage)" -cp "$jar" dev.veil.benchmarks.StorageOptions $storage
+step alloc-gc java -Dveil.bench.jdbc-url="$(url gc)" -jar "$jar" 'OrmBenchmark.w[23]' -p shape=orm \
+    -p side=plain,floor,veil -prof gc $jmh
 step pass-through java -Dveil.bench.jdbc-url="$(url passthrough)" -jar "$jar" PassThroughBenchmark -f 1 $jmh
 echo "results in $out" | tee -a "$out/steps.txt"

@@ -32,7 +32,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 3, time = 2)
 public class OrmBenchmark {
 
-    @Param({"plain", "twin", "veil"})
+    @Param({"plain", "twin", "floor", "veil"})
     public String side;
 
     @Param({"orm", "reuse"})
