@@ -7,14 +7,17 @@ import java.sql.SQLException;
  * The settings of one connection that change how PostgreSQL reads a statement's text. pgjdbc tracks
  * {@code standard_conforming_strings} from the server's ParameterStatus messages, which the server sends whenever it
  * changes — through {@code SET}, {@code SET LOCAL}, {@code RESET}, {@code set_config(…)} or a role or database
- * default — so reading it before each plan sees the value the next statement will be read with.
+ * default — so reading it before each plan sees the value the next statement will be read with. It is read from the
+ * flag pgjdbc keeps for its own parsing ({@code BaseConnection.getStandardConformingStrings()}, a field read), not
+ * from its parameter map (a case-insensitive {@code TreeMap} lookup on every {@code prepareStatement}); both are set
+ * from the same message.
  * ({@code backslash_quote} only makes the server reject {@code \'}; it never changes what a string means.)
  */
 final class LexicalSettings {
 
     private static final boolean PGJDBC = pgjdbcPresent();
 
-    private final Object pg; // org.postgresql.PGConnection, or null for another delegate
+    private final Object pg; // org.postgresql.core.BaseConnection, or null for another delegate
 
     private LexicalSettings(Object pg) {
         this.pg = pg;
@@ -23,8 +26,8 @@ final class LexicalSettings {
     static LexicalSettings of(Connection delegate) {
         if (PGJDBC) {
             try {
-                if (delegate.isWrapperFor(org.postgresql.PGConnection.class)) {
-                    return new LexicalSettings(delegate.unwrap(org.postgresql.PGConnection.class));
+                if (delegate.isWrapperFor(org.postgresql.core.BaseConnection.class)) {
+                    return new LexicalSettings(delegate.unwrap(org.postgresql.core.BaseConnection.class));
                 }
             } catch (SQLException e) {
                 // not a pgjdbc connection
@@ -35,7 +38,7 @@ final class LexicalSettings {
 
     private static boolean pgjdbcPresent() {
         try {
-            Class.forName("org.postgresql.PGConnection", false, LexicalSettings.class.getClassLoader());
+            Class.forName("org.postgresql.core.BaseConnection", false, LexicalSettings.class.getClassLoader());
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
@@ -47,7 +50,6 @@ final class LexicalSettings {
         if (pg == null) {
             return true;
         }
-        String v = ((org.postgresql.PGConnection) pg).getParameterStatus("standard_conforming_strings");
-        return "on".equalsIgnoreCase(v);
+        return ((org.postgresql.core.BaseConnection) pg).getStandardConformingStrings();
     }
 }
