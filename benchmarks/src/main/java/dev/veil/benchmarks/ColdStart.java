@@ -34,7 +34,11 @@ import java.util.Properties;
  * {@link FakeKmsServer} in this JVM (the AWS SDK's {@code KmsClient} built, the data keys unwrapped by KMS
  * {@code Decrypt} over HTTP on 127.0.0.1);</li>
  * <li>with the {@code peers} profile's jar, ShardingSphere-JDBC's encrypt feature ({@link ShardingPeer}; its start-up
- * includes loading its YAML, its metadata and its SQL parser).</li>
+ * includes loading its YAML, its metadata and its SQL parser);</li>
+ * <li>with a jar of the AWS Advanced JDBC Wrapper added to {@code -cp}, its KMS encryption plugin
+ * ({@link AwsWrapperPeer}; its start-up includes its SQL parser, its metadata tables and one KMS {@code Decrypt} per
+ * column's data key at a fake KMS this JVM runs). That plugin cannot search an encrypted column, so its child reads
+ * row 42 by primary key and checks the e-mail it decrypts; the others search by e-mail.</li>
  * </ul>
  * Each child ({@code java -cp <this jar> dev.veil.benchmarks.ColdStart$FirstRow …} or {@link LibraryFloor}) prints
  * {@code first-row} after its row; the time is the parent's, from {@code ProcessBuilder.start()} to that line, and the
@@ -55,10 +59,15 @@ public final class ColdStart {
     private ColdStart() {
     }
 
-    /** One kind of child: its name, its main class and arguments, and extra environment. */
-    private record Variant(String name, String mainClass, List<String> args, Map<String, String> env) {
+    /** One kind of child: its name, its main class and arguments, extra environment and JVM options. */
+    private record Variant(String name, String mainClass, List<String> args, Map<String, String> env,
+            List<String> jvmArgs) {
         Variant(String name, String mainClass, List<String> args) {
             this(name, mainClass, args, Map.of());
+        }
+
+        Variant(String name, String mainClass, List<String> args, Map<String, String> env) {
+            this(name, mainClass, args, env, List.of());
         }
     }
 
@@ -79,8 +88,9 @@ public final class ColdStart {
         try (BenchmarkDatabase db = BenchmarkDatabase.open(OrmSchema.TABLES_YAML);
                 BenchmarkDatabase kmsDb = BenchmarkDatabase.open("master-key: " + FakeKmsServer.uri(arn) + "\n"
                         + "master-key-options: { region: " + FakeKmsServer.REGION + ", endpoint: " + kms.endpoint()
-                        + " }\n", OrmSchema.TABLES_YAML.replace(OrmSchema.VEIL, KMS_TABLE))) {
-            List<Variant> variants = setUp(db, kmsDb, kms, arn);
+                        + " }\n", OrmSchema.TABLES_YAML.replace(OrmSchema.VEIL, KMS_TABLE));
+                AwsWrapperPeer aws = AwsWrapperPeer.available() ? AwsWrapperPeer.start() : null) {
+            List<Variant> variants = setUp(db, kmsDb, kms, arn, aws);
             if (only != null) {
                 variants.removeIf(v -> !only.contains(v.name()));
             }
@@ -105,14 +115,17 @@ public final class ColdStart {
                 System.out.println(line + (i == 0 ? " (warm-up: page cache, class data; left out)" : ""));
             }
             report(samples);
+            if (aws != null) {
+                System.out.println("fake KMS calls (AWS wrapper side, set-up and children): " + aws.kmsCalls());
+            }
             System.out.printf(Locale.ROOT, "KMS Decrypt calls per KMS child: %.1f%n", (double) kms.calls("Decrypt")
                     / Math.max(1, pairs * variants.stream().filter(v -> v.name().endsWith("-kms")).count()));
         }
     }
 
     /** Creates and seeds every variant's tables; returns the variants in the order each round starts them. */
-    private static List<Variant> setUp(BenchmarkDatabase db, BenchmarkDatabase kmsDb, FakeKmsServer kms, String arn)
-            throws SQLException {
+    private static List<Variant> setUp(BenchmarkDatabase db, BenchmarkDatabase kmsDb, FakeKmsServer kms, String arn,
+            AwsWrapperPeer awsPeer) throws SQLException {
         db.execute("DROP TABLE IF EXISTS " + KMS_TABLE);
         OrmSchema.create(db);
         try (Connection p = db.plain(); Connection v = db.veil()) {
@@ -145,6 +158,15 @@ public final class ColdStart {
                 PatientsSchema.seed(db, s, ShardingPeer.TABLE, ROWS);
             }
             variants.add(new Variant("sharding", firstRow, List.of(peerUrl, ShardingPeer.TABLE, email)));
+        }
+        if (awsPeer != null) {
+            awsPeer.create(db);
+            try (Connection s = AwsWrapperPeer.connect(db)) {
+                PatientsSchema.seed(db, s, AwsWrapperPeer.TABLE, ROWS);
+                AwsWrapperPeer.verify(db, s, 42, Patient.pool(ROWS)[41]);
+            }
+            variants.add(new Variant("aws", firstRow, List.of(AwsWrapperPeer.url(db), AwsWrapperPeer.TABLE, email, "42"),
+                    Map.of(), awsPeer.childJvmArgs()));
         }
         return variants;
     }
@@ -192,6 +214,7 @@ public final class ColdStart {
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
+        command.addAll(v.jvmArgs());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), v.mainClass()));
         command.addAll(v.args());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -217,7 +240,7 @@ public final class ColdStart {
         return new Sample(ms, cpu);
     }
 
-    /** The child: connect, read one row by e-mail, print {@code first-row}. */
+    /** The child: connect, read one row by e-mail (or by the id given as a fourth argument), print {@code first-row}. */
     public static final class FirstRow {
 
         private FirstRow() {
@@ -232,8 +255,12 @@ public final class ColdStart {
             }
             try (Connection c = DriverManager.getConnection(args[0], credentials);
                     PreparedStatement ps = c.prepareStatement("SELECT " + OrmSchema.COLUMNS + " FROM " + args[1]
-                            + " WHERE email = ?")) {
-                ps.setString(1, args[2]);
+                            + (args.length > 3 ? " WHERE id = ?" : " WHERE email = ?"))) {
+                if (args.length > 3) {
+                    ps.setLong(1, Long.parseLong(args[3]));
+                } else {
+                    ps.setString(1, args[2]);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next() || !args[2].equals(rs.getString(4)) || rs.getString(3) == null) {
                         throw new IllegalStateException("row not found");
