@@ -24,7 +24,7 @@ if [[ "${VEIL_BENCH_QUICK:-0}" == 1 ]]; then
     scale="threads=1,2 seconds=1 rounds=1 texts=2000 connections=20 rows=5000" storage="rows=5000 rounds=1"
 else
     orm="rounds=10 warmup=2 scale=0.6" w3big="w3=100000" cold=11 jmh="-wi 3 -i 5 -w 2s -r 2s"
-    scale="threads=1,2,4,8 seconds=5 rounds=5 texts=100000 connections=200" storage="rows=100000 rounds=9"
+    scale="threads=1,2,4,8 seconds=5 rounds=8 texts=100000 connections=200" storage="rows=100000 rounds=9"
 fi
 base=${VEIL_BENCH_JDBC_URL:-jdbc:postgresql://127.0.0.1:5432/}
 url() { # one database per step, unless the caller fixed the URL
