@@ -183,11 +183,33 @@ public final class ColumnCipher {
         return new Reader();
     }
 
+    /**
+     * As {@link #reader()}, for one more column of a result whose other columns already have {@code siblings}
+     * (null entries allowed): when a sibling's column uses the same data key — a table's columns share one — and it
+     * has looked the key up, the new reader starts with that key instead of asking the key ring again, so a result
+     * asks once per table key rather than once per column. Each reader still drops its key on a failed decryption.
+     */
+    public Reader reader(Reader[] siblings) {
+        Reader r = new Reader();
+        for (Reader other : siblings) {
+            if (other != null && other.aead != null && other.cipher().keys == keys
+                    && other.cipher().scope.equals(scope)) {
+                r.aead = other.aead;
+                break;
+            }
+        }
+        return r;
+    }
+
     /** See {@link #reader()}. */
     public final class Reader {
         private Aead aead;
 
         private Reader() {
+        }
+
+        private ColumnCipher cipher() {
+            return ColumnCipher.this;
         }
 
         /** As {@link ColumnCipher#decrypt(Object)}. */

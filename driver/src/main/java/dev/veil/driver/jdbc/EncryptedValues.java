@@ -49,7 +49,7 @@ final class EncryptedValues {
     private final Target[] targets;
     /** Hidden row-key columns start after this 1-based column; 0 when row keys are read at absolute positions. */
     private final int keysAfter;
-    /** Per encrypted column, the key kept for this result (created on first read). */
+    /** Per encrypted column, the key kept for this result (created on first read; shared by columns of one key). */
     private final ColumnCipher.Reader[] readers;
     /** The current row's decrypted values: each is decrypted at most once per row. */
     private final DecryptedRow row;
@@ -132,9 +132,9 @@ final class EncryptedValues {
         if (stored == null) {
             return t.projection() == null ? null : projected(column, t, null);
         }
-        ColumnCipher.Reader r = readers[column - 1]; // one key lookup per column per result, not per value
+        ColumnCipher.Reader r = readers[column - 1]; // one key lookup per table key per result, not per value
         if (r == null) {
-            r = t.reader();
+            r = t.reader(readers);
             readers[column - 1] = r;
         }
         Object v = t.rowBinding() == null ? r.decrypt(stored) : t.decrypt(r, stored, rowKey(t));

@@ -84,7 +84,7 @@ final class FilteredResultSet extends VeilResultSet {
     private ColumnCipher.Reader reader(int k, Target t) {
         ColumnCipher.Reader r = readers[k];
         if (r == null) {
-            r = t.reader();
+            r = t.reader(readers);
             readers[k] = r;
         }
         return r;

@@ -187,6 +187,11 @@ public final class Target {
         return cipher.reader();
     }
 
+    /** As {@link #reader()}, sharing a key lookup with {@code siblings}: see {@code ColumnCipher.reader(Reader[])}. */
+    public ColumnCipher.Reader reader(ColumnCipher.Reader[] siblings) {
+        return cipher.reader(siblings);
+    }
+
     /** Same key and associated data: a ciphertext of one is valid in the other. */
     public boolean sameBinding(Target other) {
         return other != null && column.boundName().equals(other.column.boundName());

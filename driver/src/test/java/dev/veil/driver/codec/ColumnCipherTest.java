@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -203,5 +204,50 @@ public class ColumnCipherTest {
         ColumnCipher legacy = new ColumnCipher("patients.ssn", "patients.ssn", null, ring(), true);
         assertThat(legacy.decrypt("123-45-6789")).isEqualTo("123-45-6789");
         assertThat(c.toString()).doesNotContain("Aead");
+    }
+
+    @Test
+    void readersOfOneResultShareATableKeyLookup() throws SQLException {
+        AtomicInteger lookups = new AtomicInteger();
+        KeyRing counting = new KeyRing() {
+            @Override
+            public Aead aead(KeyScope scope) {
+                lookups.incrementAndGet();
+                return aead;
+            }
+
+            @Override
+            public PrfSet prf(KeyScope scope) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ColumnCipher ssn = new ColumnCipher("patients.ssn", "patients.ssn", null, counting, false);
+        ColumnCipher email = new ColumnCipher("patients.email", "patients.email", null, counting, false);
+        ColumnCipher other = new ColumnCipher("staff.email", "staff.email", null, counting, false);
+        Object storedSsn = ssn.encrypt("123-45-6789", ColumnCipher.Storage.BINARY);
+        Object storedEmail = email.encrypt("ada@example.com", ColumnCipher.Storage.TEXT);
+        Object storedOther = other.encrypt("bob@example.com", ColumnCipher.Storage.BINARY);
+        lookups.set(0);
+
+        // as a result creates them: each column's reader on the first read of that column
+        ColumnCipher.Reader[] readers = new ColumnCipher.Reader[3];
+        readers[0] = ssn.reader(readers);
+        assertThat(readers[0].decrypt(storedSsn)).isEqualTo("123-45-6789");
+        readers[1] = email.reader(readers);
+        assertThat(readers[1].decrypt(storedEmail)).isEqualTo("ada@example.com");
+        assertThat(readers[0].decrypt(storedSsn)).isEqualTo("123-45-6789");
+        assertThat(lookups).as("one lookup for the table key both columns use").hasValue(1);
+
+        readers[2] = other.reader(readers);
+        assertThat(readers[2].decrypt(storedOther)).isEqualTo("bob@example.com");
+        assertThat(lookups).as("another table's key is its own lookup").hasValue(2);
+        assertThatThrownBy(() -> readers[1].decrypt(storedOther)).isInstanceOf(SQLException.class)
+                .hasMessageContaining("decryption failed for patients.email");
+        assertThat(readers[0].decrypt(storedSsn)).isEqualTo("123-45-6789");
+        assertThat(readers[1].decrypt(storedEmail)).isEqualTo("ada@example.com");
     }
 }
