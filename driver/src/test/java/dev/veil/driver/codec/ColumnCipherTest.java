@@ -54,9 +54,15 @@ public class ColumnCipherTest {
 
     /** A ring answering every scope with the fixed test keyset ({@link #keys()} first). */
     public static KeyRing ring() {
+        return ring(new AtomicInteger());
+    }
+
+    /** As {@link #ring()}, counting the {@code aead} lookups in {@code lookups}. */
+    static KeyRing ring(AtomicInteger lookups) {
         return new KeyRing() {
             @Override
             public Aead aead(KeyScope scope) {
+                lookups.incrementAndGet();
                 return aead;
             }
 
@@ -209,22 +215,7 @@ public class ColumnCipherTest {
     @Test
     void readersOfOneResultShareATableKeyLookup() throws SQLException {
         AtomicInteger lookups = new AtomicInteger();
-        KeyRing counting = new KeyRing() {
-            @Override
-            public Aead aead(KeyScope scope) {
-                lookups.incrementAndGet();
-                return aead;
-            }
-
-            @Override
-            public PrfSet prf(KeyScope scope) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        KeyRing counting = ring(lookups);
         ColumnCipher ssn = new ColumnCipher("patients.ssn", "patients.ssn", null, counting, false);
         ColumnCipher email = new ColumnCipher("patients.email", "patients.email", null, counting, false);
         ColumnCipher other = new ColumnCipher("staff.email", "staff.email", null, counting, false);
