@@ -19,11 +19,14 @@ bench=$root/benchmarks/target/benchmarks.jar
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# The sources it needs, copied into $work (the one source change below must not touch the checkout).
 if [[ -d $src/.git || -f $src/HEAD && -d $src/objects ]]; then # a clone or a bare git directory
     git --git-dir="$( [[ -d $src/.git ]] && echo "$src/.git" || echo "$src")" archive HEAD wrapper/src/main \
         gradle.properties | tar -x -C "$work"
-    src=$work
+else
+    mkdir -p "$work/wrapper/src" && cp -r "$src/wrapper/src/main" "$work/wrapper/src/" && cp "$src/gradle.properties" "$work/"
 fi
+src=$work
 java_src=$src/wrapper/src/main/java
 
 # What the wrapper compiles against besides the SDK and JSqlParser: the optional and compile-only dependencies of its
@@ -65,11 +68,7 @@ sed -e "s|/\*\$version\$\*/|$major.$minor.$patch|" \
     >"$work/gen/software/amazon/jdbc/util/DriverInfo.java"
 
 # The one source change: an unused import of an SDK-internal class that this SDK version no longer has.
-sel=$java_src/software/amazon/jdbc/hostselector/LeastConnectionsHostSelector.java
-[[ -f $sel ]] || sel=$(grep -rl "class LeastConnectionsHostSelector" "$java_src" || true)
-if [[ -n $sel && -f $sel ]] && grep -q '^import .*awssdk.*Value\.Int;' "$sel"; then
-    sed -i '/^import .*awssdk.*Value\.Int;/d' "$sel"
-fi
+grep -rl --include='*.java' '^import .*awssdk.*Value\.Int;' "$java_src" | xargs -r sed -i '/^import .*awssdk.*Value\.Int;/d'
 
 roots=(
     "$java_src/software/amazon/jdbc/Driver.java"
