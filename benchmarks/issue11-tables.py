@@ -16,14 +16,14 @@ def num(cell):
     return float(cell.split('[')[0].replace(',', '').replace('*', '').strip())
 
 
-def rows(path, first_only=True):
+def rows(path):
     """The rows of the first Markdown table with the twin/floor columns in a file, as lists of cells."""
     out, seen = [], False
     for line in Path(path).read_text().splitlines():
         if line.startswith('| W') and 'twin' not in line:
             seen = True
             out.append([c.strip() for c in line.strip().strip('|').split('|')])
-        elif seen and first_only and not line.startswith('|'):
+        elif seen and not line.startswith('|'):
             break
     return out
 

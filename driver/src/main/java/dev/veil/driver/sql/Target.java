@@ -182,12 +182,10 @@ public final class Target {
         return reader.decrypt(stored, key, binding.acceptUnbound(), binding.keyNames());
     }
 
-    /** A reader that keeps the column's key for the life of one result; see {@link ColumnCipher#reader()}. */
-    public ColumnCipher.Reader reader() {
-        return cipher.reader();
-    }
-
-    /** As {@link #reader()}, sharing a key lookup with {@code siblings}: see {@code ColumnCipher.reader(Reader[])}. */
+    /**
+     * A reader that keeps the column's key for the life of one result, starting with the key one of the result's
+     * other {@code siblings} already looked up when it is the same; see {@code ColumnCipher.reader(Reader[])}.
+     */
     public ColumnCipher.Reader reader(ColumnCipher.Reader[] siblings) {
         return cipher.reader(siblings);
     }
