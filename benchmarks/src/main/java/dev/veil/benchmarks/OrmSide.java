@@ -268,6 +268,29 @@ final class OrmSide {
         return ps.executeBatch().length;
     }
 
+    /**
+     * W4's client path alone: {@value #BATCH_ROWS} rows bound and added to the batch, then the batch cleared instead
+     * of executed (pgjdbc keeps a batch in memory until {@code executeBatch}), so nothing reaches the server and
+     * the time is the drivers' and the cryptography's only.
+     */
+    int bindBatch(Shape shape) throws SQLException {
+        if (shape == Shape.REUSE) {
+            return bindOnly(insert);
+        }
+        try (PreparedStatement ps = connection.prepareStatement(insertSql)) {
+            return bindOnly(ps);
+        }
+    }
+
+    private int bindOnly(PreparedStatement ps) throws SQLException {
+        for (int r = 0; r < BATCH_ROWS; r++) {
+            bindInsert(ps);
+            ps.addBatch();
+        }
+        ps.clearBatch();
+        return BATCH_ROWS;
+    }
+
     /** The server process serving this side's connection ({@code pg_backend_pid()}). */
     int backendPid() throws SQLException {
         try (var st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
