@@ -3,6 +3,7 @@ package dev.veil.blindindex;
 import com.google.crypto.tink.prf.Prf;
 import com.google.crypto.tink.prf.PrfSet;
 import dev.veil.key.KeyException;
+import dev.veil.key.KeyHandle;
 import dev.veil.key.KeyRing;
 import dev.veil.key.KeyScope;
 
@@ -38,6 +39,8 @@ public final class BlindIndexer {
     private final BlindIndexDefinition definition;
     private final KeyRing keys;
     private final KeyScope scope;
+    /** The index key as {@link #keys} hands it out, without a cache lookup while it is unchanged. */
+    private final KeyHandle<PrfSet> key;
     private final byte[] argon2Salt;
     /** The value-independent start of every fast-mode PRF input ({@link CanonicalEncoder#prefix}). */
     private final byte[] fastPrefix;
@@ -46,6 +49,7 @@ public final class BlindIndexer {
         this.definition = Objects.requireNonNull(definition, "definition");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.scope = definition.keyScope();
+        this.key = keys.prfHandle(scope);
         this.argon2Salt = definition.slowHash().isPresent() ? argon2Salt(definition) : null;
         this.fastPrefix = CanonicalEncoder.prefix(CanonicalEncoder.MODE_FAST, definition);
     }
@@ -69,7 +73,7 @@ public final class BlindIndexer {
      */
     public byte[] index(Object... values) throws KeyException {
         checkArity(values);
-        PrfSet set = keys.prf(scope);
+        PrfSet set = key.get();
         return truncate(compute(set::computePrimary, values));
     }
 
@@ -94,7 +98,7 @@ public final class BlindIndexer {
      */
     public List<byte[]> indexAllVersions(Object... values) throws KeyException {
         checkArity(values);
-        PrfSet set = keys.prf(scope);
+        PrfSet set = key.get();
         Map<Integer, Prf> prfs;
         try {
             prfs = set.getPrfs();
@@ -124,7 +128,7 @@ public final class BlindIndexer {
      */
     public int enabledVersions() throws KeyException {
         try {
-            return keys.prf(scope).getPrfs().size();
+            return key.get().getPrfs().size();
         } catch (GeneralSecurityException e) {
             throw new KeyException("cannot read the key versions of blind index " + definition.where(), e);
         }

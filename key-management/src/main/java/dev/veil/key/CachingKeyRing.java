@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -37,6 +38,12 @@ import java.util.function.Function;
  * on demand the same way: the cached keyset serves everyone else meanwhile and stays when the load fails.
  * Loads are single-flight per scope (Caffeine's atomic {@code get}); a failed load is remembered for
  * {@code retryBackoff} so a waiting crowd fails fast instead of queueing for one timeout each.
+ *
+ * <p>A {@link KeyHandle} ({@link #aeadHandle}, {@link #prfHandle}) remembers the entry it last served fresh and
+ * the ring's {@link #changes} count at that moment; while the count is unchanged and the entry is not due for
+ * refresh, it answers with that entry without a cache lookup. Every change to the cache other than a first load —
+ * a replacement (refresh, reload, roll), a removal, an invalidation, an eviction — increments the count after it
+ * is made, so a handle never serves an entry the cache no longer holds, nor one it would not serve itself.
  */
 final class CachingKeyRing implements KeyRing {
 
@@ -89,6 +96,8 @@ final class CachingKeyRing implements KeyRing {
     private final LongAdder staleServes = new LongAdder();
     private final Function<KeyScope, CachedKey> loader = this::loadForCache;
     private final EncryptionBudgets budgets;
+    /** How many times the cache has changed other than by a first load (see the class comment). */
+    private final AtomicLong changes = new AtomicLong();
     private volatile boolean closed;
 
     CachingKeyRing(DataKeyStore store, Ticker ticker, KeyRingListener listener, Duration ttl, Duration refreshAhead,
@@ -130,6 +139,8 @@ final class CachingKeyRing implements KeyRing {
                 .ticker(ticker)
                 .maximumSize(maximumSize)
                 .expireAfterWrite(ttl.plus(maxStaleness))
+                .evictionListener((KeyScope scope, CachedKey key, com.github.benmanes.caffeine.cache.RemovalCause cause)
+                        -> changes.incrementAndGet())
                 .build();
     }
 
@@ -147,6 +158,16 @@ final class CachingKeyRing implements KeyRing {
             throw new KeyException("prf() needs a blind-index scope but got " + scope + "; use aead() for encryption");
         }
         return (PrfSet) primitive(scope);
+    }
+
+    @Override
+    public KeyHandle<Aead> aeadHandle(KeyScope scope) {
+        return new RingKeyHandle<>(this, scope, KeyPurpose.ENCRYPTION);
+    }
+
+    @Override
+    public KeyHandle<PrfSet> prfHandle(KeyScope scope) {
+        return new RingKeyHandle<>(this, scope, KeyPurpose.BLIND_INDEX);
     }
 
     @Override
@@ -189,10 +210,10 @@ final class CachingKeyRing implements KeyRing {
                 throw e;
             } catch (KeyException e) {
                 recordFailure(scope, e);
-                cache.asMap().remove(scope, k);
+                remove(scope, k);
                 throw e;
             }
-            cache.asMap().replace(scope, k, fresh);
+            replace(scope, k, fresh);
             return fresh.primitive;
         } finally {
             k.reloading.unlock();
@@ -204,22 +225,63 @@ final class CachingKeyRing implements KeyRing {
         Object primitive = budgets.wrap(scope, handle, (Aead) DataKeyStore.primitive(scope, handle));
         long now = ticker.read();
         cache.put(scope, new CachedKey(primitive, now + refreshAfterNanos, now + ttlNanos));
+        changes.incrementAndGet();
         failures.remove(scope);
         return primitive;
     }
 
     Object primitive(KeyScope scope) throws KeyException {
+        return primitive(scope, null);
+    }
+
+    /** As {@link #primitive(KeyScope)}; a fresh entry served is remembered in {@code handle} (when not null). */
+    Object primitive(KeyScope scope, RingKeyHandle<?> handle) throws KeyException {
+        long before = changes.get();
         CachedKey k = cache.getIfPresent(scope);
         if (k == null) {
             listener.cacheMiss(scope);
-            return load(scope).primitive;
+            k = load(scope);
+            if (handle != null) {
+                handle.served(k, before);
+            }
+            return k.primitive;
         }
         long now = ticker.read();
         if (now - k.refreshAt < 0) {
             listener.cacheHit(scope);
+            if (handle != null) {
+                handle.served(k, before);
+            }
             return k.primitive;
         }
         return aged(scope, k, now);
+    }
+
+    /** The change count a {@link RingKeyHandle} compares with (see the class comment). */
+    long changes() {
+        return changes.get();
+    }
+
+    /** The cache's clock, in nanoseconds. */
+    long now() {
+        return ticker.read();
+    }
+
+    /** Tells the listener of a cache hit (a handle's, without a cache lookup). */
+    void hit(KeyScope scope) {
+        listener.cacheHit(scope);
+    }
+
+    /** Replaces {@code old} with {@code fresh} if it is still cached, and counts the change. */
+    private void replace(KeyScope scope, CachedKey old, CachedKey fresh) {
+        cache.asMap().replace(scope, old, fresh);
+        changes.incrementAndGet();
+    }
+
+    /** Removes {@code old} if it is still cached, and counts the change. */
+    private void remove(KeyScope scope, CachedKey old) {
+        cache.asMap().remove(scope, old);
+        changes.incrementAndGet();
     }
 
     private Object aged(KeyScope scope, CachedKey k, long now) throws KeyException {
@@ -235,13 +297,13 @@ final class CachingKeyRing implements KeyRing {
             }
             try {
                 CachedKey fresh = fetch(scope);
-                cache.asMap().replace(scope, k, fresh);
+                replace(scope, k, fresh);
                 return fresh.primitive;
             } catch (KeyUnavailableException e) {
                 markFailing(scope, k, e);
             } catch (KeyException e) {
                 recordFailure(scope, e);
-                cache.asMap().remove(scope, k);
+                remove(scope, k);
                 throw e;
             } finally {
                 k.refreshing.set(false);
@@ -336,12 +398,12 @@ final class CachingKeyRing implements KeyRing {
     private void refresh(KeyScope scope, CachedKey k) {
         try {
             CachedKey fresh = fetch(scope);
-            cache.asMap().replace(scope, k, fresh);
+            replace(scope, k, fresh);
         } catch (KeyUnavailableException e) {
             markFailing(scope, k, e);
         } catch (KeyException e) {
             recordFailure(scope, e);
-            cache.asMap().remove(scope, k);
+            remove(scope, k);
             LOG.log(Level.WARNING, () -> "dropped the cached data key for " + scope + " after a refused refresh: "
                     + e.getMessage());
         } catch (RuntimeException e) {
@@ -380,12 +442,14 @@ final class CachingKeyRing implements KeyRing {
     @Override
     public void invalidate(KeyScope scope) {
         cache.invalidate(scope);
+        changes.incrementAndGet();
         failures.remove(scope);
     }
 
     @Override
     public void invalidateAll() {
         cache.invalidateAll();
+        changes.incrementAndGet();
         failures.clear();
     }
 
@@ -422,6 +486,7 @@ final class CachingKeyRing implements KeyRing {
         }
         closed = true;
         cache.invalidateAll();
+        changes.incrementAndGet();
         if (ownedRefresher != null) {
             ownedRefresher.shutdownNow();
         }

@@ -31,6 +31,19 @@ public interface KeyRing extends AutoCloseable {
     PrfSet prf(KeyScope scope) throws KeyException;
 
     /**
+     * A handle on the AEAD of {@code scope} for a caller that asks for it for every value ({@link KeyHandle}):
+     * the same answers as {@link #aead(KeyScope)}, which the default asks every time.
+     */
+    default KeyHandle<Aead> aeadHandle(KeyScope scope) {
+        return () -> aead(scope);
+    }
+
+    /** As {@link #aeadHandle(KeyScope)}, for the PRF set of a blind-index scope ({@link #prf(KeyScope)}). */
+    default KeyHandle<PrfSet> prfHandle(KeyScope scope) {
+        return () -> prf(scope);
+    }
+
+    /**
      * Drops the cached primitive of one scope, so the next call reads and unwraps the stored keyset again
      * (for example right after {@link KeyAdministration#addVersion(KeyScope)}). The default does nothing.
      */

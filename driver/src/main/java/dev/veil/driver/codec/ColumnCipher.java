@@ -4,6 +4,7 @@ import com.google.crypto.tink.Aead;
 import dev.veil.driver.error.VeilSqlState;
 import dev.veil.key.KeyAccessDeniedException;
 import dev.veil.key.KeyException;
+import dev.veil.key.KeyHandle;
 import dev.veil.key.KeyReservationException;
 import dev.veil.key.KeyRing;
 import dev.veil.key.KeyScope;
@@ -45,6 +46,8 @@ public final class ColumnCipher {
     private final byte[] boundPrefix;
     private final ValueType declaredType;
     private final KeyRing keys;
+    /** The table key as {@link #keys} hands it out for every value, without a cache lookup while it is unchanged. */
+    private final KeyHandle<Aead> key;
     private final boolean allowLegacyPlaintext;
     private final Events events;
     private final Padding padding;
@@ -89,6 +92,7 @@ public final class ColumnCipher {
         this.boundPrefix = ("veil/2:" + boundName + "\0").getBytes(StandardCharsets.UTF_8);
         this.declaredType = declaredType;
         this.keys = keys;
+        this.key = keys.aeadHandle(scope);
         this.allowLegacyPlaintext = allowLegacyPlaintext;
         this.events = events;
     }
@@ -371,7 +375,7 @@ public final class ColumnCipher {
 
     private Aead aead() throws SQLException {
         try {
-            return keys.aead(scope);
+            return key.get();
         } catch (KeyException e) {
             throw keyFailure(e);
         }
