@@ -145,14 +145,19 @@ public final class ColumnCipher {
 
     private byte[] encryptRaw(Object value, byte[] aad) throws SQLException {
         Object stored;
-        try {
-            stored = Conversions.toStored(value, declaredType);
-        } catch (Conversions.ConversionException e) {
-            throw VeilSqlState.CONVERSION.exception("cannot encrypt into " + column
-                    + (declaredType == null ? "" : " (declared " + declaredType.configName() + ")") + ": "
-                    + e.getMessage());
+        ValueType type = declaredType != null ? null : TypedValues.typeOf(value);
+        if (type != null && type.javaType().isInstance(value)) {
+            stored = value; // no declared type and already its own type's Java type: what toStored would return
+        } else {
+            try {
+                stored = Conversions.toStored(value, declaredType);
+            } catch (Conversions.ConversionException e) {
+                throw VeilSqlState.CONVERSION.exception("cannot encrypt into " + column
+                        + (declaredType == null ? "" : " (declared " + declaredType.configName() + ")") + ": "
+                        + e.getMessage());
+            }
+            type = declaredType != null ? declaredType : TypedValues.typeOf(stored);
         }
-        ValueType type = declaredType != null ? declaredType : TypedValues.typeOf(stored);
         byte[] plain;
         try {
             plain = padding.apply(TypedValues.encode(type, stored));
