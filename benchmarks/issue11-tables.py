@@ -28,6 +28,27 @@ def rows(path):
     return out
 
 
+def paired(path):
+    """OrmAlternation's paired client-share table: (workload, shape) -> (CPU above the floor, share) cells."""
+    out, seen = {}, False
+    for line in Path(path).read_text().splitlines():
+        if "Veil's client CPU above the floor, µs/op (per round)" in line:
+            seen = True
+        elif seen and line.startswith('| W'):
+            c = [x.strip() for x in line.strip().strip('|').split('|')]
+            out[(c[0], c[1])] = (c[2], c[3].replace('*', ''))
+        elif seen and not line.startswith('|'):
+            break
+    return out
+
+
+def share(pairs, workload, shape, above, floor_wall, digits):
+    """The paired share when the run printed it (median [IQR] of per-round shares), else from the medians."""
+    if (workload, shape) in pairs:
+        return pairs[(workload, shape)][1]
+    return f'{1 + above / floor_wall:.{digits}f}'
+
+
 def triple(cell):
     return [float(x.replace(',', '').replace('MB', '').strip()) for x in cell.split('/')]
 
@@ -35,15 +56,17 @@ def triple(cell):
 def decomposition(d):
     print('| workload | shape | plain wall | **layout** (twin − plain) | of which server CPU / client CPU '
           '| **crypto** (floor − twin) | of which client CPU | **Veil** (Veil − floor) | of which client CPU '
-          '| floor ÷ plain (medians) | **Veil\'s client share** (1 + Veil\'s client CPU above the floor ÷ floor wall) |')
+          '| floor ÷ plain (medians) | **Veil\'s client share** (1 + Veil\'s client CPU above the floor ÷ floor wall, '
+          'per round: median [IQR]) |')
     print('|---|---|---|---|---|---|---|---|---|---|---|')
+    pairs = paired(d / 'orm.txt')
     for c in rows(d / 'orm.txt'):
         p, t, f, v = (num(c[i]) for i in range(2, 6))
         cc, sc = triple(c[10]), triple(c[11])
         print(f'| {c[0]} | {c[1]} | {p:,.1f} | {t - p:+,.1f} ({(t - p) / p * 100:+.0f} %) | {sc[1] - sc[0]:+,.1f} / '
               f'{cc[1] - cc[0]:+,.1f} | {f - t:+,.1f} ({(f - t) / p * 100:+.0f} %) | {cc[2] - cc[1]:+,.1f} '
               f'| {v - f:+,.1f} ({(v - f) / p * 100:+.0f} %) | {cc[3] - cc[2]:+,.1f} | {f / p:.2f} '
-              f'| **{1 + (cc[3] - cc[2]) / f:.3f}** |')
+              f'| **{share(pairs, c[0], c[1], cc[3] - cc[2], f, 3)}** |')
     print()
 
 
@@ -54,11 +77,12 @@ def w3_sizes(d):
     print('|---|---|---|---|---|---|---|---|---|---|')
     for n, name in ((1000, 'w3-1000.txt'), (10000, 'orm.txt'), (100000, 'w3-100000.txt')):
         c = next(r for r in rows(d / name) if r[0] == 'W3' and r[1] == 'orm')
+        pairs = paired(d / name)
         p, f, v = num(c[2]), num(c[4]), num(c[5])
         cc = triple(c[10])
         print(f'| {n:,} | {c[2]} | {f:,.1f} | {v:,.1f} | **{c[6].replace("*", "")}** | {f / p:.2f} '
               f'| {c[9].replace("*", "")} | {cc[0]:,.0f} / {cc[2]:,.0f} / {cc[3]:,.0f} '
-              f'| {(cc[3] - cc[2]) / (3 * n):.2f} µs | {1 + (cc[3] - cc[2]) / f:.2f} |')
+              f'| {(cc[3] - cc[2]) / (3 * n):.2f} µs | {share(pairs, "W3", "orm", cc[3] - cc[2], f, 2)} |')
     print()
 
 

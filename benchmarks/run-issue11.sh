@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The issue-11 run in one go: W1–W4 in both shapes beside plain pgjdbc, the physical twin, the crypto floor and the
-# peers; W3 at 1,000 and 100,000 rows; thread scaling, 100,000 SQL texts and 200 connections; cold start; the storage
+# peers; W3 at 1,000 and 100,000 rows; W4's client path without the server (W4B); thread scaling, 100,000 SQL texts and 200 connections; cold start; the storage
 # options; pass-through. Every step prints the load average at its start and end; all output goes to one directory.
 #
 #   benchmarks/run-issue11.sh [output-dir]
@@ -23,7 +23,7 @@ if [[ "${VEIL_BENCH_QUICK:-0}" == 1 ]]; then
     orm="rounds=1 warmup=0 scale=0.05 rows=5000" w3big="w3=5000 rows=5000" cold=2 jmh="-wi 1 -i 1 -w 1s -r 1s"
     scale="threads=1,2 seconds=1 rounds=1 texts=2000 connections=20 rows=5000" storage="rows=5000 rounds=1"
 else
-    orm="rounds=10 warmup=2 scale=0.6" w3big="w3=100000" cold=11 jmh="-wi 3 -i 5 -w 2s -r 2s"
+    orm="rounds=14 warmup=2 scale=0.8" w3big="w3=100000" cold=11 jmh="-wi 3 -i 5 -w 2s -r 2s"
     scale="threads=1,2,4,8 seconds=5 rounds=8 texts=100000 connections=200" storage="rows=100000 rounds=9"
 fi
 base=${VEIL_BENCH_JDBC_URL:-jdbc:postgresql://127.0.0.1:5432/}
@@ -53,6 +53,8 @@ step w3-1000 java -Dveil.bench.jdbc-url="$(url w3)" -cp "$jar" dev.veil.benchmar
     workloads=W3 shapes=orm peers=none w3=1000 ${VEIL_BENCH_QUICK:+rows=5000 rounds=1 warmup=0}
 step w3-100000 java -Dveil.bench.jdbc-url="$(url w3)" -cp "$jar" dev.veil.benchmarks.OrmAlternation \
     workloads=W3 shapes=orm peers=none $w3big ${VEIL_BENCH_QUICK:+rounds=1 warmup=0}
+step w4-client java -Dveil.bench.jdbc-url="$(url w4client)" -cp "$jar" dev.veil.benchmarks.OrmAlternation \
+    workloads=W4B shapes=orm,reuse peers=none rows=10000 scale=2 ${VEIL_BENCH_QUICK:+rounds=1 warmup=0}
 step scale java -Dveil.bench.jdbc-url="$(url scale)" -cp "$jar" dev.veil.benchmarks.ScaleRun $scale
 step cold-start java -Dveil.bench.jdbc-url="$(url cold)" -cp "$cp" dev.veil.benchmarks.ColdStart $cold
 step storage java -Dveil.bench.jdbc-url="$(url storage)" -cp "$jar" dev.veil.benchmarks.StorageOptions $storage

@@ -247,9 +247,38 @@ public final class OrmAlternation {
                     bytes(plain), bytes(twin), bytes(floor), bytes(veil));
         }
         printPeers(results);
+        printClientShare(results);
         System.out.println();
         System.out.println("Cells: median over the measured rounds [interquartile range]; a ratio is the median of the "
                 + "per-round ratios.");
+    }
+
+    /**
+     * What Veil's own client work costs, paired round by round: per round, Veil's client CPU minus the floor's (the
+     * same workload, adjacent in time), and Veil's client share, 1 + that difference ÷ the floor's wall time; the
+     * median and interquartile range over the rounds. Pairing takes out what moves a whole round (a busier machine,
+     * a slower moment), which the difference of two medians keeps.
+     */
+    private static void printClientShare(Map<String, Map<Kind, List<Sample>>> results) {
+        System.out.println();
+        System.out.println("| workload | shape | Veil's client CPU above the floor, µs/op (per round) "
+                + "| **Veil's client share** (1 + that ÷ floor wall, per round) |");
+        System.out.println("|---|---|---|---|");
+        for (Map.Entry<String, Map<Kind, List<Sample>>> e : results.entrySet()) {
+            List<Sample> floor = e.getValue().get(Kind.FLOOR);
+            List<Sample> veil = e.getValue().get(Kind.VEIL);
+            List<Double> above = new ArrayList<>();
+            List<Double> share = new ArrayList<>();
+            for (int i = 0; i < veil.size(); i++) {
+                double d = veil.get(i).clientCpu() - floor.get(i).clientCpu();
+                above.add(d);
+                share.add(1 + d / floor.get(i).wall());
+            }
+            String[] ws = e.getKey().split(" ");
+            double m = quantile(above, 0.5);
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | **%s** |%n", ws[0], ws[1],
+                    spread(above, Math.abs(m) >= 100 ? "%.0f" : "%.2f"), spread(share, "%.3f"));
+        }
     }
 
     /**
