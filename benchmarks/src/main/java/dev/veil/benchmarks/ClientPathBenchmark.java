@@ -16,14 +16,16 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * W4's client path without the server ({@link OrmSide#bindBatch}): 1,000 rows bound and added to a batch that is
- * then cleared, not executed — pgjdbc keeps a batch in memory until {@code executeBatch}, so this is the drivers'
+ * W4's and W3's client paths without the server. W4 ({@link OrmSide#bindBatch}): 1,000 rows bound and added to a
+ * batch that is then cleared, not executed — pgjdbc keeps a batch in memory until {@code executeBatch}, so this is the drivers'
  * work and the cryptography only, free of the server's and the network's noise. {@code plain} binds the plain
  * values, {@code floor} encrypts and indexes with Tink alone ({@link FloorCrypto}), {@code veil} goes through the
  * driver (which encrypts each value and computes the index value in {@code addBatch}). Veil − floor is what Veil
  * adds per written row, to within a few nanoseconds, where {@link OrmAlternation}'s W4 carries a commit's noise.
+ * W3 ({@link OrmSide#readAgain}): W3's 10,000 rows fetched once, then read again from the first row.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,5 +60,11 @@ public class ClientPathBenchmark {
     @Benchmark
     public int w4BindBatch1k() throws SQLException {
         return on.bindBatch(how);
+    }
+
+    /** W3's client path alone ({@link OrmSide#readAgain}): 10,000 fetched rows read again; the shape is ignored. */
+    @Benchmark
+    public int w3ReadAgain10k(Blackhole bh) throws SQLException {
+        return on.readAgain(bh);
     }
 }

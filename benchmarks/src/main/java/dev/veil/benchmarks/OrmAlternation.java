@@ -36,7 +36,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code scale} multiplies the operations per side and round (W1 1,000, W2 2,000, W3 15, W4 10 at 1.0).
  * {@code W4B} (not among the defaults) is W4's client path alone ({@link OrmSide#bindBatch}: 1,000 rows bound and
  * added to a batch that is cleared, not executed; 10 per round at 1.0): what the drivers and the cryptography cost
- * per written row, without a commit's noise.
+ * per written row, without a commit's noise. {@code W3B} likewise is W3's client path alone
+ * ({@link OrmSide#readAgain}: W3's 10,000 rows (or {@code w3}) fetched once, then read again from the first row by
+ * every operation; 15 per round at 1.0; one shape: it ignores {@code shapes}, run it with {@code shapes=orm}).
  * {@code peers}: {@code auto} (the default) adds every peer on the class path as a further side —
  * ShardingSphere-JDBC's encrypt feature ({@link ShardingPeer}) when the jar was built with the {@code peers} profile,
  * the AWS Advanced JDBC Wrapper's KMS encryption plugin ({@link AwsWrapperPeer}) when a wrapper jar with it is added
@@ -46,7 +48,8 @@ import org.openjdk.jmh.infra.Blackhole;
  */
 public final class OrmAlternation {
 
-    private static final Map<String, Integer> OPERATIONS = Map.of("W1", 1_000, "W2", 2_000, "W3", 15, "W4", 10, "W4B", 10);
+    private static final Map<String, Integer> OPERATIONS = Map.of("W1", 1_000, "W2", 2_000, "W3", 15, "W4", 10,
+            "W3B", 15, "W4B", 10);
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
@@ -187,8 +190,9 @@ public final class OrmAlternation {
                 case "W3" -> bh.consume(side.w3(shape, bh));
                 case "W4" -> ops += side.w4(shape);
                 case "W4B" -> ops += side.bindBatch(shape);
+                case "W3B" -> bh.consume(side.readAgain(bh));
                 default -> throw new IllegalArgumentException("unknown workload " + workload
-                        + "; W1, W2, W3, W4, W4B");
+                        + "; W1, W2, W3, W4, W3B, W4B");
             }
         }
         double wall = (System.nanoTime() - t0) / 1e3 / n;

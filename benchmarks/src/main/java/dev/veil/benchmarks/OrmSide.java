@@ -77,6 +77,9 @@ final class OrmSide {
     private final PreparedStatement upToId;
     private int counter;
     private int w3Rows = OrmSchema.W3_ROWS;
+    /** W3B's result, fetched on first use and read again by every operation ({@link #readAgain}). */
+    private PreparedStatement fetchedStatement;
+    private ResultSet fetched;
 
     /**
      * @param inserts the patients W1/W4 write (plain, Veil); {@code storedInserts} their stored form (twin)
@@ -250,6 +253,31 @@ final class OrmSide {
         return rows;
     }
 
+    /**
+     * W3's client path alone: the rows of W3, fetched once into a scroll-insensitive result (pgjdbc holds them in
+     * memory), read again from the first row — {@code beforeFirst}, then every column of every row once, as W3
+     * reads them — so the time is the drivers' and the decryptions' only, without the query, the transfer and the
+     * server. The result is kept open between operations; {@link #close} closes it.
+     */
+    int readAgain(Blackhole bh) throws SQLException {
+        if (fetched == null) {
+            fetchedStatement = connection.prepareStatement(upToIdSql, ResultSet.TYPE_SCROLL_INSENSITIVE,
+                    ResultSet.CONCUR_READ_ONLY);
+            fetchedStatement.setLong(1, w3Rows);
+            fetched = fetchedStatement.executeQuery();
+        }
+        fetched.beforeFirst();
+        int rows = 0;
+        while (fetched.next()) {
+            read(fetched, false, bh);
+            rows++;
+        }
+        if (rows != w3Rows) {
+            throw new IllegalStateException(kind.label() + ": W3B read " + rows + " rows");
+        }
+        return rows;
+    }
+
     /** W4: {@value #BATCH_ROWS} rows by addBatch/executeBatch, autocommit (one commit). */
     int w4(Shape shape) throws SQLException {
         if (shape == Shape.REUSE) {
@@ -301,6 +329,9 @@ final class OrmSide {
 
     void close() throws SQLException {
         try {
+            if (fetchedStatement != null) {
+                fetchedStatement.close(); // and its result
+            }
             insert.close();
             byId.close();
             upToId.close();
