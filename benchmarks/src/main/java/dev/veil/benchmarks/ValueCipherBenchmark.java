@@ -46,6 +46,7 @@ public class ValueCipherBenchmark {
     private ColumnCipher cipher;
     private KeyScope scope;
     private Aead aead;
+    private dev.veil.key.KeyHandle<Aead> handle;
     private byte[] plain;
     private byte[] aad;
 
@@ -60,6 +61,7 @@ public class ValueCipherBenchmark {
         cipher = runtime.cipher(ssn);
         scope = cipher.scope();
         aead = runtime.keys().aead(scope);
+        handle = runtime.keys().aeadHandle(scope);
         byte[] s = SSN.getBytes(StandardCharsets.UTF_8);
         plain = new byte[1 + s.length];
         plain[0] = 1;
@@ -81,6 +83,11 @@ public class ValueCipherBenchmark {
     @Benchmark
     public byte[] ringLookupAndAead() throws GeneralSecurityException, KeyException {
         return runtime.keys().aead(scope).encrypt(plain, aad);
+    }
+
+    @Benchmark
+    public byte[] handleAndAead() throws GeneralSecurityException, KeyException {
+        return handle.get().encrypt(plain, aad);
     }
 
     @Benchmark
