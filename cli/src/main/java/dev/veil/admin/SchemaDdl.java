@@ -74,7 +74,7 @@ final class SchemaDdl {
     /**
      * {@code SET STORAGE EXTERNAL} for an encrypted column: ciphertext does not compress, and under EXTENDED (the
      * default) or MAIN PostgreSQL tries to compress every value over ~2 KB before it stores it, in vain: a 1,000-row
-     * batch of 4 KiB ciphertexts was written in 0.79–0.93× the default's time under EXTERNAL, reads unchanged
+     * batch of 4 KiB ciphertexts was written in 0.79–0.96× the default's time under EXTERNAL, reads unchanged
      * (benchmarks/README.md, "Storage options"). A catalog change: values already stored
      * stay as they are. Tuning, not drift: {@code veil doctor} lists it as advice.
      */
