@@ -20,7 +20,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * {@link OrmAlternation}'s workloads as JMH benchmarks, one trial per side and shape, for JMH's profilers
- * ({@code -prof gc}: bytes allocated per operation; {@code -prof stack}). The ratios come from
+ * ({@code -prof gc}: bytes allocated per operation; {@code -prof stack}) and JFR (with
+ * {@code -XX:+DebugNonSafepoints}, so samples land on the right inlined frame); W4B and W3B are the client paths
+ * without the server ({@code w4BindBatch1k}, {@code w3ReadAgain10k}). The ratios come from
  * {@link OrmAlternation}, which interleaves the sides in one JVM; these trials run one after the other.
  * Each trial seeds its own {@link OrmFixture} (100,000 rows per table, ≈ 15 s).
  */
@@ -77,5 +79,20 @@ public class OrmBenchmark {
     @Benchmark
     public int w4BatchInsert1k() throws SQLException {
         return on.w4(how);
+    }
+
+    /**
+     * W4's client path alone ({@link OrmSide#bindBatch}): 1,000 rows bound and batched, the batch cleared instead of
+     * executed — the drivers' and the cryptography's work without the server, for profiling Veil against the floor.
+     */
+    @Benchmark
+    public int w4BindBatch1k() throws SQLException {
+        return on.bindBatch(how);
+    }
+
+    /** W3's client path alone ({@link OrmSide#readAgain}): 10,000 fetched rows read again; the shape is ignored. */
+    @Benchmark
+    public int w3ReadAgain10k(Blackhole bh) throws SQLException {
+        return on.readAgain(bh);
     }
 }

@@ -280,20 +280,7 @@ final class OrmSide {
 
     /** W4: {@value #BATCH_ROWS} rows by addBatch/executeBatch, autocommit (one commit). */
     int w4(Shape shape) throws SQLException {
-        if (shape == Shape.REUSE) {
-            return batch(insert);
-        }
-        try (PreparedStatement ps = connection.prepareStatement(insertSql)) {
-            return batch(ps);
-        }
-    }
-
-    private int batch(PreparedStatement ps) throws SQLException {
-        for (int r = 0; r < BATCH_ROWS; r++) {
-            bindInsert(ps);
-            ps.addBatch();
-        }
-        return ps.executeBatch().length;
+        return batch(shape, true);
     }
 
     /**
@@ -302,18 +289,25 @@ final class OrmSide {
      * the time is the drivers' and the cryptography's only.
      */
     int bindBatch(Shape shape) throws SQLException {
+        return batch(shape, false);
+    }
+
+    private int batch(Shape shape, boolean execute) throws SQLException {
         if (shape == Shape.REUSE) {
-            return bindOnly(insert);
+            return batch(insert, execute);
         }
         try (PreparedStatement ps = connection.prepareStatement(insertSql)) {
-            return bindOnly(ps);
+            return batch(ps, execute);
         }
     }
 
-    private int bindOnly(PreparedStatement ps) throws SQLException {
+    private int batch(PreparedStatement ps, boolean execute) throws SQLException {
         for (int r = 0; r < BATCH_ROWS; r++) {
             bindInsert(ps);
             ps.addBatch();
+        }
+        if (execute) {
+            return ps.executeBatch().length;
         }
         ps.clearBatch();
         return BATCH_ROWS;

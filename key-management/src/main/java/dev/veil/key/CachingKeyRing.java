@@ -2,6 +2,7 @@ package dev.veil.key;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
@@ -139,8 +140,7 @@ final class CachingKeyRing implements KeyRing {
                 .ticker(ticker)
                 .maximumSize(maximumSize)
                 .expireAfterWrite(ttl.plus(maxStaleness))
-                .evictionListener((KeyScope scope, CachedKey key, com.github.benmanes.caffeine.cache.RemovalCause cause)
-                        -> changes.incrementAndGet())
+                .evictionListener((KeyScope scope, CachedKey key, RemovalCause cause) -> changes.incrementAndGet())
                 .build();
     }
 
