@@ -1,8 +1,5 @@
 package dev.veil.key;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
@@ -16,7 +13,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -41,10 +37,10 @@ import java.util.function.Function;
  * {@code retryBackoff} so a waiting crowd fails fast instead of queueing for one timeout each.
  *
  * <p>A {@link KeyHandle} ({@link #aeadHandle}, {@link #prfHandle}) remembers the entry it last served fresh and
- * the ring's {@link #changes} count at that moment; while the count is unchanged and the entry is not due for
- * refresh, it answers with that entry without a cache lookup. Every change to the cache other than a first load —
- * a replacement (refresh, reload, roll), a removal, an invalidation, an eviction — increments the count after it
- * is made, so a handle never serves an entry the cache no longer holds, nor one it would not serve itself.
+ * the cache's change count read before that lookup ({@link CountedKeyCache}, which counts every change other than
+ * a first load after making it); while the count is unchanged and the entry is not due for refresh, it answers
+ * with that entry without a cache lookup, so it never serves an entry the cache no longer holds, nor one the ring
+ * would not serve itself.
  */
 final class CachingKeyRing implements KeyRing {
 
@@ -83,7 +79,7 @@ final class CachingKeyRing implements KeyRing {
     }
 
     private final DataKeyStore store;
-    private final Cache<KeyScope, CachedKey> cache;
+    private final CountedKeyCache cache;
     private final Ticker ticker;
     private final KeyRingListener listener;
     private final long ttlNanos;
@@ -97,8 +93,6 @@ final class CachingKeyRing implements KeyRing {
     private final LongAdder staleServes = new LongAdder();
     private final Function<KeyScope, CachedKey> loader = this::loadForCache;
     private final EncryptionBudgets budgets;
-    /** How many times the cache has changed other than by a first load (see the class comment). */
-    private final AtomicLong changes = new AtomicLong();
     private volatile boolean closed;
 
     CachingKeyRing(DataKeyStore store, Ticker ticker, KeyRingListener listener, Duration ttl, Duration refreshAhead,
@@ -136,12 +130,7 @@ final class CachingKeyRing implements KeyRing {
         this.refresher = refresher;
         this.ownedRefresher = ownedRefresher;
         this.onClose = onClose;
-        this.cache = Caffeine.newBuilder()
-                .ticker(ticker)
-                .maximumSize(maximumSize)
-                .expireAfterWrite(ttl.plus(maxStaleness))
-                .evictionListener((KeyScope scope, CachedKey key, RemovalCause cause) -> changes.incrementAndGet())
-                .build();
+        this.cache = new CountedKeyCache(ticker, maximumSize, ttl.plus(maxStaleness));
     }
 
     @Override
@@ -210,10 +199,10 @@ final class CachingKeyRing implements KeyRing {
                 throw e;
             } catch (KeyException e) {
                 recordFailure(scope, e);
-                remove(scope, k);
+                cache.remove(scope, k);
                 throw e;
             }
-            replace(scope, k, fresh);
+            cache.replace(scope, k, fresh);
             return fresh.primitive;
         } finally {
             k.reloading.unlock();
@@ -225,7 +214,6 @@ final class CachingKeyRing implements KeyRing {
         Object primitive = budgets.wrap(scope, handle, (Aead) DataKeyStore.primitive(scope, handle));
         long now = ticker.read();
         cache.put(scope, new CachedKey(primitive, now + refreshAfterNanos, now + ttlNanos));
-        changes.incrementAndGet();
         failures.remove(scope);
         return primitive;
     }
@@ -236,7 +224,7 @@ final class CachingKeyRing implements KeyRing {
 
     /** As {@link #primitive(KeyScope)}; a fresh entry served is remembered in {@code handle} (when not null). */
     Object primitive(KeyScope scope, RingKeyHandle<?> handle) throws KeyException {
-        long before = changes.get();
+        long before = cache.changes();
         CachedKey k = cache.getIfPresent(scope);
         if (k == null) {
             listener.cacheMiss(scope);
@@ -259,7 +247,7 @@ final class CachingKeyRing implements KeyRing {
 
     /** The change count a {@link RingKeyHandle} compares with (see the class comment). */
     long changes() {
-        return changes.get();
+        return cache.changes();
     }
 
     /** The cache's clock, in nanoseconds. */
@@ -270,18 +258,6 @@ final class CachingKeyRing implements KeyRing {
     /** Tells the listener of a cache hit (a handle's, without a cache lookup). */
     void hit(KeyScope scope) {
         listener.cacheHit(scope);
-    }
-
-    /** Replaces {@code old} with {@code fresh} if it is still cached, and counts the change. */
-    private void replace(KeyScope scope, CachedKey old, CachedKey fresh) {
-        cache.asMap().replace(scope, old, fresh);
-        changes.incrementAndGet();
-    }
-
-    /** Removes {@code old} if it is still cached, and counts the change. */
-    private void remove(KeyScope scope, CachedKey old) {
-        cache.asMap().remove(scope, old);
-        changes.incrementAndGet();
     }
 
     private Object aged(KeyScope scope, CachedKey k, long now) throws KeyException {
@@ -297,13 +273,13 @@ final class CachingKeyRing implements KeyRing {
             }
             try {
                 CachedKey fresh = fetch(scope);
-                replace(scope, k, fresh);
+                cache.replace(scope, k, fresh);
                 return fresh.primitive;
             } catch (KeyUnavailableException e) {
                 markFailing(scope, k, e);
             } catch (KeyException e) {
                 recordFailure(scope, e);
-                remove(scope, k);
+                cache.remove(scope, k);
                 throw e;
             } finally {
                 k.refreshing.set(false);
@@ -398,12 +374,12 @@ final class CachingKeyRing implements KeyRing {
     private void refresh(KeyScope scope, CachedKey k) {
         try {
             CachedKey fresh = fetch(scope);
-            replace(scope, k, fresh);
+            cache.replace(scope, k, fresh);
         } catch (KeyUnavailableException e) {
             markFailing(scope, k, e);
         } catch (KeyException e) {
             recordFailure(scope, e);
-            remove(scope, k);
+            cache.remove(scope, k);
             LOG.log(Level.WARNING, () -> "dropped the cached data key for " + scope + " after a refused refresh: "
                     + e.getMessage());
         } catch (RuntimeException e) {
@@ -442,14 +418,12 @@ final class CachingKeyRing implements KeyRing {
     @Override
     public void invalidate(KeyScope scope) {
         cache.invalidate(scope);
-        changes.incrementAndGet();
         failures.remove(scope);
     }
 
     @Override
     public void invalidateAll() {
         cache.invalidateAll();
-        changes.incrementAndGet();
         failures.clear();
     }
 
@@ -486,7 +460,6 @@ final class CachingKeyRing implements KeyRing {
         }
         closed = true;
         cache.invalidateAll();
-        changes.incrementAndGet();
         if (ownedRefresher != null) {
             ownedRefresher.shutdownNow();
         }

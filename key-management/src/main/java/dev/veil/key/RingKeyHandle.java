@@ -7,8 +7,8 @@ import java.util.Objects;
  * change count just before it looked that entry up, and answers with it — one counter read and one clock read, no
  * cache lookup — while the count is unchanged and the entry is not due for refresh. Otherwise it asks the ring as
  * {@link CachingKeyRing#aead}/{@link CachingKeyRing#prf} do (refresh ahead, stale serving, loads and failures all
- * happen there). The ring counts every change after making it, so a handle that read the count before its lookup
- * cannot keep an entry the lookup did not see replaced.
+ * happen there). The ring's {@link CountedKeyCache} counts every change after making it, so a handle that read the
+ * count before its lookup cannot keep an entry the lookup did not see replaced.
  */
 final class RingKeyHandle<T> implements KeyHandle<T> {
 
