@@ -1,12 +1,13 @@
 package dev.veil.key;
 
+import static dev.veil.testing.TinkCiphertexts.keyId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.Aead;
 import dev.veil.testing.Await;
 import dev.veil.testing.TestDatabaseExtension;
-import java.nio.ByteBuffer;
+import dev.veil.testing.TinkCiphertexts;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -66,10 +67,6 @@ class EncryptionBudgetIT {
         }
     }
 
-    static long keyId(byte[] ciphertext) {
-        assertThat(ciphertext[0]).as("Tink prefix").isEqualTo((byte) 1);
-        return Integer.toUnsignedLong(ByteBuffer.wrap(ciphertext, 1, 4).getInt());
-    }
 
     private long[] row(KeyScope scope) throws SQLException {
         try (Connection c = DB.plainConnection(); Statement st = c.createStatement();
@@ -118,7 +115,7 @@ class EncryptionBudgetIT {
         assertThat(ciphertexts).hasSize(100);
 
         Map<Long, Long> perVersion = ciphertexts.stream()
-                .collect(Collectors.groupingBy(EncryptionBudgetIT::keyId, Collectors.counting()));
+                .collect(Collectors.groupingBy(TinkCiphertexts::keyId, Collectors.counting()));
         assertThat(perVersion.values()).as("encryptions per key version").allMatch(n -> n <= limit);
         List<KeyVersion> versions;
         try (KeyAdministration admin = builder().buildAdministration()) {

@@ -47,8 +47,7 @@ class IndexRotationIT {
     }
 
     private KeyRingBuilder builder(FakeTicker ticker) {
-        return KeyRing.builder().masterKey(DB.masterKey()).database(DB.name())
-                .connections(DB::plainConnection).keyTable(table).ticker(ticker).refreshExecutor(Runnable::run);
+        return DB.ringBuilder().keyTable(table).ticker(ticker).refreshExecutor(Runnable::run);
     }
 
     private KeyAdministration admin() throws KeyException {

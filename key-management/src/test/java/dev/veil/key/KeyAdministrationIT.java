@@ -1,11 +1,11 @@
 package dev.veil.key;
 
+import static dev.veil.testing.TinkCiphertexts.keyId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.Aead;
 import dev.veil.testing.TestDatabaseExtension;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,13 +26,9 @@ class KeyAdministrationIT {
     static final TestDatabaseExtension DB = TestDatabaseExtension.withMasterKey();
 
     private static KeyRingBuilder builder(String table, FakeTicker ticker) {
-        return KeyRing.builder().masterKey(DB.masterKey()).database(DB.name())
-                .connections(DB::plainConnection).keyTable(table).ticker(ticker).refreshExecutor(Runnable::run);
+        return DB.ringBuilder().keyTable(table).ticker(ticker).refreshExecutor(Runnable::run);
     }
 
-    private static long keyIdOf(byte[] ciphertext) {
-        return Integer.toUnsignedLong(ByteBuffer.wrap(ciphertext, 1, 4).getInt());
-    }
 
     @Test
     void addingAVersionToABlindIndexKeyIsRefusedAndPointsToTheOnlineRotation() throws Exception {
@@ -59,7 +55,7 @@ class KeyAdministrationIT {
             List<KeyVersion> v1 = admin.versions(scope);
             assertThat(v1).singleElement().satisfies(v -> {
                 assertThat(v.primary()).isTrue();
-                assertThat(v.id()).isEqualTo(keyIdOf(old));
+                assertThat(v.id()).isEqualTo(keyId(old));
             });
 
             KeyVersion added = admin.addVersion(scope);
@@ -67,12 +63,12 @@ class KeyAdministrationIT {
             assertThat(admin.versions(scope)).hasSize(2);
 
             // still cached: the old primary
-            assertThat(keyIdOf(ring.aead(scope).encrypt("x".getBytes(), AD))).isEqualTo(v1.get(0).id());
+            assertThat(keyId(ring.aead(scope).encrypt("x".getBytes(), AD))).isEqualTo(v1.get(0).id());
             ticker.advance(Duration.ofMinutes(4).plusSeconds(1)); // refresh-ahead picks up the new version
             ring.aead(scope);
             Aead refreshed = ring.aead(scope);
             byte[] fresh = refreshed.encrypt("new".getBytes(), AD);
-            assertThat(keyIdOf(fresh)).isEqualTo(added.id());
+            assertThat(keyId(fresh)).isEqualTo(added.id());
             assertThat(refreshed.decrypt(old, AD)).isEqualTo("old".getBytes());
 
             assertThatThrownBy(() -> admin.disableVersion(scope, added.id())).isInstanceOf(KeyException.class)
@@ -107,7 +103,7 @@ class KeyAdministrationIT {
         try (KeyRing ring = builder(table, new FakeTicker()).build();
                 KeyAdministration admin = builder(table, new FakeTicker()).buildAdministration()) {
             byte[] old = ring.aead(scope).encrypt("old".getBytes(), AD);
-            long oldId = keyIdOf(old);
+            long oldId = keyId(old);
             KeyVersion added = admin.addVersion(scope);
 
             assertThatThrownBy(() -> admin.destroyVersion(scope, added.id())).isInstanceOf(KeyException.class)

@@ -1,12 +1,12 @@
 package dev.veil.key;
 
+import static dev.veil.testing.TinkCiphertexts.keyId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.prf.PrfSet;
 import dev.veil.testing.TestDatabaseExtension;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,13 +27,9 @@ class KeyHandleIT {
     static final TestDatabaseExtension DB = TestDatabaseExtension.withMasterKey();
 
     private static KeyRingBuilder builder(String table, FakeTicker ticker) {
-        return KeyRing.builder().masterKey(DB.masterKey()).database(DB.name())
-                .connections(DB::plainConnection).keyTable(table).ticker(ticker).refreshExecutor(Runnable::run);
+        return DB.ringBuilder().keyTable(table).ticker(ticker).refreshExecutor(Runnable::run);
     }
 
-    private static long keyIdOf(byte[] ciphertext) {
-        return Integer.toUnsignedLong(ByteBuffer.wrap(ciphertext, 1, 4).getInt());
-    }
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -64,7 +60,7 @@ class KeyHandleIT {
             handle.get();
             Aead refreshed = handle.get();
             assertThat(refreshed).isNotSameAs(first).isSameAs(ring.aead(scope));
-            assertThat(keyIdOf(refreshed.encrypt(utf8("new"), AD))).isEqualTo(added.id());
+            assertThat(keyId(refreshed.encrypt(utf8("new"), AD))).isEqualTo(added.id());
             assertThat(refreshed.decrypt(old, AD)).isEqualTo(utf8("old"));
 
             ring.invalidate(scope);
@@ -87,14 +83,14 @@ class KeyHandleIT {
         try (KeyRing ring = builder(table, new FakeTicker()).maxEncryptionsPerKeyVersion(4)
                 .encryptionReservationBlock(2).build()) {
             KeyHandle<Aead> handle = ring.aeadHandle(scope);
-            long firstId = keyIdOf(handle.get().encrypt(utf8("v"), AD));
+            long firstId = keyId(handle.get().encrypt(utf8("v"), AD));
             long lastId = firstId;
             for (int i = 0; i < 5; i++) {
-                lastId = keyIdOf(handle.get().encrypt(utf8("v"), AD));
+                lastId = keyId(handle.get().encrypt(utf8("v"), AD));
             }
             assertThat(lastId).as("the version was used up and rolled").isNotEqualTo(firstId);
             assertThat(handle.get()).isSameAs(ring.aead(scope));
-            assertThat(keyIdOf(handle.get().encrypt(utf8("v"), AD))).isEqualTo(lastId);
+            assertThat(keyId(handle.get().encrypt(utf8("v"), AD))).isEqualTo(lastId);
         }
     }
 

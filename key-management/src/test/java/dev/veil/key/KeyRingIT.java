@@ -22,10 +22,7 @@ class KeyRingIT {
     static final TestDatabaseExtension DB = TestDatabaseExtension.withMasterKey();
 
     private KeyRingBuilder builder() {
-        return KeyRing.builder()
-                .masterKey(DB.masterKey())
-                .database(DB.name())
-                .connections(DB::plainConnection);
+        return DB.ringBuilder();
     }
 
     @Test

@@ -58,8 +58,7 @@ class KeyTableSchemaIT {
     }
 
     private static KeyRingBuilder builder(String table) {
-        return KeyRing.builder().masterKey(DB.masterKey()).database(DB.name())
-                .connections(DB::plainConnection).keyTable(table).refreshExecutor(Runnable::run);
+        return DB.ringBuilder().keyTable(table).refreshExecutor(Runnable::run);
     }
 
     private static void oldTableWithTheKeys(String table, String ddl) throws SQLException {

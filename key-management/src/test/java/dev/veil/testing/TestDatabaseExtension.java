@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * @RegisterExtension
  * static final TestDatabaseExtension DB = TestDatabaseExtension.withMasterKey();
  *
- * KeyRing.builder().masterKey(DB.masterKey()).database(DB.name()).connections(DB::plainConnection)
+ * DB.ringBuilder().keyTable(table)   // KeyRing.builder() on the class's master key, database and connections
  * }</pre>
  *
  * or {@code @ExtendWith(TestDatabaseExtension.class)} and a {@link TestDatabase} parameter on a {@code @BeforeAll},
@@ -121,6 +121,15 @@ public final class TestDatabaseExtension implements BeforeAllCallback, AfterAllC
     /** The master key as configured: {@code local-keyset:<file>}. */
     public String masterKey() {
         return "local-keyset:" + masterKeyFile();
+    }
+
+    /**
+     * {@code KeyRing.builder()} on the class's master key ({@link #withMasterKey()} only), database and plain
+     * connections; the caller adds the rest (key table, ticker, executor).
+     */
+    public dev.veil.key.KeyRingBuilder ringBuilder() {
+        return dev.veil.key.KeyRing.builder().masterKey(masterKey()).database(name())
+                .connections(this::plainConnection);
     }
 
     /** A temporary directory of the class's, deleted after it (the master keyset lives here). */

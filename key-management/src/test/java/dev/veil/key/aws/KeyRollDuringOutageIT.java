@@ -1,5 +1,6 @@
 package dev.veil.key.aws;
 
+import static dev.veil.testing.TinkCiphertexts.keyId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,6 @@ import dev.veil.key.KeyRingBuilder;
 import dev.veil.key.KeyScope;
 import dev.veil.key.KeyUnavailableException;
 import dev.veil.testing.TestDatabaseExtension;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -226,9 +226,6 @@ class KeyRollDuringOutageIT {
         }
     }
 
-    static long keyId(byte[] ciphertext) {
-        return Integer.toUnsignedLong(ByteBuffer.wrap(ciphertext, 1, 4).getInt());
-    }
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
