@@ -240,15 +240,20 @@ final class OrmSide {
 
     private int readAll(PreparedStatement ps, Blackhole bh) throws SQLException {
         ps.setLong(1, w3Rows);
-        int rows = 0;
         try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                read(rs, false, bh);
-                rows++;
-            }
+            return readRows(rs, "W3", bh);
+        }
+    }
+
+    /** Reads every remaining row of {@code rs} as W3 does; checks that they are W3's {@link #w3Rows} rows. */
+    private int readRows(ResultSet rs, String workload, Blackhole bh) throws SQLException {
+        int rows = 0;
+        while (rs.next()) {
+            read(rs, false, bh);
+            rows++;
         }
         if (rows != w3Rows) {
-            throw new IllegalStateException(kind.label() + ": W3 read " + rows + " rows");
+            throw new IllegalStateException(kind.label() + ": " + workload + " read " + rows + " rows");
         }
         return rows;
     }
@@ -267,15 +272,7 @@ final class OrmSide {
             fetched = fetchedStatement.executeQuery();
         }
         fetched.beforeFirst();
-        int rows = 0;
-        while (fetched.next()) {
-            read(fetched, false, bh);
-            rows++;
-        }
-        if (rows != w3Rows) {
-            throw new IllegalStateException(kind.label() + ": W3B read " + rows + " rows");
-        }
-        return rows;
+        return readRows(fetched, "W3B", bh);
     }
 
     /** W4: {@value #BATCH_ROWS} rows by addBatch/executeBatch, autocommit (one commit). */
