@@ -2,7 +2,10 @@ package dev.veil.driver.codec;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,6 +20,11 @@ import java.util.UUID;
  * numbers are big-endian; the layout is specified in {@code docs/design.md} and is part of the stored format.
  */
 final class TypedValues {
+
+    /** Big-endian views of a plaintext's fixed-width fields, the order {@link ByteBuffer} writes them in. */
+    private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private TypedValues() {
     }
@@ -172,13 +180,16 @@ final class TypedValues {
         return decode(tag & ~Padding.PADDED_FLAG, plain, Padding.HEADER, n);
     }
 
-    /** Decodes the {@code n}-byte payload at {@code off} of a value with type tag {@code tag}. */
+    /**
+     * Decodes the {@code n}-byte payload at {@code off} of a value with type tag {@code tag}. The fixed-width fields
+     * are read in place ({@link #INT_BE}, {@link #LONG_BE}): no buffer object per value, on the path every decrypted
+     * value takes.
+     */
     private static Object decode(int tag, byte[] plain, int off, int n) {
         ValueType type = ValueType.ofTag(tag);
         if (type == null) {
             throw new IllegalArgumentException("unknown value type tag " + tag);
         }
-        ByteBuffer b = ByteBuffer.wrap(plain, off, n);
         switch (type) {
             case STRING:
                 return new String(plain, off, n, StandardCharsets.UTF_8);
@@ -189,68 +200,70 @@ final class TypedValues {
                 return plain[off] != 0;
             case SHORT:
                 expect(type, n, 2);
-                return b.getShort();
+                return (short) SHORT_BE.get(plain, off);
             case INT:
                 expect(type, n, 4);
-                return b.getInt();
+                return (int) INT_BE.get(plain, off);
             case LONG:
                 expect(type, n, 8);
-                return b.getLong();
+                return (long) LONG_BE.get(plain, off);
             case FLOAT:
                 expect(type, n, 4);
-                return Float.intBitsToFloat(b.getInt());
+                return Float.intBitsToFloat((int) INT_BE.get(plain, off));
             case DOUBLE:
                 expect(type, n, 8);
-                return Double.longBitsToDouble(b.getLong());
+                return Double.longBitsToDouble((long) LONG_BE.get(plain, off));
             case DECIMAL: {
                 if (n < 5) {
                     throw new IllegalArgumentException("truncated decimal");
                 }
-                int scale = b.getInt();
-                byte[] unscaled = new byte[n - 4];
-                b.get(unscaled);
-                return new BigDecimal(new BigInteger(unscaled), scale);
+                int scale = (int) INT_BE.get(plain, off);
+                return new BigDecimal(new BigInteger(plain, off + 4, n - 4), scale);
             }
             case UUID:
                 expect(type, n, 16);
-                return new UUID(b.getLong(), b.getLong());
+                return new UUID((long) LONG_BE.get(plain, off), (long) LONG_BE.get(plain, off + 8));
             case LOCAL_DATE:
                 expect(type, n, 8);
-                return LocalDate.ofEpochDay(b.getLong());
+                return LocalDate.ofEpochDay((long) LONG_BE.get(plain, off));
             case LOCAL_TIME:
                 expect(type, n, 8);
-                return LocalTime.ofNanoOfDay(b.getLong());
+                return LocalTime.ofNanoOfDay((long) LONG_BE.get(plain, off));
             case LOCAL_DATE_TIME:
                 expect(type, n, 16);
-                return LocalDateTime.of(LocalDate.ofEpochDay(b.getLong()), LocalTime.ofNanoOfDay(b.getLong()));
+                return localDateTime(plain, off);
             case OFFSET_DATE_TIME: {
                 expect(type, n, 16);
-                long sec = b.getLong();
-                int nano = b.getInt();
-                ZoneOffset offset = ZoneOffset.ofTotalSeconds(b.getInt());
+                long sec = (long) LONG_BE.get(plain, off);
+                int nano = (int) INT_BE.get(plain, off + 8);
+                ZoneOffset offset = ZoneOffset.ofTotalSeconds((int) INT_BE.get(plain, off + 12));
                 return OffsetDateTime.ofInstant(Instant.ofEpochSecond(sec, nano), offset);
             }
             case INSTANT:
                 expect(type, n, 12);
-                return Instant.ofEpochSecond(b.getLong(), b.getInt());
+                return Instant.ofEpochSecond((long) LONG_BE.get(plain, off), (int) INT_BE.get(plain, off + 8));
             case SQL_DATE:
                 expect(type, n, 8);
-                return java.sql.Date.valueOf(LocalDate.ofEpochDay(b.getLong()));
+                return java.sql.Date.valueOf(LocalDate.ofEpochDay((long) LONG_BE.get(plain, off)));
             case SQL_TIME: {
                 expect(type, n, 8);
-                long nanos = b.getLong();
-                LocalTime lt = LocalTime.ofNanoOfDay(nanos);
+                LocalTime lt = LocalTime.ofNanoOfDay((long) LONG_BE.get(plain, off));
                 java.sql.Time t = java.sql.Time.valueOf(lt.withNano(0));
                 t.setTime(t.getTime() + lt.getNano() / 1_000_000);
                 return t;
             }
             case SQL_TIMESTAMP:
                 expect(type, n, 16);
-                return java.sql.Timestamp.valueOf(
-                        LocalDateTime.of(LocalDate.ofEpochDay(b.getLong()), LocalTime.ofNanoOfDay(b.getLong())));
+                return java.sql.Timestamp.valueOf(localDateTime(plain, off));
             default:
                 throw new IllegalArgumentException("unsupported type " + type);
         }
+    }
+
+    /** An epoch day then a nano of day, big-endian, at {@code off}. */
+    private static LocalDateTime localDateTime(byte[] plain, int off) {
+        return LocalDateTime.of(LocalDate.ofEpochDay((long) LONG_BE.get(plain, off)),
+                LocalTime.ofNanoOfDay((long) LONG_BE.get(plain, off + 8)));
     }
 
     private static ByteBuffer buffer(ValueType type, int payload) {

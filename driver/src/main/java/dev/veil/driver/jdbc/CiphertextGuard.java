@@ -21,7 +21,8 @@ import java.sql.SQLException;
  * before the next statement is planned, so a retry over a new view decrypts.
  *
  * <p>Cost on the fast path: one null check and one length comparison per value (a text shorter than 41
- * characters, bytes shorter than 35), then one character or byte comparison. See {@code docs/what-veil-sees.md}
+ * characters, bytes shorter than 35), then one character or byte comparison; for {@code getObject} of a number,
+ * boolean or date, a few class comparisons. See {@code docs/what-veil-sees.md}
  * §10.
  */
 final class CiphertextGuard {
@@ -52,12 +53,20 @@ final class CiphertextGuard {
         return b;
     }
 
-    /** A value of {@code getObject}: checked when it is text or bytes (what can hold an envelope whole). */
+    /**
+     * A value of {@code getObject}: checked when it is text, bytes or a LOB (what can hold an envelope whole).
+     * Numbers, booleans and dates leave after class checks that cost a comparison each: {@code instanceof} of an
+     * interface ({@link Blob}, {@link Clob}) that a value's class does not implement walks the class's list of
+     * interfaces on every call (HotSpot caches hits only), and a {@code bigint} key read with {@code getObject} on
+     * every row made that walk the largest single cost of reading a result through Veil.
+     */
     static <T> T object(Source source, int index, T v) throws SQLException {
         if (v instanceof String) {
             text(source, index, (String) v);
         } else if (v instanceof byte[]) {
             bytes(source, index, (byte[]) v);
+        } else if (v == null || v instanceof Number || v instanceof Boolean || v instanceof java.util.Date) {
+            return v;
         } else if (v instanceof Blob) {
             blob(source, index, (Blob) v);
         } else if (v instanceof Clob) {

@@ -12,7 +12,14 @@ import java.util.Arrays;
 final class DecryptedRow {
 
     private final Object[] values;
-    private boolean empty = true;
+    /**
+     * Which of the first 64 slots hold a value (bit i: index i); {@link #clear} nulls only those, so a cursor move
+     * over a wide result costs a store per value kept rather than one per column. Slots from index 64 on, which
+     * this mask does not cover, are tracked by {@link #high}.
+     */
+    private long filled;
+    /** Whether a slot from index 64 on holds a value: {@link #clear} then clears them all. */
+    private boolean high;
 
     /** @param columns how many columns the result has (index i holds column i+1) */
     DecryptedRow(int columns) {
@@ -31,16 +38,25 @@ final class DecryptedRow {
 
     /** Keeps {@code value} (not null) for {@code column} until the cursor moves; returns what a caller may hand out. */
     Object put(int column, Object value) {
-        values[column - 1] = value;
-        empty = false;
+        int slot = column - 1;
+        values[slot] = value;
+        if (slot < Long.SIZE) {
+            filled |= 1L << slot;
+        } else {
+            high = true;
+        }
         return fresh(value);
     }
 
     /** Forgets the row: after a cursor move, {@code refreshRow()} or {@code close()}. */
     void clear() {
-        if (!empty) {
-            Arrays.fill(values, null);
-            empty = true;
+        for (long m = filled; m != 0; m &= m - 1) {
+            values[Long.numberOfTrailingZeros(m)] = null;
+        }
+        filled = 0;
+        if (high) {
+            Arrays.fill(values, Long.SIZE, values.length, null);
+            high = false;
         }
     }
 
