@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The issue-11 run in one go: W1–W4 in both shapes beside plain pgjdbc, the physical twin, the crypto floor and the
-# peers; W3 at 1,000 and 100,000 rows; W4's client path without the server (W4B); thread scaling, 100,000 SQL texts and 200 connections; cold start; the storage
-# options; pass-through. Every step prints the load average at its start and end; all output goes to one directory.
+# peers; W3 at 1,000 and 100,000 rows; the client paths without the server (W4B, W3B); thread scaling, 100,000
+# SQL texts and 200 connections; cold start; the storage options; pass-through. Every step prints the load average
+# at its start and end; all output goes to one directory.
 #
 #   benchmarks/run-issue11.sh [output-dir]
 #
@@ -55,6 +56,8 @@ step w3-100000 java -Dveil.bench.jdbc-url="$(url w3)" -cp "$jar" dev.veil.benchm
     workloads=W3 shapes=orm peers=none $w3big ${VEIL_BENCH_QUICK:+rounds=1 warmup=0}
 step w4-client java -Dveil.bench.jdbc-url="$(url w4client)" -cp "$jar" dev.veil.benchmarks.OrmAlternation \
     workloads=W4B shapes=orm,reuse peers=none rows=10000 scale=2 ${VEIL_BENCH_QUICK:+rounds=1 warmup=0}
+step w3-client java -Dveil.bench.jdbc-url="$(url w3client)" -cp "$jar" dev.veil.benchmarks.OrmAlternation \
+    workloads=W3B shapes=orm peers=none rows=10000 rounds=14 warmup=2 scale=1 ${VEIL_BENCH_QUICK:+rounds=1 warmup=0}
 step scale java -Dveil.bench.jdbc-url="$(url scale)" -cp "$jar" dev.veil.benchmarks.ScaleRun $scale
 step cold-start java -Dveil.bench.jdbc-url="$(url cold)" -cp "$cp" dev.veil.benchmarks.ColdStart $cold
 step storage java -Dveil.bench.jdbc-url="$(url storage)" -cp "$jar" dev.veil.benchmarks.StorageOptions $storage
