@@ -136,14 +136,20 @@ final class EncryptionBudgets {
         this.ring = reloader;
     }
 
-    /** The primitive a ring hands out for an encryption keyset: reserving when its primary is AES-GCM. */
-    Aead wrap(KeyScope scope, KeysetHandle handle, Aead aead) {
+    /**
+     * The primitive a ring hands out for an encryption keyset: reserving when its primary is AES-GCM; either way a
+     * {@link KeysetAead} that knows the keyset's versions.
+     */
+    KeysetAead wrap(KeyScope scope, KeysetHandle handle, Aead aead) {
+        long[] versions = KeysetAead.enabledVersions(handle);
         if (!(handle.getPrimary().getKey() instanceof AesGcmKey)) {
-            return aead; // X-AES-GCM: random 192-bit nonces, no per-key message limit worth counting
+            // X-AES-GCM: random 192-bit nonces, no per-key message limit worth counting
+            return new VersionedAead(aead, versions);
         }
         return new ReservingAead(scope, DataKeyStore.primaryVersion(handle), aead,
-                budgets.computeIfAbsent(scope, s -> new Budget()), this);
+                budgets.computeIfAbsent(scope, s -> new Budget()), this, versions);
     }
+
 
     /**
      * The slow path of {@link ReservingAead#encrypt}: reserve, roll or reload, then encrypt; contention is retried

@@ -9,16 +9,19 @@ import java.security.GeneralSecurityException;
  * block is used up (or belongs to another version) does it go to {@link EncryptionBudgets} to reserve the next
  * block in the key table, roll the key or reload it. {@link #decrypt} is Tink's, untouched.
  */
-final class ReservingAead implements Aead {
+final class ReservingAead implements KeysetAead {
 
     final KeyScope scope;
     final long version;
     final Aead delegate;
     final EncryptionBudgets.Budget budget;
     private final EncryptionBudgets budgets;
+    /** The keyset's enabled versions, sorted ({@link KeysetAead#enabledVersions}). */
+    private final long[] versions;
 
     ReservingAead(KeyScope scope, long version, Aead delegate, EncryptionBudgets.Budget budget,
-            EncryptionBudgets budgets) {
+            EncryptionBudgets budgets, long[] versions) {
+        this.versions = versions;
         this.scope = scope;
         this.version = version;
         this.delegate = delegate;
@@ -38,6 +41,11 @@ final class ReservingAead implements Aead {
     @Override
     public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
         return delegate.decrypt(ciphertext, associatedData);
+    }
+
+    @Override
+    public boolean holdsVersion(long keyId) {
+        return java.util.Arrays.binarySearch(versions, keyId) >= 0;
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.veil.key.KeyHandle;
 import dev.veil.key.KeyReservationException;
 import dev.veil.key.KeyRing;
 import dev.veil.key.KeyScope;
+import dev.veil.key.KeysetAead;
 import dev.veil.key.KeyUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -312,13 +313,17 @@ public final class ColumnCipher {
 
     /**
      * A value this JVM cannot decrypt may carry a key version another JVM added since this one cached the keyset
-     * (a rotation, or an automatic roll). First the ring's current keyset is tried, when it is newer than the one
-     * that failed (another caller reloaded it); then the keyset is reloaded once and the value retried. The reload is
-     * a refresh ({@link KeyRing#reloadAead}): every other value keeps decrypting under the cached keyset while it
-     * loads, and when it cannot be loaded (the KMS is down) only this value fails, with VE002 (retry), not VE001.
-     * Reloads are limited to one per {@link #RELOAD_INTERVAL_NANOS} per column, so unreadable data cannot turn every
-     * read into a key-table and KMS round trip; within the interval after a reload that failed for want of the key,
-     * an unreadable value is VE002 again (it may be under the version that could not be loaded).
+     * (a rotation, or an automatic roll). The ciphertext names its version ({@link KeysetAead#versionOf}): when the
+     * keyset that failed holds it, the value itself is unreadable (altered, truncated, moved) and fails with VE001
+     * at once — no reload could help, so unreadable data costs no key-table or KMS round trip at all. Otherwise the
+     * ring's current keyset is tried, when it is newer than the one that failed (another caller reloaded it); then
+     * the keyset is reloaded once and the value retried. The reload is a refresh ({@link KeyRing#reloadAead}):
+     * every other value keeps decrypting under the cached keyset while it loads, and when it cannot be loaded (the
+     * KMS is down) only this value fails, with VE002 (retry), not VE001. Reloads are limited to one per
+     * {@link #RELOAD_INTERVAL_NANOS} per column, so values under versions nobody has (a forged key id) cannot turn
+     * every read into a key-table and KMS round trip; within the interval, a value under a version the current
+     * keyset does not hold is VE002 (retry: where keys roll often, a version can be added after the last reload),
+     * never VE001, which says the value is bad.
      */
     private static byte[] open(Aead aead, byte[] ct, byte[] aad, byte[] fallback) throws GeneralSecurityException {
         try {
@@ -333,6 +338,10 @@ public final class ColumnCipher {
 
     private byte[] retryWithFreshKeys(byte[] ct, Aead failed, byte[] aad, byte[] fallback, String boundTo)
             throws SQLException {
+        long version = KeysetAead.versionOf(ct);
+        if (holds(failed, version)) {
+            throw unreadable(boundTo, fallback); // its version is here: the value itself does not decrypt
+        }
         Aead stale = failed;
         Aead current = aead();
         if (current != failed) {
@@ -366,15 +375,31 @@ public final class ColumnCipher {
                         + "did not decrypt under the cached keyset, and reloading it (for a key version added since) "
                         + "failed: " + unavailable.getMessage() + ". Retry later", unavailable);
             }
+            if (version >= 0 && stale instanceof KeysetAead && !holds(stale, version)) {
+                throw VeilSqlState.KEY_UNAVAILABLE.exception("data key for " + column + ": a value is under key "
+                        + "version " + version + ", which the keyset cached here does not hold; the keyset was "
+                        + "reloaded less than " + RELOAD_INTERVAL_NANOS / 1_000_000 + " ms ago (at most once per "
+                        + "interval per column), before that version was added. Retry");
+            }
         }
+        throw unreadable(boundTo, fallback);
+    }
+
+    /** Whether {@code aead} is known to hold {@code version} (false when it cannot tell, or no version is known). */
+    private static boolean holds(Aead aead, long version) {
+        return version >= 0 && aead instanceof KeysetAead && ((KeysetAead) aead).holdsVersion(version);
+    }
+
+    /** VE001 for a value no key this JVM has or can load decrypts. */
+    private SQLException unreadable(String boundTo, byte[] fallback) {
         if (boundTo != null) {
-            throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column + " (row binding on "
+            return VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column + " (row binding on "
                     + boundTo + "): the value does not belong to the row it was read from — copied from another row "
                     + "or column, altered, truncated, "
                     + (fallback == null ? "written before row binding was switched on (accept-unbound-values), " : "")
                     + "or its key version is gone");
         }
-        throw VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
+        return VeilSqlState.DECRYPTION_FAILED.exception("decryption failed for " + column
                 + ": the value was altered, truncated, copied from another column, or its key version is gone");
     }
 
