@@ -19,6 +19,12 @@ public interface KeysetAead extends Aead {
     boolean holdsVersion(long keyId);
 
     /**
+     * Whether {@code keyId} is a version of this primitive's keyset at all, enabled or disabled: a disabled one is
+     * known and deliberately unusable here, an unknown one may have been added since the keyset was cached.
+     */
+    boolean knowsVersion(long keyId);
+
+    /**
      * The version a Tink ciphertext with output prefix {@code TINK} (every Veil data key's) was encrypted under, or
      * -1 when {@code ciphertext} has no such prefix.
      */
@@ -32,15 +38,24 @@ public interface KeysetAead extends Aead {
 
     /** The enabled versions of a keyset, sorted (unsigned key ids), for {@link #holdsVersion}. */
     static long[] enabledVersions(KeysetHandle handle) {
+        return versions(handle, true);
+    }
+
+    /** Every version of a keyset, enabled or not, sorted, for {@link #knowsVersion}. */
+    static long[] allVersions(KeysetHandle handle) {
+        return versions(handle, false);
+    }
+
+    private static long[] versions(KeysetHandle handle, boolean enabledOnly) {
         long[] ids = new long[handle.size()];
         int n = 0;
         for (int i = 0; i < handle.size(); i++) {
-            if (handle.getAt(i).getStatus() == KeyStatus.ENABLED) {
+            if (!enabledOnly || handle.getAt(i).getStatus() == KeyStatus.ENABLED) {
                 ids[n++] = Integer.toUnsignedLong(handle.getAt(i).getId());
             }
         }
-        long[] enabled = Arrays.copyOf(ids, n);
-        Arrays.sort(enabled);
-        return enabled;
+        long[] sorted = Arrays.copyOf(ids, n);
+        Arrays.sort(sorted);
+        return sorted;
     }
 }

@@ -18,10 +18,13 @@ final class ReservingAead implements KeysetAead {
     private final EncryptionBudgets budgets;
     /** The keyset's enabled versions, sorted ({@link KeysetAead#enabledVersions}). */
     private final long[] versions;
+    /** All of its versions, sorted ({@link KeysetAead#allVersions}). */
+    private final long[] known;
 
     ReservingAead(KeyScope scope, long version, Aead delegate, EncryptionBudgets.Budget budget,
-            EncryptionBudgets budgets, long[] versions) {
+            EncryptionBudgets budgets, long[] versions, long[] known) {
         this.versions = versions;
+        this.known = known;
         this.scope = scope;
         this.version = version;
         this.delegate = delegate;
@@ -46,6 +49,11 @@ final class ReservingAead implements KeysetAead {
     @Override
     public boolean holdsVersion(long keyId) {
         return java.util.Arrays.binarySearch(versions, keyId) >= 0;
+    }
+
+    @Override
+    public boolean knowsVersion(long keyId) {
+        return java.util.Arrays.binarySearch(known, keyId) >= 0;
     }
 
     @Override

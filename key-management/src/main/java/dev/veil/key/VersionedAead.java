@@ -8,10 +8,13 @@ import java.util.Arrays;
 final class VersionedAead implements KeysetAead {
     private final Aead delegate;
     private final long[] versions;
+    private final long[] known;
 
-    VersionedAead(Aead delegate, long[] versions) {
+    /** @param versions the keyset's enabled versions, sorted; {@code known} all of them, sorted */
+    VersionedAead(Aead delegate, long[] versions, long[] known) {
         this.delegate = delegate;
         this.versions = versions;
+        this.known = known;
     }
 
     @Override
@@ -27,6 +30,11 @@ final class VersionedAead implements KeysetAead {
     @Override
     public boolean holdsVersion(long keyId) {
         return Arrays.binarySearch(versions, keyId) >= 0;
+    }
+
+    @Override
+    public boolean knowsVersion(long keyId) {
+        return Arrays.binarySearch(known, keyId) >= 0;
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Every encryption primitive a ring serves is a {@link KeysetAead} that knows the versions of the keyset it was
  * built from: the versions a ciphertext names ({@link KeysetAead#versionOf}) are held exactly while the keyset the
- * primitive came from has them enabled.
+ * primitive came from has them enabled, and known while it has them at all.
  */
 class KeysetAeadIT {
 
@@ -51,6 +51,13 @@ class KeysetAeadIT {
             assertThat(((KeysetAead) reloaded).holdsVersion(added.id())).isTrue();
             assertThat(((KeysetAead) reloaded).holdsVersion(oldVersion)).isTrue();
             assertThat(((KeysetAead) reloaded).holdsVersion(oldVersion ^ 0x8000_0000L)).isFalse();
+            assertThat(((KeysetAead) reloaded).knowsVersion(oldVersion ^ 0x8000_0000L)).isFalse();
+
+            admin.disableVersion(scope, oldVersion);
+            Aead afterDisable = ring.reloadAead(scope, reloaded);
+            assertThat(((KeysetAead) afterDisable).holdsVersion(oldVersion)).as("disabled: not usable").isFalse();
+            assertThat(((KeysetAead) afterDisable).knowsVersion(oldVersion)).as("but known").isTrue();
+            assertThat(((KeysetAead) afterDisable).holdsVersion(added.id())).isTrue();
         }
     }
 

@@ -56,6 +56,8 @@ public final class ColumnCipher {
     private volatile long lastReload;
     /** Why the last reload failed when the key was unavailable (KMS or key table down), else null. */
     private volatile KeyException lastReloadFailure;
+    /** Versions a reload found the key table without, for the keyset that reload returned (null: none). */
+    private volatile Absent absent;
     static final long RELOAD_INTERVAL_NANOS = 1_000_000_000L;
 
     /** Told of each encryption and decryption (for metrics); names the column only. */
@@ -321,9 +323,11 @@ public final class ColumnCipher {
      * every other value keeps decrypting under the cached keyset while it loads, and when it cannot be loaded (the
      * KMS is down) only this value fails, with VE002 (retry), not VE001. Reloads are limited to one per
      * {@link #RELOAD_INTERVAL_NANOS} per column, so values under versions nobody has (a forged key id) cannot turn
-     * every read into a key-table and KMS round trip; within the interval, a value under a version the current
-     * keyset does not hold is VE002 (retry: where keys roll often, a version can be added after the last reload),
-     * never VE001, which says the value is bad.
+     * every read into a key-table and KMS round trip. Within the interval a value is VE001 when its version is one
+     * the current keyset knows as disabled, or one a reload found the key table without (remembered for the keyset
+     * that reload returned, so a key row restored later is seen at the next refresh); a value under a version the
+     * keyset does not know at all is VE002 (retry: where keys roll often, a version can be added after the last
+     * reload), never VE001, which says the value is bad.
      */
     private static byte[] open(Aead aead, byte[] ct, byte[] aad, byte[] fallback) throws GeneralSecurityException {
         try {
@@ -368,6 +372,9 @@ public final class ColumnCipher {
             } catch (GeneralSecurityException ignored) {
                 // fall through: genuinely unreadable
             }
+            if (version >= 0 && fresh instanceof KeysetAead && !((KeysetAead) fresh).knowsVersion(version)) {
+                absent = Absent.add(absent, fresh, version); // the key table has no such version
+            }
         } else {
             KeyException unavailable = lastReloadFailure;
             if (unavailable != null) {
@@ -375,7 +382,8 @@ public final class ColumnCipher {
                         + "did not decrypt under the cached keyset, and reloading it (for a key version added since) "
                         + "failed: " + unavailable.getMessage() + ". Retry later", unavailable);
             }
-            if (version >= 0 && stale instanceof KeysetAead && !holds(stale, version)) {
+            if (version >= 0 && stale instanceof KeysetAead && !((KeysetAead) stale).knowsVersion(version)
+                    && !Absent.confirmed(absent, stale, version)) {
                 throw VeilSqlState.KEY_UNAVAILABLE.exception("data key for " + column + ": a value is under key "
                         + "version " + version + ", which the keyset cached here does not hold; the keyset was "
                         + "reloaded less than " + RELOAD_INTERVAL_NANOS / 1_000_000 + " ms ago (at most once per "
@@ -383,6 +391,36 @@ public final class ColumnCipher {
             }
         }
         throw unreadable(boundTo, fallback);
+    }
+
+    /**
+     * Versions a reload found missing from the key table, valid for the keyset primitive that reload returned only
+     * (a later keyset — a refresh, a restored key row — may hold them). Immutable; at most {@link #MAX} versions.
+     */
+    private record Absent(Aead in, long[] versions) {
+        static final int MAX = 16;
+
+        static Absent add(Absent a, Aead in, long version) {
+            long[] v = a == null || a.in != in ? new long[0] : a.versions;
+            if (confirmed(a, in, version)) {
+                return a;
+            }
+            long[] next = java.util.Arrays.copyOfRange(v, Math.max(0, v.length + 1 - MAX), v.length + 1);
+            next[next.length - 1] = version;
+            return new Absent(in, next);
+        }
+
+        static boolean confirmed(Absent a, Aead in, long version) {
+            if (a == null || a.in != in) {
+                return false;
+            }
+            for (long v : a.versions) {
+                if (v == version) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** Whether {@code aead} is known to hold {@code version} (false when it cannot tell, or no version is known). */
