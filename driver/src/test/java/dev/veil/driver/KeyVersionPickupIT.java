@@ -115,12 +115,9 @@ class KeyVersionPickupIT {
         try (VeilRuntime rt = runtime()) {
             AtomicInteger loads = countLoads(rt);
             write(rt, 10, "good");
-            try (Connection p = fx.plain(); Statement st = p.createStatement()) {
-                // the value of row 10, one bit flipped in the last byte (the GCM tag); its key id is intact
-                st.execute("INSERT INTO notes (id, body) SELECT 11, overlay(body placing "
-                        + "set_byte('\\x00'::bytea, 0, get_byte(body, length(body) - 1) # 1) "
-                        + "from length(body)) FROM notes WHERE id = 10");
-            }
+            // the value of row 10, one bit flipped in the last byte (the GCM tag); its key id is intact
+            copyAltered(10, 11, "overlay(body placing "
+                    + "set_byte('\\x00'::bytea, 0, get_byte(body, length(body) - 1) # 1) from length(body))");
             int before = loads.get();
             for (int i = 0; i < 20; i++) {
                 assertThat(state(() -> read(rt, 11))).isEqualTo("VE001");
@@ -136,11 +133,8 @@ class KeyVersionPickupIT {
         try (VeilRuntime rt = runtime()) {
             AtomicInteger loads = countLoads(rt);
             write(rt, 20, "good");
-            try (Connection p = fx.plain(); Statement st = p.createStatement()) {
-                // the value of row 20 with its key id altered ('V' 0x01, Tink's 0x01, then the 4-byte id)
-                st.execute("INSERT INTO notes (id, body) SELECT 21, set_byte(body, 3, get_byte(body, 3) # 128) "
-                        + "FROM notes WHERE id = 20");
-            }
+            // the value of row 20 with its key id altered ('V' 0x01, Tink's 0x01, then the 4-byte id)
+            copyAltered(20, 21, "set_byte(body, 3, get_byte(body, 3) # 128)");
             int before = loads.get();
             long start = System.nanoTime();
             java.util.Set<String> states = new java.util.TreeSet<>();
@@ -177,6 +171,13 @@ class KeyVersionPickupIT {
             Thread.sleep(RELOAD_INTERVAL.toMillis() + 100);
             assertThat(read(a, 32)).isEqualTo("third");
             assertThat(read(a, 30)).isEqualTo("first");
+        }
+    }
+
+    /** Inserts row {@code to} with row {@code from}'s body changed by the SQL expression {@code altered}. */
+    private static void copyAltered(int from, int to, String altered) throws SQLException {
+        try (Connection p = fx.plain(); Statement st = p.createStatement()) {
+            st.execute("INSERT INTO notes (id, body) SELECT " + to + ", " + altered + " FROM notes WHERE id = " + from);
         }
     }
 
