@@ -385,9 +385,9 @@ public final class ColumnCipher {
             if (version >= 0 && stale instanceof KeysetAead && !((KeysetAead) stale).knowsVersion(version)
                     && !Absent.confirmed(absent, stale, version)) {
                 throw VeilSqlState.KEY_UNAVAILABLE.exception("data key for " + column + ": a value is under key "
-                        + "version " + version + ", which the keyset cached here does not hold; the keyset was "
-                        + "reloaded less than " + RELOAD_INTERVAL_NANOS / 1_000_000 + " ms ago (at most once per "
-                        + "interval per column), before that version was added. Retry");
+                        + "version " + version + ", which the keyset cached here does not have; it was reloaded less "
+                        + "than " + RELOAD_INTERVAL_NANOS / 1_000_000 + " ms ago (at most once per interval per "
+                        + "column), so a version added since is loaded by the first read after the interval. Retry");
             }
         }
         throw unreadable(boundTo, fallback);
