@@ -141,14 +141,13 @@ final class EncryptionBudgets {
      * {@link KeysetAead} that knows the keyset's versions.
      */
     KeysetAead wrap(KeyScope scope, KeysetHandle handle, Aead aead) {
-        long[] versions = KeysetAead.enabledVersions(handle);
-        long[] known = KeysetAead.allVersions(handle);
+        KeysetVersions versions = KeysetVersions.of(handle);
         if (!(handle.getPrimary().getKey() instanceof AesGcmKey)) {
             // X-AES-GCM: random 192-bit nonces, no per-key message limit worth counting
-            return new VersionedAead(aead, versions, known);
+            return new VersionedAead(aead, versions);
         }
         return new ReservingAead(scope, DataKeyStore.primaryVersion(handle), aead,
-                budgets.computeIfAbsent(scope, s -> new Budget()), this, versions, known);
+                budgets.computeIfAbsent(scope, s -> new Budget()), this, versions);
     }
 
 

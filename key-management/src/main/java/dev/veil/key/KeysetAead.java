@@ -1,17 +1,15 @@
 package dev.veil.key;
 
 import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.KeyStatus;
-import com.google.crypto.tink.KeysetHandle;
-import java.util.Arrays;
 
 /**
  * The AEAD a {@link KeyRing} serves for an encryption scope, which can also tell which key versions of the keyset
  * it was built from it decrypts with. A caller whose ciphertext does not decrypt reads the version from the
  * ciphertext (Tink's 5-byte prefix: {@code 0x01} and the 4-byte key id) and asks: a version this primitive holds
  * means the value itself is unreadable — altered, truncated, moved to another column or row — and no reload can
- * help; a version it does not hold means a key version added since the keyset was cached (a rotation or a roll in
- * another process), which a reload of the keyset brings. Key ids are not secret: every ciphertext carries one.
+ * help; one it knows but does not hold is disabled in this keyset; one it does not know may have been added since
+ * the keyset was cached (a rotation or a roll in another process), which a reload of the keyset brings. Key ids are
+ * not secret: every ciphertext carries one.
  */
 public interface KeysetAead extends Aead {
 
@@ -34,28 +32,5 @@ public interface KeysetAead extends Aead {
         }
         return (ciphertext[1] & 0xffL) << 24 | (ciphertext[2] & 0xff) << 16 | (ciphertext[3] & 0xff) << 8
                 | ciphertext[4] & 0xff;
-    }
-
-    /** The enabled versions of a keyset, sorted (unsigned key ids), for {@link #holdsVersion}. */
-    static long[] enabledVersions(KeysetHandle handle) {
-        return versions(handle, true);
-    }
-
-    /** Every version of a keyset, enabled or not, sorted, for {@link #knowsVersion}. */
-    static long[] allVersions(KeysetHandle handle) {
-        return versions(handle, false);
-    }
-
-    private static long[] versions(KeysetHandle handle, boolean enabledOnly) {
-        long[] ids = new long[handle.size()];
-        int n = 0;
-        for (int i = 0; i < handle.size(); i++) {
-            if (!enabledOnly || handle.getAt(i).getStatus() == KeyStatus.ENABLED) {
-                ids[n++] = Integer.toUnsignedLong(handle.getAt(i).getId());
-            }
-        }
-        long[] sorted = Arrays.copyOf(ids, n);
-        Arrays.sort(sorted);
-        return sorted;
     }
 }

@@ -16,15 +16,11 @@ final class ReservingAead implements KeysetAead {
     final Aead delegate;
     final EncryptionBudgets.Budget budget;
     private final EncryptionBudgets budgets;
-    /** The keyset's enabled versions, sorted ({@link KeysetAead#enabledVersions}). */
-    private final long[] versions;
-    /** All of its versions, sorted ({@link KeysetAead#allVersions}). */
-    private final long[] known;
+    private final KeysetVersions versions;
 
     ReservingAead(KeyScope scope, long version, Aead delegate, EncryptionBudgets.Budget budget,
-            EncryptionBudgets budgets, long[] versions, long[] known) {
+            EncryptionBudgets budgets, KeysetVersions versions) {
         this.versions = versions;
-        this.known = known;
         this.scope = scope;
         this.version = version;
         this.delegate = delegate;
@@ -48,12 +44,12 @@ final class ReservingAead implements KeysetAead {
 
     @Override
     public boolean holdsVersion(long keyId) {
-        return java.util.Arrays.binarySearch(versions, keyId) >= 0;
+        return versions.holds(keyId);
     }
 
     @Override
     public boolean knowsVersion(long keyId) {
-        return java.util.Arrays.binarySearch(known, keyId) >= 0;
+        return versions.knows(keyId);
     }
 
     @Override

@@ -2,19 +2,15 @@ package dev.veil.key;
 
 import com.google.crypto.tink.Aead;
 import java.security.GeneralSecurityException;
-import java.util.Arrays;
 
 /** The {@link KeysetAead} of a keyset without a usage budget: Tink's primitive and the keyset's versions. */
 final class VersionedAead implements KeysetAead {
     private final Aead delegate;
-    private final long[] versions;
-    private final long[] known;
+    private final KeysetVersions versions;
 
-    /** @param versions the keyset's enabled versions, sorted; {@code known} all of them, sorted */
-    VersionedAead(Aead delegate, long[] versions, long[] known) {
+    VersionedAead(Aead delegate, KeysetVersions versions) {
         this.delegate = delegate;
         this.versions = versions;
-        this.known = known;
     }
 
     @Override
@@ -29,16 +25,16 @@ final class VersionedAead implements KeysetAead {
 
     @Override
     public boolean holdsVersion(long keyId) {
-        return Arrays.binarySearch(versions, keyId) >= 0;
+        return versions.holds(keyId);
     }
 
     @Override
     public boolean knowsVersion(long keyId) {
-        return Arrays.binarySearch(known, keyId) >= 0;
+        return versions.knows(keyId);
     }
 
     @Override
     public String toString() {
-        return "VersionedAead[" + versions.length + " versions]";
+        return "VersionedAead[" + versions + "]";
     }
 }
