@@ -7,23 +7,21 @@ import java.security.GeneralSecurityException;
  * The AEAD of an encryption scope whose primary version is AES-GCM: every {@link #encrypt} first takes one unit
  * of the scope's in-memory reservation block for this version (one atomic decrement, no lock); only when the
  * block is used up (or belongs to another version) does it go to {@link EncryptionBudgets} to reserve the next
- * block in the key table, roll the key or reload it. {@link #decrypt} is Tink's, untouched.
+ * block in the key table, roll the key or reload it. Decryption and the keyset's versions are
+ * {@link VersionedAead}'s: Tink's, untouched.
  */
-final class ReservingAead implements KeysetAead {
+final class ReservingAead extends VersionedAead {
 
     final KeyScope scope;
     final long version;
-    final Aead delegate;
     final EncryptionBudgets.Budget budget;
     private final EncryptionBudgets budgets;
-    private final KeysetVersions versions;
 
     ReservingAead(KeyScope scope, long version, Aead delegate, EncryptionBudgets.Budget budget,
             EncryptionBudgets budgets, KeysetVersions versions) {
-        this.versions = versions;
+        super(delegate, versions);
         this.scope = scope;
         this.version = version;
-        this.delegate = delegate;
         this.budget = budget;
         this.budgets = budgets;
     }
@@ -35,21 +33,6 @@ final class ReservingAead implements KeysetAead {
             return delegate.encrypt(plaintext, associatedData);
         }
         return budgets.encryptReserving(this, plaintext, associatedData);
-    }
-
-    @Override
-    public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
-        return delegate.decrypt(ciphertext, associatedData);
-    }
-
-    @Override
-    public boolean holdsVersion(long keyId) {
-        return versions.holds(keyId);
-    }
-
-    @Override
-    public boolean knowsVersion(long keyId) {
-        return versions.knows(keyId);
     }
 
     @Override

@@ -3,9 +3,14 @@ package dev.veil.key;
 import com.google.crypto.tink.Aead;
 import java.security.GeneralSecurityException;
 
-/** The {@link KeysetAead} of a keyset without a usage budget: Tink's primitive and the keyset's versions. */
-final class VersionedAead implements KeysetAead {
-    private final Aead delegate;
+/**
+ * The {@link KeysetAead} of a keyset: Tink's primitive and the keyset's versions. Served as is for a keyset without
+ * a usage budget (X-AES-GCM); {@link ReservingAead} adds the budget to {@link #encrypt} for AES-GCM.
+ */
+class VersionedAead implements KeysetAead {
+
+    /** Tink's primitive of the keyset. */
+    final Aead delegate;
     private final KeysetVersions versions;
 
     VersionedAead(Aead delegate, KeysetVersions versions) {
@@ -19,17 +24,17 @@ final class VersionedAead implements KeysetAead {
     }
 
     @Override
-    public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+    public final byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
         return delegate.decrypt(ciphertext, associatedData);
     }
 
     @Override
-    public boolean holdsVersion(long keyId) {
+    public final boolean holdsVersion(long keyId) {
         return versions.holds(keyId);
     }
 
     @Override
-    public boolean knowsVersion(long keyId) {
+    public final boolean knowsVersion(long keyId) {
         return versions.knows(keyId);
     }
 
