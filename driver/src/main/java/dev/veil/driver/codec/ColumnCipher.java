@@ -13,6 +13,7 @@ import dev.veil.key.KeyUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
+import java.util.function.LongSupplier;
 
 /**
  * Encrypts and decrypts the values of one column. What the column stores is an {@link Envelope} around the Tink
@@ -52,7 +53,9 @@ public final class ColumnCipher {
     private final boolean allowLegacyPlaintext;
     private final Events events;
     private final Padding padding;
-    /** When this column last reloaded its keys after an unreadable value ({@link System#nanoTime()}, 0 = never). */
+    /** The clock of the reload interval: {@link System#nanoTime()}, or the runtime's ticker. */
+    private final LongSupplier nanoClock;
+    /** When this column last reloaded its keys after an unreadable value ({@link #nanoClock}, 0 = never). */
     private volatile long lastReload;
     /** Why the last reload failed when the key was unavailable (KMS or key table down), else null. */
     private volatile KeyException lastReloadFailure;
@@ -88,6 +91,16 @@ public final class ColumnCipher {
     /** @param padding how new values are padded before encryption (length hiding); reads accept either form */
     public ColumnCipher(String column, String boundName, ValueType declaredType, KeyRing keys,
             boolean allowLegacyPlaintext, Events events, Padding padding) {
+        this(column, boundName, declaredType, keys, allowLegacyPlaintext, events, padding, System::nanoTime);
+    }
+
+    /**
+     * @param nanoClock the clock of the limit on key reloads after unreadable values ({@link #RELOAD_INTERVAL_NANOS};
+     *     the runtime passes its ticker, so its tests advance a fake one instead of sleeping)
+     */
+    public ColumnCipher(String column, String boundName, ValueType declaredType, KeyRing keys,
+            boolean allowLegacyPlaintext, Events events, Padding padding, LongSupplier nanoClock) {
+        this.nanoClock = java.util.Objects.requireNonNull(nanoClock, "nanoClock");
         this.padding = java.util.Objects.requireNonNull(padding, "padding");
         this.column = column;
         this.scope = scopeOf(boundName);
@@ -355,7 +368,7 @@ public final class ColumnCipher {
                 stale = current;
             }
         }
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         long last = lastReload;
         if (now - last >= RELOAD_INTERVAL_NANOS || last == 0) {
             lastReload = now == 0 ? 1 : now;

@@ -50,8 +50,11 @@ public final class VeilRuntime implements AutoCloseable {
     /** Indexes (table as referenced + index name) found to have no rows waiting for a backfill. */
     private final java.util.Set<String> backfilled = ConcurrentHashMap.newKeySet();
     private final SchemaWatch schema;
+    /** The clock of the runtime's timers: the catalog interval, the columns' key-reload limit. */
+    private final Ticker ticker;
 
     VeilRuntime(VeilConfig config, KeyRing keys, Listeners listeners, Ticker ticker) {
+        this.ticker = ticker;
         this.config = config;
         this.listeners = listeners;
         this.keys = keys;
@@ -77,7 +80,8 @@ public final class VeilRuntime implements AutoCloseable {
 
     /**
      * As {@link #create(VeilConfig, ConnectionFactory, String)}, with the clock of the runtime's timers — the data-key
-     * cache (TTL, refresh-ahead, staleness, retry back-off) and the catalog re-read interval. A test seam, not API:
+     * cache (TTL, refresh-ahead, staleness, retry back-off), the catalog re-read interval and the columns' limit on
+     * key reloads after unreadable values. A test seam, not API:
      * tests pass a fake ticker and advance it instead of sleeping (other packages' and modules' tests through the
      * driver test-jar's {@code RuntimeSeams}); everything else uses {@link Ticker#systemTicker()}.
      */
@@ -184,7 +188,7 @@ public final class VeilRuntime implements AutoCloseable {
     /** The cipher of a configured column (one instance per column). */
     public ColumnCipher cipher(EncryptedColumn column) {
         return ciphers.computeIfAbsent(column, c -> new ColumnCipher(c.qualified(), c.boundName(), c.type(), keys,
-                config.allowsLegacyPlaintext(c), listeners, c.padding()));
+                config.allowsLegacyPlaintext(c), listeners, c.padding(), ticker::read));
     }
 
     /** The indexer of a configured blind index (one instance per index). */
